@@ -1,0 +1,33 @@
+# The project's commands. `make run` and `make test` install what they need first.
+SHELL := /bin/bash
+export PATH := $(CURDIR)/.tools/npm/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: run dev test setup build clean-data
+
+## run: release build, served on http://127.0.0.1:3000 (emulator unless credentials are set)
+run:
+	./scripts/setup.sh build
+	cargo leptos serve --release
+
+## dev: rebuild and reload the browser on every save (cargo leptos watch)
+dev:
+	./scripts/setup.sh build
+	cargo leptos watch
+
+## test: fmt, clippy (server + wasm), unit, integration and browser tests
+test:
+	./scripts/setup.sh test
+	./scripts/test.sh
+
+## build: release build only
+build:
+	./scripts/setup.sh build
+	cargo leptos build --release
+
+## setup: install the toolchain pieces (wasm target, cargo-leptos, wasm-bindgen, wasm-opt, test deps)
+setup:
+	./scripts/setup.sh test
+
+## clean-data: forget all sessions stored in the default SQLite file
+clean-data:
+	rm -f data/sessions.db data/sessions.db-shm data/sessions.db-wal

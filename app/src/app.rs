@@ -1,0 +1,55 @@
+//! The HTML shell and the router.
+
+use crate::pages::{HomePage, LoginPage, NotFound, VerifyPage};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The full HTML document the server renders around [`App`].
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <meta name="description" content="Sign in with your phone number: no password." />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The app: three routes. Pages render with `SsrMode::Async` so that session changes made
+/// while rendering (a consumed flash, a redirect) are complete before headers are sent.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Lets end-to-end tests wait for hydration instead of sleeping.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/passwordless.css" />
+        <Title formatter=|page: String| format!("{page} · Passwordless") />
+        <Router>
+            <main data-hydrated=move || hydrated.get().to_string()>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -1,0 +1,142 @@
+//! The one error type of the login's server-function boundary.
+
+use crate::domain::{PhoneNumberProblem, PinProblem};
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Everything a login step can answer besides success. Each variant carries only what the
+/// user may see; details go to the server log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AuthError {
+    /// The typed phone number was rejected; nothing was sent.
+    InvalidNumber(PhoneNumberProblem),
+    /// The typed code was malformed; nothing was checked.
+    InvalidCode(PinProblem),
+    /// The provider cannot send to this destination.
+    DestinationNotSupported,
+    /// The code was wrong; `attempts_left` more tries are allowed.
+    WrongCode {
+        /// Tries left before the pending login is cancelled.
+        attempts_left: u32,
+    },
+    /// Too many wrong codes: the pending login is over.
+    TooManyAttempts,
+    /// The code expired or the pending login is gone; start again.
+    CodeExpired,
+    /// A code step was used without a pending login (e.g. a stale tab).
+    NoPendingLogin,
+    /// Too many requests; try again later.
+    Throttled,
+    /// The Verify provider or our store failed; safe to retry.
+    ServiceUnavailable,
+    /// The request itself was malformed (missing field, bad encoding).
+    BadRequest,
+}
+
+impl AuthError {
+    /// The short, actionable sentence shown to the user.
+    pub fn message(&self) -> String {
+        match self {
+            Self::InvalidNumber(problem) => problem.message().to_owned(),
+            Self::InvalidCode(problem) => problem.message().to_owned(),
+            Self::DestinationNotSupported => {
+                "We can't send codes to that number. Try a mobile number from another network or country.".into()
+            }
+            Self::WrongCode { attempts_left: 1 } => {
+                "That code isn't right. You have 1 attempt left.".into()
+            }
+            Self::WrongCode { attempts_left } => {
+                format!("That code isn't right. You have {attempts_left} attempts left.")
+            }
+            Self::TooManyAttempts => {
+                "Too many wrong codes. For your safety that code is cancelled: request a new one.".into()
+            }
+            Self::CodeExpired => "That code has expired. Request a new one.".into(),
+            Self::NoPendingLogin => "There's no code waiting for you. Enter your phone number to get one.".into(),
+            Self::Throttled => "Too many attempts right now. Wait a minute, then try again.".into(),
+            Self::ServiceUnavailable => {
+                "We couldn't reach the verification service. Please try again in a moment.".into()
+            }
+            Self::BadRequest => "Something went wrong with that request. Please try again.".into(),
+        }
+    }
+
+    /// The HTTP status an API (fetch) client sees with this error in the JSON body.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Self::BadRequest => 400,
+            Self::WrongCode { .. } => 401,
+            Self::NoPendingLogin => 409,
+            Self::TooManyAttempts | Self::CodeExpired => 410,
+            Self::InvalidNumber(_) | Self::InvalidCode(_) | Self::DestinationNotSupported => 422,
+            Self::Throttled => 429,
+            Self::ServiceUnavailable => 503,
+        }
+    }
+
+    /// `true` when the pending login is over and the user must go back to the phone step.
+    pub fn restarts_login(&self) -> bool {
+        matches!(
+            self,
+            Self::TooManyAttempts | Self::CodeExpired | Self::NoPendingLogin
+        )
+    }
+}
+
+impl fmt::Display for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl std::error::Error for AuthError {}
+
+impl FromServerFnError for AuthError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::Deserialization(_)
+            | ServerFnErrorErr::MissingArg(_) => Self::BadRequest,
+            // Network failures between browser and server, and anything unexpected.
+            _ => Self::ServiceUnavailable,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrong_code_message_counts_attempts() {
+        assert!(AuthError::WrongCode { attempts_left: 3 }
+            .message()
+            .contains("3 attempts left"));
+        assert!(AuthError::WrongCode { attempts_left: 1 }
+            .message()
+            .contains("1 attempt left"));
+    }
+
+    #[test]
+    fn dead_ends_send_user_back_to_phone_step() {
+        assert!(AuthError::TooManyAttempts.restarts_login());
+        assert!(AuthError::CodeExpired.restarts_login());
+        assert!(!AuthError::WrongCode { attempts_left: 2 }.restarts_login());
+    }
+
+    #[test]
+    fn framework_errors_map_to_our_variants() {
+        assert_eq!(
+            AuthError::from_server_fn_error(ServerFnErrorErr::MissingArg("code".into())),
+            AuthError::BadRequest
+        );
+        assert_eq!(
+            AuthError::from_server_fn_error(ServerFnErrorErr::Request("down".into())),
+            AuthError::ServiceUnavailable
+        );
+    }
+}

@@ -1,0 +1,27 @@
+//! The services and settings server functions reach through Leptos context.
+
+use super::clock::Clock;
+use super::verify_port::VerifyProvider;
+use crate::domain::DefaultCountry;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Everything the login service needs, built once at start-up by the server crate and
+/// provided to every server function and SSR render.
+#[derive(Clone)]
+pub struct AuthContext {
+    /// The Verify provider (Vonage v2, v1, or the emulator through the v2 client).
+    pub provider: Arc<dyn VerifyProvider>,
+    /// The time source for expiry.
+    pub clock: Arc<dyn Clock>,
+    /// Country assumed for numbers typed without `+`.
+    pub default_country: DefaultCountry,
+    /// Product name in the message.
+    pub brand: String,
+    /// How long a pending login (and its code) stays usable.
+    pub pending_ttl: Duration,
+    /// Wrong codes allowed per pending login: our cap (5) or the provider's, whichever is lower.
+    pub max_wrong_codes: u32,
+    /// `true` when codes go to the development outbox (emulator).
+    pub dev_outbox: bool,
+}

@@ -1,0 +1,118 @@
+//! The typed view of the server-side session: the only code that reads or writes login keys.
+
+use super::verify_port::RequestId;
+use crate::auth::{AuthError, Flash};
+use crate::domain::PhoneNumber;
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use tower_sessions::Session;
+
+const PENDING_KEY: &str = "login.pending";
+const USER_KEY: &str = "login.user";
+const FLASH_KEY: &str = "login.flash";
+
+/// A code was sent and the user has not typed it yet.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PendingLogin {
+    /// Where the code went.
+    pub number: PhoneNumber,
+    /// The provider's id; never leaves the server.
+    pub request_id: RequestId,
+    /// Unix seconds when the code was requested.
+    pub started_at: u64,
+    /// Wrong codes typed so far; never reset by a resend.
+    pub wrong_codes: u32,
+}
+
+/// A proven number.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SignedInUser {
+    /// The number that typed the right code.
+    pub number: PhoneNumber,
+    /// Unix seconds of sign-in.
+    pub since: u64,
+}
+
+/// Intent-named access to the login state in a `tower_sessions::Session`. Store failures
+/// are logged and surface as [`AuthError::ServiceUnavailable`].
+#[derive(Clone)]
+pub struct LoginSession(Session);
+
+impl LoginSession {
+    /// Wraps the request's session.
+    pub fn new(session: Session) -> Self {
+        Self(session)
+    }
+
+    /// The pending login, if a code was sent.
+    pub async fn pending(&self) -> Result<Option<PendingLogin>, AuthError> {
+        self.get(PENDING_KEY).await
+    }
+
+    /// Records a started (or resumed) verification, replacing any earlier one.
+    pub async fn begin_pending(&self, pending: &PendingLogin) -> Result<(), AuthError> {
+        self.insert(PENDING_KEY, pending).await
+    }
+
+    /// Saves a changed pending login (e.g. one more wrong code).
+    pub async fn update_pending(&self, pending: &PendingLogin) -> Result<(), AuthError> {
+        self.insert(PENDING_KEY, pending).await
+    }
+
+    /// Ends the pending login (expired, exhausted or abandoned).
+    pub async fn clear_pending(&self) -> Result<(), AuthError> {
+        self.0
+            .remove_value(PENDING_KEY)
+            .await
+            .map_err(store_error)?;
+        Ok(())
+    }
+
+    /// The signed-in user, if any.
+    pub async fn signed_in(&self) -> Result<Option<SignedInUser>, AuthError> {
+        self.get(USER_KEY).await
+    }
+
+    /// Signs the user in: issues a new session id (against fixation), drops the pending
+    /// login and stores the user.
+    pub async fn sign_in(&self, user: &SignedInUser) -> Result<(), AuthError> {
+        self.0.cycle_id().await.map_err(store_error)?;
+        self.0
+            .remove_value(PENDING_KEY)
+            .await
+            .map_err(store_error)?;
+        self.insert(USER_KEY, user).await
+    }
+
+    /// Signs out: deletes the session from the store and expires the cookie, so a replayed
+    /// old cookie is anonymous.
+    pub async fn sign_out(&self) -> Result<(), AuthError> {
+        self.0.flush().await.map_err(store_error)
+    }
+
+    /// Keeps an error for the next page render (no-JS post/redirect/get).
+    pub async fn set_flash(&self, flash: &Flash) -> Result<(), AuthError> {
+        self.insert(FLASH_KEY, flash).await
+    }
+
+    /// Takes the kept error, so it shows once.
+    pub async fn take_flash(&self) -> Result<Option<Flash>, AuthError> {
+        // Avoid touching (and so creating) a session for anonymous visitors with no flash.
+        if self.0.is_empty().await {
+            return Ok(None);
+        }
+        self.0.remove(FLASH_KEY).await.map_err(store_error)
+    }
+
+    async fn get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, AuthError> {
+        self.0.get(key).await.map_err(store_error)
+    }
+
+    async fn insert<T: Serialize>(&self, key: &str, value: &T) -> Result<(), AuthError> {
+        self.0.insert(key, value).await.map_err(store_error)
+    }
+}
+
+fn store_error(error: tower_sessions::session::Error) -> AuthError {
+    tracing::error!(%error, "session store failed");
+    AuthError::ServiceUnavailable
+}

@@ -1,0 +1,13 @@
+//! Server-only half of the login: the provider port, the session wrapper and the login
+//! service the server functions call.
+
+pub mod clock;
+mod context;
+mod login_session;
+mod scope;
+pub mod service;
+pub mod verify_port;
+
+pub use context::AuthContext;
+pub use login_session::{LoginSession, PendingLogin, SignedInUser};
+pub use scope::{form_redirect, request_scope};

@@ -1,0 +1,77 @@
+//! Per-request plumbing for server functions: context, session, and no-JS redirects.
+
+use super::{AuthContext, LoginSession};
+use crate::auth::{AuthError, Flash};
+use http::{header, request::Parts, HeaderValue, StatusCode};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+
+/// The login context and the caller's session. Fails with `ServiceUnavailable` when the
+/// server was wired without them (a deployment bug, logged).
+pub async fn request_scope() -> Result<(AuthContext, LoginSession), AuthError> {
+    let ctx = use_context::<AuthContext>().ok_or_else(|| {
+        tracing::error!("AuthContext missing from server function context");
+        AuthError::ServiceUnavailable
+    })?;
+    let session = leptos_axum::extract::<tower_sessions::Session>()
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "session layer missing");
+            AuthError::ServiceUnavailable
+        })?;
+    Ok((ctx, LoginSession::new(session)))
+}
+
+/// For a plain HTML form post (JavaScript off), answers `303 See Other`: to `success_path`
+/// on `Ok`; on `Err` to `failure_path` (or `/login` when the pending login is over), with
+/// the error kept as a flash for the next render. Fetch calls from the hydrated app get the
+/// result as JSON, errors with [`AuthError::http_status`] instead of a blanket 500.
+pub async fn form_redirect(
+    session: &LoginSession,
+    result: Result<(), AuthError>,
+    success_path: &'static str,
+    failure_path: &'static str,
+    typed_number: Option<String>,
+) -> Result<(), AuthError> {
+    if !is_html_form_post() {
+        if let (Err(error), Some(options)) = (&result, use_context::<ResponseOptions>()) {
+            options.set_status(
+                StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::BAD_REQUEST),
+            );
+        }
+        return result;
+    }
+    let target = match &result {
+        Ok(()) => success_path,
+        Err(error) => {
+            let flash = Flash {
+                error: error.clone(),
+                typed_number: typed_number.map(|n| n.chars().take(64).collect()),
+            };
+            // Losing a flash only loses the message, never the login: ignore store errors.
+            let _ = session.set_flash(&flash).await;
+            if error.restarts_login() {
+                "/login"
+            } else {
+                failure_path
+            }
+        }
+    };
+    if let Some(options) = use_context::<ResponseOptions>() {
+        options.set_status(StatusCode::SEE_OTHER);
+        options.insert_header(header::LOCATION, HeaderValue::from_static(target));
+    }
+    result
+}
+
+fn is_html_form_post() -> bool {
+    use_context::<Parts>()
+        .and_then(|parts| {
+            parts
+                .headers
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(|accept| accept.contains("text/html"))
+        })
+        .unwrap_or(false)
+}

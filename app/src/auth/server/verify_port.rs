@@ -1,0 +1,103 @@
+//! The port through which the login talks to a Verify provider (Vonage v2, v1, the emulator).
+//! Adapters live in the `server` crate, one file per vendor.
+
+use crate::domain::{PhoneNumber, Pin};
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The provider's id for one verification. Secret to the server: kept in the server-side
+/// session only, never rendered, never logged in full.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestId(String);
+
+impl RequestId {
+    /// Wraps an id returned by a provider.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self(id.into())
+    }
+
+    /// The raw id, for the provider's URL or body only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for RequestId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RequestId(<redacted>)")
+    }
+}
+
+/// What the login asks a provider to send.
+#[derive(Clone, Debug)]
+pub struct StartVerification {
+    /// Where the code goes.
+    pub number: PhoneNumber,
+    /// Product name put in the message ("Your <brand> code is …").
+    pub brand: String,
+    /// Message language such as `en-gb`, when known.
+    pub locale: Option<String>,
+}
+
+/// A verification the provider accepted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Started {
+    /// The id to check codes against.
+    pub request_id: RequestId,
+    /// `true` when the provider already had a live request for this number and returned its
+    /// id (Vonage v2 409 / v1 status 10): the code already sent is still the one to type.
+    pub resumed: bool,
+}
+
+/// Why a provider would not start a verification.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum StartFailure {
+    /// The provider rejected the number as invalid (v2 422, v1 3).
+    #[error("provider rejected the number")]
+    InvalidNumber,
+    /// The destination cannot be reached: blocked, unsupported network or not permitted
+    /// (v1 6, 7, 15, 29).
+    #[error("destination not supported")]
+    DestinationNotSupported,
+    /// The provider throttled us (v2 429, v1 1).
+    #[error("throttled by provider")]
+    Throttled,
+    /// Anything else: credentials, credit, 5xx, timeouts, unreadable bodies. The detail is for
+    /// logs only.
+    #[error("provider unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// Why a code was not accepted.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CheckFailure {
+    /// The code is wrong; more tries are allowed (v2 400, v1 16).
+    #[error("wrong code")]
+    WrongCode,
+    /// Too many wrong codes: the request is dead (v2 410, v1 17).
+    #[error("too many wrong codes")]
+    TooManyAttempts,
+    /// Unknown, expired or already used request (v2 404, v1 6).
+    #[error("request not found or expired")]
+    NotFound,
+    /// The provider throttled us (v2 429, v1 1).
+    #[error("throttled by provider")]
+    Throttled,
+    /// Anything else; the detail is for logs only.
+    #[error("provider unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// A Verify provider: sends a code to a number and checks what the user typed.
+#[async_trait]
+pub trait VerifyProvider: Send + Sync + 'static {
+    /// Asks the provider to send a code (SMS first, then voice).
+    async fn start(&self, request: &StartVerification) -> Result<Started, StartFailure>;
+
+    /// Checks a code against a started verification. `Ok(())` means the number is proven.
+    async fn check(&self, request_id: &RequestId, code: &Pin) -> Result<(), CheckFailure>;
+
+    /// Short name for logs, e.g. `vonage`.
+    fn name(&self) -> &'static str;
+}

@@ -1,0 +1,259 @@
+//! A phone number that a code can be sent to, always held in E.164 form.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A valid phone number. Built only by [`PhoneNumber::parse`] (server side, where the
+/// numbering-plan metadata lives), so holding one means the number was checked.
+/// `Debug` and [`PhoneNumber::masked`] hide the middle digits for logs.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneNumber {
+    e164: String,
+    international: String,
+}
+
+/// Why a typed number was rejected; each maps to one short user message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PhoneNumberProblem {
+    /// Nothing was typed.
+    Empty,
+    /// Letters or symbols that cannot be part of a phone number.
+    NotANumber,
+    /// The `+` country code does not exist.
+    UnknownCountryCode,
+    /// Fewer digits than any number in that country has.
+    TooShort,
+    /// More digits than any number can have.
+    TooLong,
+    /// The digits do not form a number in use in that country.
+    Invalid,
+}
+
+impl PhoneNumber {
+    /// The number in E.164 form, e.g. `+447400123123`.
+    pub fn e164(&self) -> &str {
+        &self.e164
+    }
+
+    /// E.164 without the `+`, as the Vonage APIs want it, e.g. `447400123123`.
+    pub fn digits(&self) -> &str {
+        self.e164.trim_start_matches('+')
+    }
+
+    /// Human-readable international form, e.g. `+44 7400 123123`.
+    pub fn international(&self) -> &str {
+        &self.international
+    }
+
+    /// The number with all but the country code and last four digits hidden, for logs:
+    /// `+44******0123`.
+    pub fn masked(&self) -> String {
+        mask(&self.e164)
+    }
+}
+
+/// Masks an E.164-like string, keeping the first 3 and last 4 characters.
+pub fn mask(e164: &str) -> String {
+    let chars: Vec<char> = e164.chars().collect();
+    if chars.len() <= 7 {
+        return "*".repeat(chars.len());
+    }
+    let hidden = chars.len() - 7;
+    let head: String = chars[..3].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}{}{tail}", "*".repeat(hidden))
+}
+
+impl fmt::Debug for PhoneNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PhoneNumber({})", self.masked())
+    }
+}
+
+impl PhoneNumberProblem {
+    /// The sentence shown next to the number field.
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::Empty => "Enter your phone number.",
+            Self::NotANumber => "That doesn't look like a phone number: use digits, spaces and an optional leading +.",
+            Self::UnknownCountryCode => "That country code doesn't exist: check the digits after the +.",
+            Self::TooShort => "That number is too short: check you typed every digit.",
+            Self::TooLong => "That number is too long: check for extra digits.",
+            Self::Invalid => "That isn't a valid phone number for its country: check it, or start with + and the country code.",
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod parse {
+    use super::{PhoneNumber, PhoneNumberProblem};
+    use phonenumber::{country, Mode};
+    use std::str::FromStr;
+
+    /// The country assumed for numbers typed without a `+` country code.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct DefaultCountry(country::Id);
+
+    impl FromStr for DefaultCountry {
+        type Err = String;
+
+        /// Parses an ISO 3166 alpha-2 code such as `GB` or `us`.
+        fn from_str(code: &str) -> Result<Self, Self::Err> {
+            country::Id::from_str(&code.trim().to_ascii_uppercase())
+                .map(Self)
+                .map_err(|_| format!("`{code}` is not a two-letter country code such as GB or US"))
+        }
+    }
+
+    impl PhoneNumber {
+        /// Parses what a user typed: international (`+44 7400 123123`, `0044…`) or national
+        /// (`07400 123123`, read as a number of `default_country`).
+        pub fn parse(
+            input: &str,
+            default_country: DefaultCountry,
+        ) -> Result<Self, PhoneNumberProblem> {
+            let trimmed = input.trim();
+            if trimmed.is_empty() {
+                return Err(PhoneNumberProblem::Empty);
+            }
+            // Longest real numbers are 15 digits; allow generous punctuation, refuse the rest
+            // before the parser sees it.
+            if trimmed.len() > 40 {
+                return Err(PhoneNumberProblem::TooLong);
+            }
+            if !trimmed
+                .chars()
+                .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+            {
+                return Err(PhoneNumberProblem::NotANumber);
+            }
+            let digit_count = trimmed.chars().filter(char::is_ascii_digit).count();
+            if digit_count < 4 {
+                return Err(PhoneNumberProblem::TooShort);
+            }
+            if digit_count > 17 {
+                return Err(PhoneNumberProblem::TooLong);
+            }
+            let parsed = phonenumber::parse(Some(default_country.0), trimmed).map_err(|e| {
+                use phonenumber::ParseError as E;
+                match e {
+                    E::NoNumber => PhoneNumberProblem::TooShort,
+                    E::InvalidCountryCode => PhoneNumberProblem::UnknownCountryCode,
+                    E::TooShortAfterIdd | E::TooShortNsn => PhoneNumberProblem::TooShort,
+                    E::TooLong => PhoneNumberProblem::TooLong,
+                    E::MalformedInteger(_) => PhoneNumberProblem::NotANumber,
+                }
+            })?;
+            if !parsed.is_valid() {
+                return Err(PhoneNumberProblem::Invalid);
+            }
+            Ok(PhoneNumber {
+                e164: parsed.format().mode(Mode::E164).to_string(),
+                international: parsed.format().mode(Mode::International).to_string(),
+            })
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        fn gb() -> DefaultCountry {
+            "GB".parse().expect("GB is a country")
+        }
+
+        #[test]
+        fn international_input_gives_e164() {
+            let n = PhoneNumber::parse("+44 7400 123123", gb()).expect("valid");
+            assert_eq!(n.e164(), "+447400123123");
+            assert_eq!(n.digits(), "447400123123");
+            assert_eq!(n.international(), "+44 7400 123123");
+        }
+
+        #[test]
+        fn national_input_uses_default_country() {
+            let n = PhoneNumber::parse("07400 123123", gb()).expect("valid");
+            assert_eq!(n.e164(), "+447400123123");
+            let us: DefaultCountry = "us".parse().expect("US");
+            let n = PhoneNumber::parse("(201) 555-0123", us).expect("valid");
+            assert_eq!(n.e164(), "+12015550123");
+        }
+
+        #[test]
+        fn idd_prefix_input_gives_e164() {
+            let n = PhoneNumber::parse("0044 7400 123123", gb()).expect("valid");
+            assert_eq!(n.e164(), "+447400123123");
+        }
+
+        #[test]
+        fn rejects_empty() {
+            assert_eq!(
+                PhoneNumber::parse("  ", gb()),
+                Err(PhoneNumberProblem::Empty)
+            );
+        }
+
+        #[test]
+        fn rejects_letters() {
+            assert_eq!(
+                PhoneNumber::parse("call me", gb()),
+                Err(PhoneNumberProblem::NotANumber)
+            );
+            assert_eq!(
+                PhoneNumber::parse("<script>", gb()),
+                Err(PhoneNumberProblem::NotANumber)
+            );
+        }
+
+        #[test]
+        fn rejects_too_short() {
+            assert_eq!(
+                PhoneNumber::parse("12", gb()),
+                Err(PhoneNumberProblem::TooShort)
+            );
+        }
+
+        #[test]
+        fn rejects_too_long() {
+            assert_eq!(
+                PhoneNumber::parse("+44 7400 123123 456789", gb()),
+                Err(PhoneNumberProblem::TooLong)
+            );
+            assert_eq!(
+                PhoneNumber::parse(&"1".repeat(1000), gb()),
+                Err(PhoneNumberProblem::TooLong)
+            );
+        }
+
+        #[test]
+        fn rejects_unknown_country_code() {
+            assert_eq!(
+                PhoneNumber::parse("+999 1234 5678", gb()),
+                Err(PhoneNumberProblem::UnknownCountryCode)
+            );
+        }
+
+        #[test]
+        fn rejects_number_not_valid_in_country() {
+            assert_eq!(
+                PhoneNumber::parse("+44 1234", gb()),
+                Err(PhoneNumberProblem::Invalid)
+            );
+        }
+
+        #[test]
+        fn masks_for_logs() {
+            let n = PhoneNumber::parse("+447400123456", gb()).expect("valid");
+            assert_eq!(n.masked(), "+44******3456");
+            assert!(!format!("{n:?}").contains("123456"));
+        }
+
+        #[test]
+        fn default_country_rejects_bad_code() {
+            assert!("XX1".parse::<DefaultCountry>().is_err());
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use parse::DefaultCountry;

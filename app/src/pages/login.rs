@@ -1,0 +1,67 @@
+use crate::auth::api::{get_login_status, StartLogin};
+use crate::auth::{LoginStatus, LoginStep};
+use crate::components::{DevBanner, FieldError};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_navigate;
+
+/// `/login`: the phone step. With JavaScript the form posts in the background and moves to
+/// `/verify` on success; without, the server answers 303.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let start = ServerAction::<StartLogin>::new();
+    let status = Resource::new(|| (), |_| get_login_status());
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = start.value().get() {
+            navigate("/verify", Default::default());
+        }
+    });
+
+    view! {
+        <Title text="Sign in" />
+        <Suspense fallback=|| view! { <p class="card">"Loading…"</p> }>
+            {move || status.get().map(|result| {
+                let status = result.unwrap_or_else(|_| LoginStatus {
+                    step: LoginStep::SignedOut,
+                    flash: None,
+                    dev_outbox: false,
+                });
+                let flash_error = status.flash.as_ref().map(|f| f.error.message());
+                let typed = status.flash.and_then(|f| f.typed_number).unwrap_or_default();
+                let error = Signal::derive(move || match start.value().get() {
+                    Some(Err(e)) => Some(e.message()),
+                    Some(Ok(())) => None,
+                    None => flash_error.clone(),
+                });
+                let pending_hint = match &status.step {
+                    LoginStep::Pending { number, .. } => Some(view! {
+                        <p class="notice">"A code was already sent to " {number.clone()} ". "
+                            <a href="/verify">"Enter it"</a></p>
+                    }),
+                    _ => None,
+                };
+                view! {
+                    <DevBanner show=status.dev_outbox />
+                    <section class="card">
+                        <h1>"Sign in"</h1>
+                        <p>"Enter your phone number. We'll send you a 6-digit code by text message."</p>
+                        {pending_hint}
+                        <ActionForm action=start attr:class="stack" attr:novalidate=true>
+                            <label for="number">"Phone number"</label>
+                            <input id="number" name="number" type="tel" autocomplete="tel" inputmode="tel"
+                                required maxlength="40" autofocus value=typed
+                                aria-describedby="number-hint number-error"
+                                aria-invalid=move || error.get().is_some().to_string() />
+                            <p id="number-hint" class="hint">"Include the country code for numbers outside your country, e.g. +44 7400 123123."</p>
+                            <FieldError id="number-error" message=error />
+                            <button type="submit" disabled=move || start.pending().get()>
+                                {move || if start.pending().get() { "Sending code…" } else { "Send code" }}
+                            </button>
+                        </ActionForm>
+                    </section>
+                }
+            })}
+        </Suspense>
+    }
+}

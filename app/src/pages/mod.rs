@@ -1,0 +1,11 @@
+//! One component per route.
+
+mod home;
+mod login;
+mod not_found;
+mod verify;
+
+pub use home::HomePage;
+pub use login::LoginPage;
+pub use not_found::NotFound;
+pub use verify::VerifyPage;

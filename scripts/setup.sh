@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs what building (`setup.sh build`) or testing (`setup.sh test`) needs. Idempotent:
+# every step checks first and skips what is already present at the pinned version.
+#   - the wasm32 target                       (rustup)
+#   - cargo-leptos 0.3.11                     (crates.io, --ignore-rust-version: see README)
+#   - wasm-bindgen CLI == the locked crate    (crates.io)
+#   - wasm-opt from npm binaryen 132          (Debian's binaryen 108 breaks the wasm)
+#   - test only: end2end npm packages, Debian's chromium (when root)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+MODE="${1:-build}"
+CARGO_LEPTOS_VERSION="0.3.11"
+BINARYEN_VERSION="132.0.0"
+TOOLS="$PWD/.tools"
+export PATH="$TOOLS/npm/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 15 minutes on 2 cores, once)"
+  cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --ignore-rust-version
+fi
+
+BINDGEN_VERSION="$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"$/\1/p')"
+if ! wasm-bindgen --version 2>/dev/null | grep -q "$BINDGEN_VERSION"; then
+  say "installing wasm-bindgen-cli $BINDGEN_VERSION (must equal the locked crate)"
+  # No --locked: the CLI's lockfile names a webpki-roots version that is not in the index.
+  cargo install wasm-bindgen-cli --version "$BINDGEN_VERSION"
+fi
+
+if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then
+  say "installing wasm-opt from npm binaryen@$BINARYEN_VERSION into .tools/"
+  mkdir -p "$TOOLS/npm"
+  npm install --silent --no-audit --no-fund --prefix "$TOOLS/npm" "binaryen@$BINARYEN_VERSION"
+fi
+
+if [ "$MODE" = "test" ]; then
+  if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+    say "installing end2end npm packages"
+    (cd end2end && npm ci --silent --no-audit --no-fund)
+  fi
+  if ! command -v "${CHROMIUM_PATH:-/usr/bin/chromium}" >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then
+      say "installing Debian's chromium for the browser tests"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    else
+      echo "Chromium is missing: install Debian's chromium package (sudo apt-get install chromium) or set CHROMIUM_PATH." >&2
+      exit 1
+    fi
+  fi
+fi
+say "tools ready"

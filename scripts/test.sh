@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every check: formatting, clippy (server and wasm), unit and integration tests, and
+# the Playwright suite in Debian's Chromium against a debug build on the emulator.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/.tools/npm/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+# Tests always run on the emulator with in-memory sessions, whatever a local .env says.
+export VERIFY_PROVIDER=emulator SESSION_STORE=memory
+unset VONAGE_API_KEY VONAGE_API_SECRET VONAGE_BASE_URL
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "clippy: server (ssr) and app tests"
+cargo clippy -p server -p app --features app/ssr --all-targets -- -D warnings
+
+step "clippy: wasm (hydrate)"
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+step "unit and integration tests"
+cargo test -p app --features ssr
+cargo test -p server
+
+step "browser tests (Playwright, Debian Chromium)"
+cargo leptos end-to-end
+
+step "all checks passed"

@@ -1,0 +1,354 @@
+//! One typed configuration tree, read from the environment (and `.env`), validated at start-up.
+//! Every problem names the variable at fault.
+
+use app::domain::DefaultCountry;
+use secrecy::SecretString;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The real Vonage API host, used unless `VONAGE_BASE_URL` says otherwise.
+pub const DEFAULT_VONAGE_BASE_URL: &str = "https://api.nexmo.com";
+
+/// Which Verify provider sends the codes.
+#[derive(Debug, Clone)]
+pub enum ProviderConfig {
+    /// The built-in emulator (no account, codes in the outbox).
+    Emulator(EmulatorSettings),
+    /// Vonage Verify v2.
+    Vonage(VonageCredentials),
+    /// Vonage Verify v1 (the seed's API).
+    VonageLegacy(VonageCredentials),
+}
+
+/// Account settings for either Vonage API.
+#[derive(Debug, Clone)]
+pub struct VonageCredentials {
+    /// `VONAGE_API_KEY`.
+    pub api_key: String,
+    /// `VONAGE_API_SECRET`; never logged.
+    pub api_secret: SecretString,
+    /// `VONAGE_BASE_URL`.
+    pub base_url: url::Url,
+}
+
+/// How the in-process emulator behaves.
+#[derive(Debug, Clone)]
+pub struct EmulatorSettings {
+    /// `EMULATOR_ADDR`: where its Vonage-compatible API listens (default an ephemeral
+    /// loopback port).
+    pub addr: SocketAddr,
+    /// `EMULATOR_CODE_TTL`: seconds a code lives (default 300).
+    pub code_ttl: Duration,
+    /// `EMULATOR_TEST_NUMBERS`: `+12015550100=123456,...` fixed codes for test numbers.
+    pub test_numbers: HashMap<String, String>,
+}
+
+/// Where sessions live.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionStoreConfig {
+    /// `memory`: lost on restart; for tests.
+    Memory,
+    /// `sqlite://PATH`: a file, created if missing.
+    Sqlite(PathBuf),
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `VERIFY_PROVIDER` and its settings.
+    pub provider: ProviderConfig,
+    /// `VERIFY_BRAND`: product name in the message, 1–16 characters.
+    pub brand: String,
+    /// `DEFAULT_COUNTRY`: ISO code for numbers typed without `+` (default GB).
+    pub default_country: DefaultCountry,
+    /// `SESSION_STORE` (default `sqlite://data/sessions.db`).
+    pub session_store: SessionStoreConfig,
+    /// `LOGIN_TTL`: seconds a pending login stays usable (default 600, at most 600).
+    pub pending_ttl: Duration,
+}
+
+/// A setting that cannot be used, with the variable's name.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration error in {variable}: {problem}")]
+pub struct ConfigError {
+    /// The environment variable at fault.
+    pub variable: &'static str,
+    /// What is wrong and what is expected.
+    pub problem: String,
+}
+
+impl Config {
+    /// Reads the process environment, after loading `.env` if one exists.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let _ = dotenvy::dotenv();
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Builds the configuration from any variable lookup (tests pass a map).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let fail = |variable: &'static str, problem: String| ConfigError { variable, problem };
+
+        let has_credentials = get("VONAGE_API_KEY").is_some() && get("VONAGE_API_SECRET").is_some();
+        let provider_name = get("VERIFY_PROVIDER").unwrap_or_else(|| {
+            if has_credentials {
+                "vonage"
+            } else {
+                "emulator"
+            }
+            .to_owned()
+        });
+        let credentials = || -> Result<VonageCredentials, ConfigError> {
+            let required = |variable: &'static str| {
+                get(variable).ok_or_else(|| {
+                    fail(
+                        variable,
+                        format!("required when VERIFY_PROVIDER={provider_name}"),
+                    )
+                })
+            };
+            let base_url =
+                get("VONAGE_BASE_URL").unwrap_or_else(|| DEFAULT_VONAGE_BASE_URL.to_owned());
+            let parsed = url::Url::parse(&base_url)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https"))
+                .ok_or_else(|| {
+                    fail(
+                        "VONAGE_BASE_URL",
+                        format!("`{base_url}` is not an http(s) URL"),
+                    )
+                })?;
+            Ok(VonageCredentials {
+                api_key: required("VONAGE_API_KEY")?,
+                api_secret: SecretString::from(required("VONAGE_API_SECRET")?),
+                base_url: parsed,
+            })
+        };
+        let provider = match provider_name.as_str() {
+            "emulator" => ProviderConfig::Emulator(EmulatorSettings {
+                addr: parse_or("EMULATOR_ADDR", get("EMULATOR_ADDR"), "127.0.0.1:0")?,
+                code_ttl: Duration::from_secs(parse_or(
+                    "EMULATOR_CODE_TTL",
+                    get("EMULATOR_CODE_TTL"),
+                    "300",
+                )?),
+                test_numbers: parse_test_numbers(
+                    get("EMULATOR_TEST_NUMBERS").as_deref().unwrap_or(""),
+                )?,
+            }),
+            "vonage" => ProviderConfig::Vonage(credentials()?),
+            "vonage-legacy" => ProviderConfig::VonageLegacy(credentials()?),
+            other => {
+                return Err(fail(
+                    "VERIFY_PROVIDER",
+                    format!("`{other}` is not one of emulator, vonage, vonage-legacy"),
+                ))
+            }
+        };
+
+        let brand = get("VERIFY_BRAND").unwrap_or_else(|| "Passwordless".to_owned());
+        if brand.chars().count() > 16 {
+            return Err(fail(
+                "VERIFY_BRAND",
+                "must be 1 to 16 characters (a Vonage limit)".into(),
+            ));
+        }
+        let default_country = get("DEFAULT_COUNTRY")
+            .unwrap_or_else(|| "GB".to_owned())
+            .parse()
+            .map_err(|problem| fail("DEFAULT_COUNTRY", problem))?;
+        let store = get("SESSION_STORE").unwrap_or_else(|| "sqlite://data/sessions.db".to_owned());
+        let session_store = match store.as_str() {
+            "memory" => SessionStoreConfig::Memory,
+            s if s.starts_with("sqlite://") && s.len() > "sqlite://".len() => {
+                SessionStoreConfig::Sqlite(PathBuf::from(&s["sqlite://".len()..]))
+            }
+            other => {
+                return Err(fail(
+                    "SESSION_STORE",
+                    format!("`{other}` is not `memory` or `sqlite://PATH`"),
+                ))
+            }
+        };
+        let pending_secs: u64 = parse_or("LOGIN_TTL", get("LOGIN_TTL"), "600")?;
+        if !(60..=600).contains(&pending_secs) {
+            return Err(fail(
+                "LOGIN_TTL",
+                "must be 60 to 600 seconds (NIST: codes live at most 10 minutes)".into(),
+            ));
+        }
+        Ok(Self {
+            provider,
+            brand,
+            default_country,
+            session_store,
+            pending_ttl: Duration::from_secs(pending_secs),
+        })
+    }
+}
+
+fn parse_or<T: std::str::FromStr>(
+    variable: &'static str,
+    value: Option<String>,
+    default: &str,
+) -> Result<T, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    let raw = value.unwrap_or_else(|| default.to_owned());
+    raw.parse().map_err(|e| ConfigError {
+        variable,
+        problem: format!("`{raw}` is not valid ({e})"),
+    })
+}
+
+fn parse_test_numbers(raw: &str) -> Result<HashMap<String, String>, ConfigError> {
+    let fail = |problem: String| ConfigError {
+        variable: "EMULATOR_TEST_NUMBERS",
+        problem,
+    };
+    raw.split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            let (number, code) = entry
+                .split_once('=')
+                .ok_or_else(|| fail(format!("`{entry}` is not NUMBER=CODE")))?;
+            let (number, code) = (number.trim(), code.trim());
+            let number_ok = number.starts_with('+')
+                && number.len() > 4
+                && number[1..].chars().all(|c| c.is_ascii_digit());
+            if !number_ok {
+                return Err(fail(format!(
+                    "`{number}` is not an E.164 number such as +12015550100"
+                )));
+            }
+            if !(4..=10).contains(&code.len()) || !code.chars().all(|c| c.is_ascii_digit()) {
+                return Err(fail(format!(
+                    "the code for {number} must be 4 to 10 digits"
+                )));
+            }
+            Ok((number.to_owned(), code.to_owned()))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_to_emulator_and_sqlite_without_credentials() {
+        let c = config(&[]).expect("defaults are valid");
+        assert!(matches!(c.provider, ProviderConfig::Emulator(_)));
+        assert_eq!(
+            c.session_store,
+            SessionStoreConfig::Sqlite("data/sessions.db".into())
+        );
+        assert_eq!(c.pending_ttl, Duration::from_secs(600));
+    }
+
+    #[test]
+    fn credentials_select_vonage_v2() {
+        let c = config(&[("VONAGE_API_KEY", "k"), ("VONAGE_API_SECRET", "s")]).expect("valid");
+        match c.provider {
+            ProviderConfig::Vonage(v) => assert_eq!(v.base_url.as_str(), "https://api.nexmo.com/"),
+            other => panic!("expected vonage, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn vonage_without_secret_names_the_variable() {
+        let e = config(&[
+            ("VERIFY_PROVIDER", "vonage-legacy"),
+            ("VONAGE_API_KEY", "k"),
+        ])
+        .expect_err("invalid");
+        assert_eq!(e.variable, "VONAGE_API_SECRET");
+    }
+
+    #[test]
+    fn rejects_unknown_provider() {
+        assert_eq!(
+            config(&[("VERIFY_PROVIDER", "twillio")])
+                .expect_err("invalid")
+                .variable,
+            "VERIFY_PROVIDER"
+        );
+    }
+
+    #[test]
+    fn rejects_bad_store_country_brand_and_base_url() {
+        assert_eq!(
+            config(&[("SESSION_STORE", "postgres://x")])
+                .expect_err("e")
+                .variable,
+            "SESSION_STORE"
+        );
+        assert_eq!(
+            config(&[("DEFAULT_COUNTRY", "Narnia")])
+                .expect_err("e")
+                .variable,
+            "DEFAULT_COUNTRY"
+        );
+        assert_eq!(
+            config(&[("VERIFY_BRAND", "A brand far too long")])
+                .expect_err("e")
+                .variable,
+            "VERIFY_BRAND"
+        );
+        let bad_url = [
+            ("VERIFY_PROVIDER", "vonage"),
+            ("VONAGE_API_KEY", "k"),
+            ("VONAGE_API_SECRET", "s"),
+            ("VONAGE_BASE_URL", "nope"),
+        ];
+        assert_eq!(config(&bad_url).expect_err("e").variable, "VONAGE_BASE_URL");
+    }
+
+    #[test]
+    fn parses_test_numbers() {
+        let c = config(&[(
+            "EMULATOR_TEST_NUMBERS",
+            "+12015550100=123456, +447400123000=654321",
+        )])
+        .expect("valid");
+        let ProviderConfig::Emulator(e) = c.provider else {
+            panic!("emulator expected")
+        };
+        assert_eq!(
+            e.test_numbers.get("+12015550100").map(String::as_str),
+            Some("123456")
+        );
+        assert_eq!(
+            config(&[("EMULATOR_TEST_NUMBERS", "5555=12")])
+                .expect_err("e")
+                .variable,
+            "EMULATOR_TEST_NUMBERS"
+        );
+    }
+
+    #[test]
+    fn secret_is_not_in_debug_output() {
+        let c = config(&[
+            ("VONAGE_API_KEY", "k"),
+            ("VONAGE_API_SECRET", "hunter2-secret"),
+        ])
+        .expect("valid");
+        assert!(!format!("{c:?}").contains("hunter2-secret"));
+    }
+}

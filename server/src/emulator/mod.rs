@@ -1,0 +1,129 @@
+//! A development Verify server, in the spirit of Firebase's Auth emulator. It speaks the
+//! Vonage Verify v2 and v1 HTTP contracts, so the app reaches it through the very clients it
+//! uses for Vonage ([`crate::verify`]), but nothing leaves the machine: each "sent" message
+//! goes to an outbox (`GET /dev/messages` as JSON, `GET /dev/outbox` as a page) and to the
+//! log under the `emulator` target, code included. Never use it with real users.
+//!
+//! Rules (both APIs share one pool of requests):
+//! - codes are random digits from a CSPRNG, `code_length` long (v2: 4–10, v1: 4 or 6;
+//!   default 4), except for configured test numbers, which always get their fixed code;
+//! - one live request per number: a second start answers v2 409 / v1 status "10" with the
+//!   live `request_id`;
+//! - a wrong code answers v2 400 / v1 "16"; the `max_wrong_codes`-th wrong code ends the
+//!   request with v2 410 / v1 "17" and frees the number;
+//! - after `code_ttl` the request is gone: check answers v2 404 / v1 "6", the number is free;
+//! - the right code answers v2 200 `{request_id, status: "completed"}` / v1 status "0", then
+//!   the request is gone (404 / "6");
+//! - missing or empty credentials answer v2 401 / v1 "2" (missing) or "4" (empty); any
+//!   non-empty credentials are accepted;
+//! - a malformed body or number answers v2 422 / v1 "3" (v1 "2" for a missing parameter);
+//! - only the first workflow step (normally the SMS) is "sent"; there is no voice fallback;
+//! - v2 also accepts `DELETE /v2/verify/{id}` (cancel: 204, or 404).
+//!
+//! Expired requests are purged on every call, the outbox keeps the newest 200 messages and at
+//! most 10 000 requests are live at once (then starts answer v2 429 / v1 "1").
+
+mod outbox;
+mod problem;
+mod state;
+mod v1_routes;
+mod v2_routes;
+
+pub use outbox::OutboxMessage;
+
+use app::auth::server::clock::Clock;
+use state::EmulatorState;
+use std::collections::HashMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How the emulator behaves.
+#[derive(Clone, Debug)]
+pub struct EmulatorConfig {
+    /// How long a code stays valid. Default 300 s.
+    pub code_ttl: Duration,
+    /// Wrong codes that end a request: the last of them gets v2 410 / v1 "17" instead of
+    /// 400 / "16". Default 3 (values below 1 count as 1).
+    pub max_wrong_codes: u32,
+    /// Numbers in E.164 (`+15555550100`; a missing `+` is tolerated) that always get the
+    /// given code instead of a random one. Default none.
+    pub test_numbers: HashMap<String, String>,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        Self {
+            code_ttl: Duration::from_secs(300),
+            max_wrong_codes: 3,
+            test_numbers: HashMap::new(),
+        }
+    }
+}
+
+/// A running set of emulator rules and its outbox. Cheap to clone: clones share state.
+#[derive(Clone)]
+pub struct Emulator {
+    state: Arc<EmulatorState>,
+}
+
+impl fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Emulator")
+    }
+}
+
+impl Emulator {
+    /// An emulator with no requests and an empty outbox; `clock` decides expiry.
+    pub fn new(config: EmulatorConfig, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            state: Arc::new(EmulatorState::new(config, clock)),
+        }
+    }
+
+    /// The Vonage-compatible API: `POST /v2/verify`, `POST|DELETE /v2/verify/{id}`,
+    /// `GET|POST /verify/json`, `GET|POST /verify/check/json`.
+    pub fn api_router(&self) -> axum::Router {
+        v2_routes::routes()
+            .merge(v1_routes::routes())
+            .with_state(self.state.clone())
+    }
+
+    /// The developer pages: `GET /dev/messages` (JSON array of [`OutboxMessage`], newest
+    /// first) and `GET /dev/outbox` (HTML, refreshes every 3 s). Codes in clear: mount only
+    /// in development.
+    pub fn dev_router(&self) -> axum::Router {
+        outbox::routes().with_state(self.state.clone())
+    }
+
+    /// Binds `addr` (port 0 picks a free port), serves [`Self::api_router`] and
+    /// [`Self::dev_router`] there on a spawned tokio task, and returns the bound address.
+    /// The server runs until the runtime shuts down.
+    pub async fn serve(&self, addr: SocketAddr) -> std::io::Result<SocketAddr> {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let bound = listener.local_addr()?;
+        let router = self.api_router().merge(self.dev_router());
+        tokio::spawn(async move {
+            if let Err(error) = axum::serve(listener, router).await {
+                tracing::error!(target: "emulator", %error, "Verify emulator stopped");
+            }
+        });
+        Ok(bound)
+    }
+
+    /// Every message "sent" so far (at most the newest 200), newest first.
+    pub fn messages(&self) -> Vec<OutboxMessage> {
+        self.state.messages()
+    }
+}
+
+/// E.164 digits without `+`: 7 to 15 digits, no leading zero.
+fn valid_number(to: &str) -> bool {
+    (7..=15).contains(&to.len()) && to.bytes().all(|b| b.is_ascii_digit()) && !to.starts_with('0')
+}
+
+#[cfg(test)]
+mod http_tests;
+#[cfg(test)]
+mod route_tests;

@@ -1,0 +1,192 @@
+//! The emulator's outbox: every message it "sent", as JSON (`GET /dev/messages`, for tests)
+//! and as a small self-refreshing HTML page (`GET /dev/outbox`, for people).
+
+use super::state::EmulatorState;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
+use std::fmt::Write as _;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+/// Messages kept; older ones are dropped so the outbox cannot grow without bound.
+pub(crate) const OUTBOX_CAPACITY: usize = 200;
+
+/// One message the emulator "sent" (nothing leaves the machine).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxMessage {
+    /// Destination in E.164 with `+`, e.g. `+447400123123`.
+    pub to: String,
+    /// `sms` or `voice`.
+    pub channel: String,
+    /// The code, in clear: this is a development tool.
+    pub code: String,
+    /// The message text: `Your {brand} code is {code}. It expires in {N} minutes.`
+    pub text: String,
+    /// When it was sent, RFC 3339 UTC, e.g. `2020-01-01T14:00:00.000Z`.
+    pub sent_at: String,
+}
+
+/// A bounded list of messages, newest at the front.
+#[derive(Default)]
+pub(crate) struct Outbox(VecDeque<OutboxMessage>);
+
+impl Outbox {
+    pub(crate) fn push(&mut self, message: OutboxMessage) {
+        self.0.push_front(message);
+        self.0.truncate(OUTBOX_CAPACITY);
+    }
+
+    pub(crate) fn newest_first(&self) -> Vec<OutboxMessage> {
+        self.0.iter().cloned().collect()
+    }
+}
+
+/// `GET /dev/messages` and `GET /dev/outbox`.
+pub(crate) fn routes() -> Router<Arc<EmulatorState>> {
+    Router::new()
+        .route("/dev/messages", get(messages_json))
+        .route("/dev/outbox", get(outbox_page))
+}
+
+async fn messages_json(State(state): State<Arc<EmulatorState>>) -> Response {
+    (
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(state.messages()),
+    )
+        .into_response()
+}
+
+async fn outbox_page(State(state): State<Arc<EmulatorState>>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        render_page(&state.messages()),
+    )
+        .into_response()
+}
+
+/// The whole page: no scripts, no external assets; every value escaped.
+pub(crate) fn render_page(messages: &[OutboxMessage]) -> String {
+    let mut rows = String::new();
+    for m in messages {
+        // Writing to a String cannot fail.
+        let _ = writeln!(
+            rows,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"code\">{}</td><td>{}</td></tr>",
+            escape(&m.sent_at),
+            escape(&m.to),
+            escape(&m.channel),
+            escape(&m.code),
+            escape(&m.text),
+        );
+    }
+    let body = if messages.is_empty() {
+        "<p>No messages yet. Start a login and the code appears here.</p>".to_owned()
+    } else {
+        format!(
+            "<table>\n<thead><tr><th>Sent (UTC)</th><th>To</th><th>Channel</th><th>Code</th>\
+             <th>Message</th></tr></thead>\n<tbody>\n{rows}</tbody>\n</table>"
+        )
+    };
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta http-equiv=\"refresh\" content=\"3\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>Verify emulator outbox</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
+         <h1>Verify emulator outbox</h1>\n\
+         <p>Messages the development Verify emulator would have sent, newest first. \
+         Nothing leaves this machine. Refreshes every 3 seconds.</p>\n{body}\n</body>\n</html>\n"
+    )
+}
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2rem;color:#222}\
+table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:.4rem .6rem;text-align:left}\
+.code{font-family:monospace;font-size:1.2rem;font-weight:bold}";
+
+/// RFC 3339 UTC with milliseconds, e.g. `2020-01-01T14:00:00.000Z`.
+pub(crate) fn rfc3339(time: SystemTime) -> String {
+    let t = time::OffsetDateTime::from(time);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.millisecond()
+    )
+}
+
+/// Escapes text for HTML element content and quoted attribute values.
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(n: usize, text: &str) -> OutboxMessage {
+        OutboxMessage {
+            to: format!("+4474001231{n:02}"),
+            channel: "sms".into(),
+            code: "123456".into(),
+            text: text.into(),
+            sent_at: "2020-01-01T14:00:00.000Z".into(),
+        }
+    }
+
+    #[test]
+    fn keeps_newest_first_and_drops_the_oldest_beyond_capacity() {
+        let mut outbox = Outbox::default();
+        for n in 0..OUTBOX_CAPACITY + 5 {
+            outbox.push(message(n % 100, &format!("message {n}")));
+        }
+        let messages = outbox.newest_first();
+        assert_eq!(messages.len(), OUTBOX_CAPACITY);
+        assert_eq!(messages[0].text, format!("message {}", OUTBOX_CAPACITY + 4));
+        assert_eq!(messages[OUTBOX_CAPACITY - 1].text, "message 5");
+    }
+
+    #[test]
+    fn page_escapes_values_and_refreshes_without_scripts() {
+        let page = render_page(&[message(1, "Your <script>alert(\"x\")</script> & 'co' code")]);
+        assert!(
+            page.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;co&#39;")
+        );
+        assert!(!page.contains("<script"));
+        assert!(page.contains("<meta http-equiv=\"refresh\" content=\"3\">"));
+        assert!(!page.contains("src="), "no external assets");
+        assert!(page.contains("<td class=\"code\">123456</td>"));
+    }
+
+    #[test]
+    fn formats_rfc3339_utc_with_milliseconds() {
+        let time = SystemTime::UNIX_EPOCH + std::time::Duration::from_millis(1_577_887_200_123);
+        assert_eq!(rfc3339(time), "2020-01-01T14:00:00.123Z");
+    }
+
+    #[test]
+    fn empty_page_says_so() {
+        assert!(render_page(&[]).contains("No messages yet"));
+    }
+}

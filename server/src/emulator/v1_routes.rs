@@ -1,0 +1,152 @@
+//! Verify v1 ("legacy") over HTTP: `/verify/json` and `/verify/check/json`, GET or POST,
+//! parameters from the query string and/or a form body. Like Vonage, every answer is
+//! HTTP 200 with a string `status` ("0" = success) and an `error_text` otherwise.
+
+use super::state::{Channel, CheckOutcome, EmulatorState, IdStyle, NewRequest, StartOutcome};
+use super::valid_number;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::Uri;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+const BRAND_MAX_CHARS: usize = 18;
+const MAX_REQUEST_ID_CHARS: usize = 32;
+
+pub(crate) fn routes() -> Router<Arc<EmulatorState>> {
+    Router::new()
+        .route("/verify/json", get(start).post(start))
+        .route("/verify/check/json", get(check).post(check))
+}
+
+type Params = HashMap<String, String>;
+
+async fn start(State(state): State<Arc<EmulatorState>>, uri: Uri, body: Bytes) -> Json<Value> {
+    let params = params(&uri, &body);
+    Json(start_reply(&state, &params).unwrap_or_else(|error| error))
+}
+
+async fn check(State(state): State<Arc<EmulatorState>>, uri: Uri, body: Bytes) -> Json<Value> {
+    let params = params(&uri, &body);
+    Json(check_reply(&state, &params).unwrap_or_else(|error| error))
+}
+
+/// `Err` is an error reply body; both arms are sent with HTTP 200.
+fn start_reply(state: &EmulatorState, params: &Params) -> Result<Value, Value> {
+    credentials(params)?;
+    let number = required(params, "number")?;
+    let brand = required(params, "brand")?;
+    if !valid_number(number) {
+        return Err(invalid("number"));
+    }
+    if brand.chars().count() > BRAND_MAX_CHARS {
+        return Err(invalid("brand"));
+    }
+    let code_length = match params.get("code_length").map(String::as_str) {
+        None | Some("4") => 4,
+        Some("6") => 6,
+        Some(_) => return Err(invalid("code_length")),
+    };
+    // Workflows 3 and 7 start with a voice call; the others with an SMS.
+    let channel = match params.get("workflow_id").map(String::as_str) {
+        None | Some("1" | "2" | "4" | "5" | "6") => Channel::Sms,
+        Some("3" | "7") => Channel::Voice,
+        Some(_) => return Err(invalid("workflow_id")),
+    };
+    let request = NewRequest {
+        to: number,
+        brand,
+        code_length,
+        channel,
+        id_style: IdStyle::Hex,
+    };
+    match state.start(&request) {
+        StartOutcome::Started { request_id } => {
+            Ok(json!({ "request_id": request_id, "status": "0" }))
+        }
+        StartOutcome::Concurrent { request_id } => Err(json!({
+            "request_id": request_id,
+            "status": "10",
+            "error_text": "Concurrent verifications to the same number are not allowed",
+        })),
+        StartOutcome::Busy => Err(json!({ "status": "1", "error_text": "Throttled" })),
+    }
+}
+
+fn check_reply(state: &EmulatorState, params: &Params) -> Result<Value, Value> {
+    credentials(params)?;
+    let request_id = required(params, "request_id")?;
+    let code = required(params, "code")?;
+    if request_id.chars().count() > MAX_REQUEST_ID_CHARS {
+        return Err(json!({ "status": "3", "error_text": "Invalid value for param: request_id" }));
+    }
+    match state.check(request_id, code) {
+        CheckOutcome::Verified => Ok(json!({
+            "request_id": request_id,
+            "event_id": uuid::Uuid::new_v4().simple().to_string(),
+            "status": "0",
+            "price": "0.10000000",
+            "currency": "EUR",
+        })),
+        CheckOutcome::WrongCode => Err(json!({
+            "request_id": request_id,
+            "status": "16",
+            "error_text": "The code provided does not match the expected value",
+        })),
+        CheckOutcome::TooManyAttempts => Err(json!({
+            "request_id": request_id,
+            "status": "17",
+            "error_text": "The wrong code was provided too many times. Request terminated",
+        })),
+        CheckOutcome::NotFound => Err(json!({
+            "request_id": request_id,
+            "status": "6",
+            "error_text": format!(
+                "The Vonage platform was unable to process this message for the following \
+                 reason: Request '{request_id}' was not found or it has been verified already."
+            ),
+        })),
+    }
+}
+
+/// Query-string parameters, then form-body parameters (the body wins on a clash).
+fn params(uri: &Uri, body: &[u8]) -> Params {
+    let query = uri.query().unwrap_or("").as_bytes();
+    url::form_urlencoded::parse(query)
+        .into_owned()
+        .chain(url::form_urlencoded::parse(body).into_owned())
+        .collect()
+}
+
+/// Missing credentials are status 2, empty ones status 4; any non-empty pair is accepted.
+fn credentials(params: &Params) -> Result<(), Value> {
+    let key = params.get("api_key").ok_or_else(|| missing("api_key"))?;
+    let secret = params
+        .get("api_secret")
+        .ok_or_else(|| missing("api_secret"))?;
+    if key.is_empty() || secret.is_empty() {
+        return Err(json!({ "status": "4", "error_text": "Bad credentials" }));
+    }
+    Ok(())
+}
+
+fn required<'a>(params: &'a Params, name: &str) -> Result<&'a str, Value> {
+    match params.get(name) {
+        Some(value) if !value.is_empty() => Ok(value),
+        _ => Err(missing(name)),
+    }
+}
+
+fn missing(name: &str) -> Value {
+    json!({
+        "status": "2",
+        "error_text": format!("Your request is incomplete and missing the mandatory parameter {name}"),
+    })
+}
+
+fn invalid(name: &str) -> Value {
+    json!({ "status": "3", "error_text": format!("Invalid value for parameter {name}") })
+}

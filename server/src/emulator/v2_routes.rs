@@ -1,0 +1,218 @@
+//! Verify v2 over HTTP: `POST /v2/verify`, `POST /v2/verify/{id}`, `DELETE /v2/verify/{id}`.
+//! Errors are RFC 7807 `application/problem+json` bodies shaped like Vonage's.
+
+use super::problem::{invalid_params, not_found, problem, throttled, unauthorised};
+use super::state::{Channel, CheckOutcome, EmulatorState, IdStyle, NewRequest, StartOutcome};
+use super::valid_number;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::Router;
+use base64::Engine as _;
+use serde_json::{json, Map, Value};
+use std::sync::Arc;
+
+const BRAND_MAX_CHARS: usize = 16;
+const DEFAULT_CODE_LENGTH: u64 = 4;
+
+pub(crate) fn routes() -> Router<Arc<EmulatorState>> {
+    Router::new()
+        .route("/v2/verify", post(start))
+        .route("/v2/verify/{request_id}", post(check).delete(cancel))
+}
+
+async fn start(
+    State(state): State<Arc<EmulatorState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if !authorised(&headers) {
+        return unauthorised();
+    }
+    let parsed = match parse_start(&body) {
+        Ok(parsed) => parsed,
+        Err(invalid) => return invalid_params(invalid),
+    };
+    let request = NewRequest {
+        to: &parsed.to,
+        brand: &parsed.brand,
+        code_length: parsed.code_length,
+        channel: parsed.channel,
+        id_style: IdStyle::Uuid,
+    };
+    match state.start(&request) {
+        StartOutcome::Started { request_id } => (
+            StatusCode::ACCEPTED,
+            axum::Json(json!({ "request_id": request_id })),
+        )
+            .into_response(),
+        StartOutcome::Concurrent { request_id } => problem(
+            StatusCode::CONFLICT,
+            "conflict",
+            "Conflict",
+            "Concurrent verifications to the same number are not allowed".to_owned(),
+            [("request_id".to_owned(), Value::String(request_id))]
+                .into_iter()
+                .collect(),
+        ),
+        StartOutcome::Busy => throttled(),
+    }
+}
+
+async fn check(
+    State(state): State<Arc<EmulatorState>>,
+    Path(request_id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if !authorised(&headers) {
+        return unauthorised();
+    }
+    let code = serde_json::from_slice::<Value>(&body)
+        .ok()
+        .and_then(|v| v.get("code").and_then(Value::as_str).map(str::to_owned));
+    let code = match code {
+        Some(code)
+            if (4..=10).contains(&code.len())
+                && code.chars().all(|c| c.is_ascii_alphanumeric()) =>
+        {
+            code
+        }
+        _ => return invalid_params(vec![("code", "must be 4 to 10 letters or digits")]),
+    };
+    match state.check(&request_id, &code) {
+        CheckOutcome::Verified => (
+            StatusCode::OK,
+            axum::Json(json!({ "request_id": request_id, "status": "completed" })),
+        )
+            .into_response(),
+        CheckOutcome::WrongCode => problem(
+            StatusCode::BAD_REQUEST,
+            "invalid-code",
+            "Invalid Code",
+            "The code you provided does not match the expected value.".to_owned(),
+            Map::new(),
+        ),
+        CheckOutcome::TooManyAttempts => problem(
+            StatusCode::GONE,
+            "expired",
+            "Invalid Code",
+            "An incorrect code has been provided too many times. Workflow terminated.".to_owned(),
+            Map::new(),
+        ),
+        CheckOutcome::NotFound => not_found(&request_id),
+    }
+}
+
+async fn cancel(
+    State(state): State<Arc<EmulatorState>>,
+    Path(request_id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if !authorised(&headers) {
+        return unauthorised();
+    }
+    if state.cancel(&request_id) {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        not_found(&request_id)
+    }
+}
+
+struct ParsedStart {
+    to: String,
+    brand: String,
+    code_length: usize,
+    channel: Channel,
+}
+
+/// Validates a start body; `Err` lists `(parameter, reason)` pairs.
+fn parse_start(body: &[u8]) -> Result<ParsedStart, Vec<(&'static str, &'static str)>> {
+    let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(body) else {
+        return Err(vec![("body", "must be a JSON object")]);
+    };
+    let mut invalid = Vec::new();
+    let brand = match body.get("brand").and_then(Value::as_str) {
+        Some(b) if !b.is_empty() && b.chars().count() <= BRAND_MAX_CHARS => b.to_owned(),
+        _ => {
+            invalid.push(("brand", "must be 1 to 16 characters"));
+            String::new()
+        }
+    };
+    let code_length = match body.get("code_length") {
+        None => DEFAULT_CODE_LENGTH,
+        Some(v) => match v.as_u64() {
+            Some(n) if (4..=10).contains(&n) => n,
+            _ => {
+                invalid.push(("code_length", "must be an integer from 4 to 10"));
+                DEFAULT_CODE_LENGTH
+            }
+        },
+    };
+    if body.get("locale").is_some_and(|l| !l.is_string()) {
+        invalid.push(("locale", "must be a string"));
+    }
+    let steps = body
+        .get("workflow")
+        .and_then(Value::as_array)
+        .filter(|w| !w.is_empty());
+    let Some(steps) = steps else {
+        invalid.push(("workflow", "must be a non-empty array"));
+        return Err(invalid);
+    };
+    let mut first = None;
+    for step in steps {
+        let channel = match step.get("channel").and_then(Value::as_str) {
+            Some("sms") => Channel::Sms,
+            Some("voice") => Channel::Voice,
+            _ => {
+                invalid.push(("workflow.channel", "the emulator supports sms and voice"));
+                continue;
+            }
+        };
+        match step.get("to").and_then(Value::as_str) {
+            Some(to) if valid_number(to) => {
+                first.get_or_insert((channel, to.to_owned()));
+            }
+            _ => invalid.push(("workflow.to", "must be an E.164 number without +")),
+        }
+    }
+    match first {
+        Some((channel, to)) if invalid.is_empty() => Ok(ParsedStart {
+            to,
+            brand,
+            // Bounded to 4..=10 above.
+            code_length: usize::try_from(code_length).unwrap_or(4),
+            channel,
+        }),
+        _ => Err(invalid),
+    }
+}
+
+/// Any non-empty Basic key:secret or Bearer token is accepted: the emulator checks presence,
+/// not identity.
+fn authorised(headers: &HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let Some((scheme, credentials)) = value.trim().split_once(' ') else {
+        return false;
+    };
+    let credentials = credentials.trim();
+    if scheme.eq_ignore_ascii_case("bearer") {
+        return !credentials.is_empty();
+    }
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return false;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(credentials)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok());
+    matches!(decoded.as_deref().and_then(|d| d.split_once(':')), Some((key, secret)) if !key.is_empty() && !secret.is_empty())
+}

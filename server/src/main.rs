@@ -1,0 +1,42 @@
+//! `server`: runs the site on `LEPTOS_SITE_ADDR` with the configured Verify provider.
+
+use app::auth::server::clock::SystemClock;
+use server::{config::Config, startup::Application, telemetry};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    telemetry::init();
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::from(2);
+        }
+    };
+    let leptos_options = match leptos::config::get_configuration(None) {
+        Ok(conf) => conf.leptos_options,
+        Err(error) => {
+            eprintln!("configuration error in LEPTOS_* settings: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let app = match Application::build(config, leptos_options, Arc::new(SystemClock)).await {
+        Ok(app) => app,
+        Err(error) => {
+            eprintln!("cannot start: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Ok(addr) = app.local_addr() {
+        tracing::info!("listening on http://{addr}");
+    }
+    match app.run_until_stopped().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("server error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

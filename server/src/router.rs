@@ -1,0 +1,69 @@
+//! The axum router: Leptos pages and server functions, the dev outbox, the session layer.
+
+use app::auth::server::AuthContext;
+use app::{shell, App};
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+
+use crate::bad_request::undecodable_input_is_400;
+use crate::session_store::AnyStore;
+
+/// Everything the router needs, built by [`crate::startup`].
+#[derive(Clone)]
+pub struct AppState {
+    /// Leptos site settings (site root, output name, address).
+    pub leptos_options: LeptosOptions,
+    /// The login's services, provided to every server function and render.
+    pub auth: AuthContext,
+    /// The session store.
+    pub store: AnyStore,
+    /// Extra routes served only in development (the emulator's outbox).
+    pub dev_routes: Option<Router>,
+    /// Mark the session cookie `Secure` and name it with the `__Host-` prefix.
+    pub secure_cookies: bool,
+}
+
+/// Idle lifetime of a session cookie and its server-side record.
+const SESSION_IDLE: time::Duration = time::Duration::days(7);
+
+/// Builds the whole application router; tests drive it without a real site on disk.
+pub fn router(state: AppState) -> Router {
+    let AppState {
+        leptos_options,
+        auth,
+        store,
+        dev_routes,
+        secure_cookies,
+    } = state;
+    let routes = generate_route_list(App);
+    let context = move || provide_context(auth.clone());
+    let mut router = Router::new()
+        .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            context, shell,
+        ))
+        .with_state(leptos_options);
+    if let Some(dev) = dev_routes {
+        router = router.merge(dev);
+    }
+    let cookie_name = if secure_cookies {
+        "__Host-session"
+    } else {
+        "session"
+    };
+    let sessions = SessionManagerLayer::new(store)
+        .with_name(cookie_name)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_secure(secure_cookies)
+        .with_expiry(Expiry::OnInactivity(SESSION_IDLE));
+    router
+        .layer(axum::middleware::map_response(undecodable_input_is_400))
+        .layer(sessions)
+}

@@ -1,0 +1,92 @@
+//! The session store chosen by `SESSION_STORE`: SQLite (default) or memory.
+
+use crate::config::SessionStoreConfig;
+use async_trait::async_trait;
+use std::time::Duration;
+use tower_sessions::{
+    session::{Id, Record},
+    session_store, ExpiredDeletion, MemoryStore, SessionStore,
+};
+use tower_sessions_sqlx_store::{
+    sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions},
+    SqliteStore,
+};
+
+/// Either store behind one type, so the router is the same whichever is configured.
+#[derive(Debug, Clone)]
+pub enum AnyStore {
+    /// In-process; lost on restart.
+    Memory(MemoryStore),
+    /// A SQLite file; survives restarts.
+    Sqlite(SqliteStore),
+}
+
+/// How often expired sessions are purged from SQLite.
+const PURGE_EVERY: Duration = Duration::from_secs(600);
+
+impl AnyStore {
+    /// Opens (creating if missing) the configured store and, for SQLite, its table and a
+    /// background task that deletes expired sessions.
+    pub async fn open(config: &SessionStoreConfig) -> Result<Self, String> {
+        match config {
+            SessionStoreConfig::Memory => Ok(Self::Memory(MemoryStore::default())),
+            SessionStoreConfig::Sqlite(path) => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir)
+                        .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                }
+                let options = SqliteConnectOptions::new()
+                    .filename(path)
+                    .create_if_missing(true);
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(4)
+                    .connect_with(options)
+                    .await
+                    .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+                let store = SqliteStore::new(pool);
+                store
+                    .migrate()
+                    .await
+                    .map_err(|e| format!("cannot prepare {}: {e}", path.display()))?;
+                let purger = store.clone();
+                tokio::spawn(async move {
+                    if let Err(error) = purger.continuously_delete_expired(PURGE_EVERY).await {
+                        tracing::error!(%error, "expired-session purge stopped");
+                    }
+                });
+                Ok(Self::Sqlite(store))
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl SessionStore for AnyStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        match self {
+            Self::Memory(s) => s.create(record).await,
+            Self::Sqlite(s) => s.create(record).await,
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        match self {
+            Self::Memory(s) => s.save(record).await,
+            Self::Sqlite(s) => s.save(record).await,
+        }
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        match self {
+            Self::Memory(s) => s.load(id).await,
+            Self::Sqlite(s) => s.load(id).await,
+        }
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        match self {
+            Self::Memory(s) => s.delete(id).await,
+            Self::Sqlite(s) => s.delete(id).await,
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! Builds the application from configuration: provider, emulator, session store, router,
+//! listener. Tests call [`Application::build`] with their own clock and port 0.
+
+use crate::config::{Config, ProviderConfig};
+use crate::emulator::{Emulator, EmulatorConfig};
+use crate::router::{router, AppState};
+use crate::session_store::AnyStore;
+use crate::verify::{VonageLegacyClient, VonageSettings, VonageV2Client};
+use app::auth::server::clock::Clock;
+use app::auth::server::verify_port::VerifyProvider;
+use app::auth::server::AuthContext;
+use leptos::config::LeptosOptions;
+use secrecy::SecretString;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// Our own cap on wrong codes per pending login (NIST SP 800-63B / OWASP ASVS).
+pub const MAX_WRONG_CODES: u32 = 5;
+/// Wrong codes the Vonage APIs (and so the emulator) accept per code before terminating.
+const VONAGE_WRONG_CODE_BUDGET: u32 = 3;
+
+/// A server ready to run: bound to its address, with its emulator (if any) already serving.
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    emulator: Option<Emulator>,
+}
+
+/// Why the application could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The emulator or the site could not bind its address.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The session store could not be opened.
+    #[error("session store: {0}")]
+    Store(String),
+    /// A provider client could not be built.
+    #[error("verify provider: {0}")]
+    Provider(String),
+}
+
+impl Application {
+    /// Wires everything from `config`. The site listens on `leptos_options.site_addr`
+    /// (port 0 picks a free one).
+    pub async fn build(
+        config: Config,
+        leptos_options: LeptosOptions,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, StartupError> {
+        let (provider, emulator): (Arc<dyn VerifyProvider>, Option<Emulator>) =
+            match &config.provider {
+                ProviderConfig::Emulator(settings) => {
+                    let emulator = Emulator::new(
+                        EmulatorConfig {
+                            code_ttl: settings.code_ttl,
+                            max_wrong_codes: VONAGE_WRONG_CODE_BUDGET,
+                            test_numbers: settings.test_numbers.clone(),
+                        },
+                        clock.clone(),
+                    );
+                    let addr = emulator.serve(settings.addr).await.map_err(|source| {
+                        StartupError::Bind {
+                            addr: settings.addr,
+                            source,
+                        }
+                    })?;
+                    tracing::info!(%addr, "Verify emulator listening; codes appear at /dev/outbox");
+                    let base = url::Url::parse(&format!("http://{addr}"))
+                        .map_err(|e| StartupError::Provider(e.to_string()))?;
+                    let settings = VonageSettings::new("emulator", SecretString::from("emulator"))
+                        .with_base_url(base);
+                    let client = VonageV2Client::new(settings)
+                        .map_err(|e| StartupError::Provider(e.to_string()))?;
+                    (Arc::new(client), Some(emulator))
+                }
+                ProviderConfig::Vonage(c) => {
+                    let settings = VonageSettings::new(c.api_key.clone(), c.api_secret.clone())
+                        .with_base_url(c.base_url.clone());
+                    let client = VonageV2Client::new(settings)
+                        .map_err(|e| StartupError::Provider(e.to_string()))?;
+                    (Arc::new(client), None)
+                }
+                ProviderConfig::VonageLegacy(c) => {
+                    let settings = VonageSettings::new(c.api_key.clone(), c.api_secret.clone())
+                        .with_base_url(c.base_url.clone());
+                    let client = VonageLegacyClient::new(settings)
+                        .map_err(|e| StartupError::Provider(e.to_string()))?;
+                    (Arc::new(client), None)
+                }
+            };
+        tracing::info!(provider = provider.name(), "Verify provider selected");
+
+        let store = AnyStore::open(&config.session_store)
+            .await
+            .map_err(StartupError::Store)?;
+        let addr = leptos_options.site_addr;
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|source| StartupError::Bind { addr, source })?;
+        let secure_cookies = !addr.ip().is_loopback();
+        let auth = AuthContext {
+            provider,
+            clock,
+            default_country: config.default_country,
+            brand: config.brand,
+            pending_ttl: config.pending_ttl,
+            max_wrong_codes: MAX_WRONG_CODES.min(VONAGE_WRONG_CODE_BUDGET),
+            dev_outbox: emulator.is_some(),
+        };
+        let state = AppState {
+            leptos_options,
+            auth,
+            store,
+            dev_routes: emulator.as_ref().map(Emulator::dev_router),
+            secure_cookies,
+        };
+        Ok(Self {
+            listener,
+            router: router(state),
+            emulator,
+        })
+    }
+
+    /// The address the site actually listens on.
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// The in-process emulator, when it is the provider.
+    pub fn emulator(&self) -> Option<&Emulator> {
+        self.emulator.as_ref()
+    }
+
+    /// Serves until Ctrl-C or SIGTERM, then finishes in-flight requests.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

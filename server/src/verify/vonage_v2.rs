@@ -1,0 +1,524 @@
+//! Vonage Verify v2 client: `POST {base}/v2/verify` to start, `POST {base}/v2/verify/{id}` to
+//! check, JSON bodies, HTTP Basic auth with the API key and secret.
+
+use super::{
+    endpoint, excerpt, http_client, send, truncate_chars, ClientBuildError, VonageSettings,
+};
+use app::auth::server::verify_port::{
+    CheckFailure, RequestId, StartFailure, StartVerification, Started, VerifyProvider,
+};
+use app::domain::Pin;
+use async_trait::async_trait;
+use reqwest::StatusCode;
+use secrecy::ExposeSecret;
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+/// Longest brand Verify v2 accepts (the SDKs enforce 1–16 characters).
+const BRAND_MAX_CHARS: usize = 16;
+/// Digits in the code we ask for.
+const CODE_LENGTH: u8 = 6;
+
+/// A [`VerifyProvider`] for Vonage Verify v2 (name `vonage`).
+///
+/// Start asks for a 6-digit code sent by SMS, then by voice call if the SMS is not used:
+/// 202 → `Started { resumed: false }`; 409 carrying the live `request_id` →
+/// `Started { resumed: true }`; 422 → `InvalidNumber`; 429 → `Throttled`; anything else
+/// (401/402/403, other 4xx, 5xx, timeouts, refused connections, unreadable bodies) →
+/// `Unavailable`.
+///
+/// Check: 200 with `status: "completed"` → `Ok`; 400 → `WrongCode`; 404 → `NotFound`;
+/// 410 → `TooManyAttempts`; 429 → `Throttled`; anything else (including 409, a step that takes
+/// no code) → `Unavailable`.
+///
+/// `Debug` does not print the API secret.
+#[derive(Clone, Debug)]
+pub struct VonageV2Client {
+    http: reqwest::Client,
+    settings: VonageSettings,
+}
+
+impl VonageV2Client {
+    /// Builds the client; fails only on a base URL that is not http(s) or a TLS setup error.
+    pub fn new(settings: VonageSettings) -> Result<Self, ClientBuildError> {
+        let http = http_client(&settings)?;
+        Ok(Self { http, settings })
+    }
+
+    fn post(&self, url: Url) -> reqwest::RequestBuilder {
+        self.http.post(url).basic_auth(
+            &self.settings.api_key,
+            Some(self.settings.api_secret.expose_secret()),
+        )
+    }
+
+    fn url(&self, segments: &[&str]) -> Result<Url, String> {
+        endpoint(&self.settings.base_url, segments).ok_or_else(|| "invalid base URL".to_owned())
+    }
+
+    async fn try_start(&self, request: &StartVerification) -> Result<Started, StartFailure> {
+        let to = request.number.digits();
+        let body = StartBody {
+            brand: truncate_chars(&request.brand, BRAND_MAX_CHARS),
+            code_length: CODE_LENGTH,
+            locale: request.locale.as_deref(),
+            workflow: [
+                Step { channel: "sms", to },
+                Step {
+                    channel: "voice",
+                    to,
+                },
+            ],
+        };
+        let url = self
+            .url(&["v2", "verify"])
+            .map_err(StartFailure::Unavailable)?;
+        let (status, reply) = send(self.post(url).json(&body))
+            .await
+            .map_err(StartFailure::Unavailable)?;
+        match status {
+            StatusCode::ACCEPTED => match serde_json::from_slice::<Accepted>(&reply) {
+                Ok(accepted) if !accepted.request_id.is_empty() => Ok(Started {
+                    request_id: RequestId::new(accepted.request_id),
+                    resumed: false,
+                }),
+                _ => Err(StartFailure::Unavailable(format!(
+                    "HTTP 202 without a request_id: {}",
+                    excerpt(&reply)
+                ))),
+            },
+            StatusCode::CONFLICT => match problem(&reply).request_id {
+                Some(id) if !id.is_empty() => Ok(Started {
+                    request_id: RequestId::new(id),
+                    resumed: true,
+                }),
+                _ => Err(StartFailure::Unavailable(describe(status, &reply))),
+            },
+            StatusCode::UNPROCESSABLE_ENTITY => {
+                // Usually the number, but a bad locale or brand also lands here: keep the
+                // upstream explanation for whoever reads the logs.
+                tracing::info!(
+                    provider = self.name(),
+                    number = %request.number.masked(),
+                    detail = %describe(status, &reply),
+                    "verify start rejected the request as invalid"
+                );
+                Err(StartFailure::InvalidNumber)
+            }
+            StatusCode::TOO_MANY_REQUESTS => Err(StartFailure::Throttled),
+            _ => Err(StartFailure::Unavailable(describe(status, &reply))),
+        }
+    }
+
+    async fn try_check(&self, request_id: &RequestId, code: &Pin) -> Result<(), CheckFailure> {
+        let url = self
+            .url(&["v2", "verify", request_id.expose()])
+            .map_err(CheckFailure::Unavailable)?;
+        let body = CheckBody {
+            code: code.expose(),
+        };
+        let (status, reply) = send(self.post(url).json(&body))
+            .await
+            .map_err(CheckFailure::Unavailable)?;
+        match status {
+            // Only an explicit "completed" proves the number: a 200 from a misconfigured proxy
+            // or a half-written body must not sign anyone in.
+            StatusCode::OK => match serde_json::from_slice::<Checked>(&reply) {
+                Ok(checked) if checked.status == "completed" => Ok(()),
+                _ => Err(CheckFailure::Unavailable(format!(
+                    "HTTP 200 without status \"completed\": {}",
+                    excerpt(&reply)
+                ))),
+            },
+            StatusCode::BAD_REQUEST => Err(CheckFailure::WrongCode),
+            StatusCode::NOT_FOUND => Err(CheckFailure::NotFound),
+            StatusCode::GONE => Err(CheckFailure::TooManyAttempts),
+            StatusCode::TOO_MANY_REQUESTS => Err(CheckFailure::Throttled),
+            _ => Err(CheckFailure::Unavailable(describe(status, &reply))),
+        }
+    }
+}
+
+#[async_trait]
+impl VerifyProvider for VonageV2Client {
+    async fn start(&self, request: &StartVerification) -> Result<Started, StartFailure> {
+        let result = self.try_start(request).await;
+        match &result {
+            Err(StartFailure::Unavailable(detail)) => tracing::warn!(
+                provider = self.name(),
+                number = %request.number.masked(),
+                %detail,
+                "verify start failed upstream"
+            ),
+            Err(StartFailure::Throttled) => tracing::warn!(
+                provider = self.name(),
+                number = %request.number.masked(),
+                "verify start throttled upstream"
+            ),
+            _ => {}
+        }
+        result
+    }
+
+    async fn check(&self, request_id: &RequestId, code: &Pin) -> Result<(), CheckFailure> {
+        let result = self.try_check(request_id, code).await;
+        match &result {
+            Err(CheckFailure::Unavailable(detail)) => {
+                tracing::warn!(provider = self.name(), %detail, "verify check failed upstream")
+            }
+            Err(CheckFailure::Throttled) => {
+                tracing::warn!(provider = self.name(), "verify check throttled upstream")
+            }
+            _ => {}
+        }
+        result
+    }
+
+    fn name(&self) -> &'static str {
+        "vonage"
+    }
+}
+
+#[derive(Serialize)]
+struct StartBody<'a> {
+    brand: String,
+    code_length: u8,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    locale: Option<&'a str>,
+    workflow: [Step<'a>; 2],
+}
+
+#[derive(Serialize)]
+struct Step<'a> {
+    channel: &'static str,
+    to: &'a str,
+}
+
+#[derive(Serialize)]
+struct CheckBody<'a> {
+    code: &'a str,
+}
+
+#[derive(Deserialize)]
+struct Accepted {
+    request_id: String,
+}
+
+#[derive(Deserialize)]
+struct Checked {
+    status: String,
+}
+
+/// The RFC 7807 fields we read from an error body; all optional, unknown fields ignored.
+#[derive(Default, Deserialize)]
+struct Problem {
+    title: Option<String>,
+    detail: Option<String>,
+    request_id: Option<String>,
+}
+
+fn problem(body: &[u8]) -> Problem {
+    serde_json::from_slice(body).unwrap_or_default()
+}
+
+/// `HTTP <status>: <title>: <detail>` from a problem body, or a raw excerpt, for logs.
+fn describe(status: StatusCode, body: &[u8]) -> String {
+    let problem = problem(body);
+    match (problem.title, problem.detail) {
+        (None, None) => format!("HTTP {status}: {}", excerpt(body)),
+        (title, detail) => format!(
+            "HTTP {status}: {}: {}",
+            truncate_chars(title.as_deref().unwrap_or("-"), 100),
+            truncate_chars(detail.as_deref().unwrap_or("-"), 200)
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verify::test_support::{
+        number, pin, refused_base_url, settings, DIGITS, KEY, SECRET,
+    };
+    use serde_json::{json, Value};
+    use std::time::Duration;
+    use wiremock::matchers::{basic_auth, body_json, header, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    const ID: &str = "c11236f4-00bf-4b89-84ba-88b25df97315";
+
+    fn client(base_url: &str, timeout: Duration) -> VonageV2Client {
+        VonageV2Client::new(settings(base_url, timeout)).expect("client builds")
+    }
+
+    async fn fake() -> (MockServer, VonageV2Client) {
+        let server = MockServer::start().await;
+        let client = client(&server.uri(), Duration::from_secs(5));
+        (server, client)
+    }
+
+    fn start_request(brand: &str, locale: Option<&str>) -> StartVerification {
+        StartVerification {
+            number: number(),
+            brand: brand.to_owned(),
+            locale: locale.map(str::to_owned),
+        }
+    }
+
+    async fn start_with_reply(reply: ResponseTemplate) -> Result<Started, StartFailure> {
+        let (server, client) = fake().await;
+        Mock::given(method("POST"))
+            .and(path("/v2/verify"))
+            .respond_with(reply)
+            .mount(&server)
+            .await;
+        client.start(&start_request("Passwordless", None)).await
+    }
+
+    async fn check_with_reply(reply: ResponseTemplate) -> Result<(), CheckFailure> {
+        let (server, client) = fake().await;
+        Mock::given(method("POST"))
+            .and(path(format!("/v2/verify/{ID}")))
+            .respond_with(reply)
+            .mount(&server)
+            .await;
+        client.check(&RequestId::new(ID), &pin("123456")).await
+    }
+
+    fn problem_reply(status: u16, title: &str) -> ResponseTemplate {
+        ResponseTemplate::new(status).set_body_raw(
+            json!({"type": "https://example.test/errors", "title": title, "detail": "details",
+                   "instance": "bf0ca0bf-927b-3b52-e254-c9d41b2b0d9b"})
+            .to_string(),
+            "application/problem+json",
+        )
+    }
+
+    fn assert_unavailable<T: std::fmt::Debug>(result: Result<T, impl Into<Unavailable>>) {
+        match result.map_err(Into::into) {
+            Err(Unavailable(Some(detail))) => {
+                assert!(!detail.contains(SECRET), "secret in detail: {detail}");
+                assert!(!detail.contains("123456"), "code in detail: {detail}");
+            }
+            other => panic!("expected Unavailable, got {other:?}"),
+        }
+    }
+
+    /// Lets one assertion helper cover both failure enums.
+    #[derive(Debug)]
+    struct Unavailable(Option<String>);
+
+    impl From<StartFailure> for Unavailable {
+        fn from(failure: StartFailure) -> Self {
+            match failure {
+                StartFailure::Unavailable(detail) => Self(Some(detail)),
+                _ => Self(None),
+            }
+        }
+    }
+
+    impl From<CheckFailure> for Unavailable {
+        fn from(failure: CheckFailure) -> Self {
+            match failure {
+                CheckFailure::Unavailable(detail) => Self(Some(detail)),
+                _ => Self(None),
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn start_posts_json_workflow_with_basic_auth() {
+        let (server, client) = fake().await;
+        Mock::given(method("POST"))
+            .and(path("/v2/verify"))
+            .and(basic_auth(KEY, SECRET))
+            .and(header("content-type", "application/json"))
+            .and(body_json(json!({
+                "brand": "Passwordless",
+                "code_length": 6,
+                "locale": "en-gb",
+                "workflow": [{"channel": "sms", "to": DIGITS}, {"channel": "voice", "to": DIGITS}],
+            })))
+            .respond_with(ResponseTemplate::new(202).set_body_json(json!({"request_id": ID})))
+            .expect(1)
+            .mount(&server)
+            .await;
+
+        let started = client
+            .start(&start_request("Passwordless", Some("en-gb")))
+            .await
+            .expect("started");
+
+        assert_eq!(started.request_id.expose(), ID);
+        assert!(!started.resumed);
+    }
+
+    #[tokio::test]
+    async fn start_omits_unknown_locale_and_cuts_brand_to_16_chars() {
+        let (server, client) = fake().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(202).set_body_json(json!({"request_id": ID})))
+            .mount(&server)
+            .await;
+
+        client
+            .start(&start_request("A very long brand name indeed", None))
+            .await
+            .expect("started");
+
+        let requests = server.received_requests().await.expect("recording is on");
+        let body: Value = serde_json::from_slice(&requests[0].body).expect("JSON body");
+        assert_eq!(body["brand"], "A very long bran");
+        assert!(body.get("locale").is_none(), "{body}");
+    }
+
+    #[tokio::test]
+    async fn start_conflict_with_request_id_resumes_the_live_request() {
+        let reply = ResponseTemplate::new(409).set_body_json(json!({
+            "title": "Conflict",
+            "detail": "Concurrent verifications to the same number are not allowed",
+            "request_id": ID,
+        }));
+        let started = start_with_reply(reply).await.expect("resumed");
+        assert_eq!(started.request_id.expose(), ID);
+        assert!(started.resumed);
+    }
+
+    #[tokio::test]
+    async fn start_conflict_without_request_id_is_unavailable() {
+        assert_unavailable(start_with_reply(problem_reply(409, "Conflict")).await);
+    }
+
+    #[tokio::test]
+    async fn start_maps_invalid_params_and_throttling() {
+        let invalid = start_with_reply(problem_reply(422, "Invalid params")).await;
+        assert_eq!(invalid, Err(StartFailure::InvalidNumber));
+        let throttled = start_with_reply(problem_reply(429, "Rate Limit Hit")).await;
+        assert_eq!(throttled, Err(StartFailure::Throttled));
+    }
+
+    #[tokio::test]
+    async fn start_maps_other_statuses_to_unavailable() {
+        for status in [400, 401, 402, 403, 404, 500, 502, 503] {
+            assert_unavailable(start_with_reply(problem_reply(status, "Nope")).await);
+        }
+    }
+
+    #[tokio::test]
+    async fn start_with_garbage_body_is_unavailable() {
+        let garbage = ResponseTemplate::new(202).set_body_string("<html>oops</html>");
+        assert_unavailable(start_with_reply(garbage).await);
+        let no_id = ResponseTemplate::new(202).set_body_json(json!({"request_id": ""}));
+        assert_unavailable(start_with_reply(no_id).await);
+    }
+
+    #[tokio::test]
+    async fn start_times_out_as_unavailable() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(
+                ResponseTemplate::new(202)
+                    .set_body_json(json!({"request_id": ID}))
+                    .set_delay(Duration::from_secs(3)),
+            )
+            .mount(&server)
+            .await;
+        let client = client(&server.uri(), Duration::from_millis(200));
+
+        let result = client.start(&start_request("Passwordless", None)).await;
+
+        match result {
+            Err(StartFailure::Unavailable(detail)) => {
+                assert!(detail.contains("timeout"), "{detail}")
+            }
+            other => panic!("expected a timeout, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn start_with_connection_refused_is_unavailable() {
+        let client = client(&refused_base_url().await, Duration::from_millis(500));
+        assert_unavailable(client.start(&start_request("Passwordless", None)).await);
+    }
+
+    #[tokio::test]
+    async fn check_posts_code_to_request_path() {
+        let (server, client) = fake().await;
+        Mock::given(method("POST"))
+            .and(path(format!("/v2/verify/{ID}")))
+            .and(basic_auth(KEY, SECRET))
+            .and(header("content-type", "application/json"))
+            .and(body_json(json!({"code": "123456"})))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"request_id": ID, "status": "completed"})),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+
+        let result = client.check(&RequestId::new(ID), &pin("123456")).await;
+
+        assert_eq!(result, Ok(()));
+    }
+
+    #[tokio::test]
+    async fn check_maps_each_documented_status() {
+        for (status, expected) in [
+            (400, CheckFailure::WrongCode),
+            (404, CheckFailure::NotFound),
+            (410, CheckFailure::TooManyAttempts),
+            (429, CheckFailure::Throttled),
+        ] {
+            let result = check_with_reply(problem_reply(status, "Some title")).await;
+            assert_eq!(result, Err(expected), "HTTP {status}");
+        }
+    }
+
+    #[tokio::test]
+    async fn check_maps_other_statuses_to_unavailable() {
+        for status in [401, 402, 403, 409, 422, 500, 503] {
+            assert_unavailable(check_with_reply(problem_reply(status, "Nope")).await);
+        }
+    }
+
+    #[tokio::test]
+    async fn check_needs_an_explicit_completed_status() {
+        let garbage = ResponseTemplate::new(200).set_body_string("not json");
+        assert_unavailable(check_with_reply(garbage).await);
+        let other = ResponseTemplate::new(200).set_body_json(json!({"status": "failed"}));
+        assert_unavailable(check_with_reply(other).await);
+    }
+
+    #[tokio::test]
+    async fn check_times_out_as_unavailable() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"status": "completed"}))
+                    .set_delay(Duration::from_secs(3)),
+            )
+            .mount(&server)
+            .await;
+        let client = client(&server.uri(), Duration::from_millis(200));
+
+        let result = client.check(&RequestId::new(ID), &pin("123456")).await;
+
+        match result {
+            Err(CheckFailure::Unavailable(detail)) => {
+                assert!(detail.contains("timeout"), "{detail}");
+                assert!(!detail.contains(ID), "request id in detail: {detail}");
+            }
+            other => panic!("expected a timeout, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn name_and_debug() {
+        let client = client("http://127.0.0.1:1", Duration::from_secs(1));
+        assert_eq!(client.name(), "vonage");
+        let printed = format!("{client:?}");
+        assert!(!printed.contains(SECRET), "{printed}");
+    }
+}

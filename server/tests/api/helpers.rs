@@ -1,0 +1,197 @@
+//! `spawn_app()`: the real server on port 0 with in-memory sessions, the in-process emulator
+//! and a manual clock; plus a cookie-keeping client that does not follow redirects.
+
+use app::auth::server::clock::ManualClock;
+use leptos::config::LeptosOptions;
+use reqwest::header::{ACCEPT, LOCATION};
+use reqwest::{redirect, Client, Response, StatusCode};
+use server::config::Config;
+use server::startup::Application;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// A running server and a browser-like client for it.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// Keeps cookies like a browser; redirects are returned, not followed.
+    pub client: Client,
+    /// Moves time for the emulator and the login.
+    pub clock: ManualClock,
+    /// `http://127.0.0.1:PORT` of the emulator's Vonage-compatible API.
+    pub emulator_base: String,
+}
+
+/// A typical JSON (hydrated app) answer.
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+/// Starts the app with default settings plus `extra` environment-style settings.
+pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
+    server::telemetry::init();
+    let emulator_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let emulator_addr = format!("127.0.0.1:{emulator_port}");
+    let mut vars: HashMap<String, String> = HashMap::from([
+        ("EMULATOR_ADDR".into(), emulator_addr.clone()),
+        ("VERIFY_PROVIDER".into(), "emulator".into()),
+        ("SESSION_STORE".into(), "memory".into()),
+        ("DEFAULT_COUNTRY".into(), "GB".into()),
+    ]);
+    vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    let config = Config::from_lookup(|name| vars.get(name).cloned()).expect("test config is valid");
+    let options = LeptosOptions::builder()
+        .output_name("passwordless")
+        .site_root("target/site")
+        .site_addr(SocketAddr::from(([127, 0, 0, 1], 0)))
+        .build();
+    let clock = ManualClock::new();
+    let app = Application::build(config, options, Arc::new(clock.clone()))
+        .await
+        .expect("app builds");
+    let addr = app.local_addr().expect("bound");
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        base: format!("http://{addr}"),
+        client: new_client(),
+        clock,
+        emulator_base: format!("http://{emulator_addr}"),
+    }
+}
+
+/// Starts the app with default settings.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// A fresh cookie jar, as a new browser.
+pub fn new_client() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(redirect::Policy::none())
+        .build()
+        .expect("client builds")
+}
+
+impl TestApp {
+    /// GET `path`; returns status and body.
+    pub async fn get(&self, path: &str) -> Answer {
+        answer(
+            self.client
+                .get(format!("{}{path}", self.base))
+                .header(ACCEPT, "text/html")
+                .send()
+                .await,
+        )
+        .await
+    }
+
+    /// POST a form to a server function as the hydrated app does (JSON back).
+    pub async fn call(&self, function: &str, fields: &[(&str, &str)]) -> Answer {
+        let request = self
+            .client
+            .post(format!("{}/api/{function}", self.base))
+            .header(ACCEPT, "application/json")
+            .form(fields);
+        answer(request.send().await).await
+    }
+
+    /// POST a form as a browser without JavaScript does (expects a 303).
+    pub async fn post_form(&self, function: &str, fields: &[(&str, &str)]) -> Answer {
+        let request = self
+            .client
+            .post(format!("{}/api/{function}", self.base))
+            .header(ACCEPT, "text/html,application/xhtml+xml")
+            .header(reqwest::header::REFERER, format!("{}/login", self.base))
+            .form(fields);
+        answer(request.send().await).await
+    }
+
+    /// The newest code the emulator sent to `e164`, read through `/dev/messages`.
+    pub async fn latest_code(&self, e164: &str) -> String {
+        let messages: Vec<serde_json::Value> = self
+            .client
+            .get(format!("{}/dev/messages", self.base))
+            .send()
+            .await
+            .expect("outbox reachable")
+            .json()
+            .await
+            .expect("outbox is JSON");
+        messages
+            .iter()
+            .find(|m| m["to"] == e164)
+            .and_then(|m| m["code"].as_str())
+            .map(str::to_owned)
+            .unwrap_or_else(|| panic!("no message to {e164} in {messages:?}"))
+    }
+
+    /// The provider's id of the live verification for `e164`, learnt the way any other
+    /// Vonage client would: a second start answers 409 with the existing id.
+    pub async fn live_request_id(&self, e164: &str) -> String {
+        let body: serde_json::Value = new_client()
+            .post(format!("{}/v2/verify", self.emulator_base))
+            .basic_auth("test", Some("test"))
+            .json(&serde_json::json!({
+                "brand": "Test",
+                "workflow": [{"channel": "sms", "to": e164.trim_start_matches('+')}]
+            }))
+            .send()
+            .await
+            .expect("emulator reachable")
+            .json()
+            .await
+            .expect("problem JSON");
+        body["request_id"]
+            .as_str()
+            .expect("409 carries request_id")
+            .to_owned()
+    }
+
+    /// A second browser on the same server (its own cookie jar).
+    pub fn other_browser(&self) -> TestApp {
+        TestApp {
+            base: self.base.clone(),
+            client: new_client(),
+            clock: self.clock.clone(),
+            emulator_base: self.emulator_base.clone(),
+        }
+    }
+}
+
+impl Answer {
+    /// The `Location` of a redirect.
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+async fn answer(response: reqwest::Result<Response>) -> Answer {
+    let response = response.expect("request reaches the server");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.text().await.expect("body readable");
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// A code that is certainly not `code`.
+pub fn wrong_code(code: &str) -> &'static str {
+    if code == "000000" {
+        "111111"
+    } else {
+        "000000"
+    }
+}

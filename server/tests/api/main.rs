@@ -1,0 +1,7 @@
+//! Integration tests: the whole server over HTTP, against the in-process emulator.
+
+mod helpers;
+mod login_flow;
+mod no_js_flow;
+mod no_leaks;
+mod pending_rules;
