@@ -22,12 +22,15 @@ pub fn LoginPage() -> impl IntoView {
         <Title text="Sign in" />
         <Suspense fallback=|| view! { <p class="card">"Loading…"</p> }>
             {move || status.get().map(|result| {
-                let status = result.unwrap_or_else(|_| LoginStatus {
-                    step: LoginStep::SignedOut,
-                    flash: None,
-                    dev_outbox: false,
-                });
-                let flash_error = status.flash.as_ref().map(|f| f.error.message());
+                // If the status cannot be read, still offer the form and say why.
+                let (status, load_error) = match result {
+                    Ok(status) => (status, None),
+                    Err(error) => {
+                        let signed_out = LoginStatus { step: LoginStep::SignedOut, flash: None, dev_outbox: false };
+                        (signed_out, Some(error.message()))
+                    }
+                };
+                let flash_error = status.flash.as_ref().map(|f| f.error.message()).or(load_error);
                 let typed = status.flash.and_then(|f| f.typed_number).unwrap_or_default();
                 let error = Signal::derive(move || match start.value().get() {
                     Some(Err(e)) => Some(e.message()),
