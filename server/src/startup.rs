@@ -95,7 +95,16 @@ impl Application {
                     (Arc::new(client), None)
                 }
             };
-        tracing::info!(provider = provider.name(), "Verify provider selected");
+        let api = if emulator.is_some() {
+            "emulator"
+        } else {
+            provider.name()
+        };
+        tracing::info!(
+            provider = api,
+            client = provider.name(),
+            "Verify provider selected"
+        );
 
         let store = AnyStore::open(&config.session_store)
             .await

@@ -40,7 +40,10 @@ pub fn VerifyPage() -> impl IntoView {
                                     inputmode="numeric" pattern="[0-9 -]*" maxlength="12" required autofocus
                                     aria-describedby="code-hint code-error"
                                     aria-invalid=move || error.get().is_some().to_string() />
-                                <p id="code-hint" class="hint">{attempts_hint(attempts_left)}</p>
+                                <p id="code-hint" class="hint">
+                                    // The error already counts attempts; don't say it twice.
+                                    {move || if error.get().is_some() { BASE_HINT.to_owned() } else { attempts_hint(attempts_left) }}
+                                </p>
                                 <FieldError id="code-error" message=error />
                                 <button type="submit" disabled=move || finish.pending().get()>
                                     {move || if finish.pending().get() { "Checking…" } else { "Sign in" }}
@@ -75,9 +78,11 @@ pub fn VerifyPage() -> impl IntoView {
     }
 }
 
+const BASE_HINT: &str = "Type the digits from the text message. Codes expire after a few minutes.";
+
 fn attempts_hint(attempts_left: u32) -> String {
     match attempts_left {
         1 => "Last attempt: a wrong code cancels this one.".to_owned(),
-        n => format!("{n} attempts left. The code expires in a few minutes."),
+        n => format!("{BASE_HINT} {n} attempts."),
     }
 }

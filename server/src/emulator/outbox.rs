@@ -79,11 +79,11 @@ pub(crate) fn render_page(messages: &[OutboxMessage]) -> String {
         // Writing to a String cannot fail.
         let _ = writeln!(
             rows,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"code\">{}</td><td>{}</td></tr>",
-            escape(&m.sent_at),
+            "<tr><td class=\"code\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&m.code),
             escape(&m.to),
             escape(&m.channel),
-            escape(&m.code),
+            escape(&m.sent_at),
             escape(&m.text),
         );
     }
@@ -91,8 +91,8 @@ pub(crate) fn render_page(messages: &[OutboxMessage]) -> String {
         "<p>No messages yet. Start a login and the code appears here.</p>".to_owned()
     } else {
         format!(
-            "<table>\n<thead><tr><th>Sent (UTC)</th><th>To</th><th>Channel</th><th>Code</th>\
-             <th>Message</th></tr></thead>\n<tbody>\n{rows}</tbody>\n</table>"
+            "<div class=\"scroll\"><table>\n<thead><tr><th>Code</th><th>To</th><th>Channel</th>\
+             <th>Sent (UTC)</th><th>Message</th></tr></thead>\n<tbody>\n{rows}</tbody>\n</table></div>"
         )
     };
     format!(
@@ -106,7 +106,9 @@ pub(crate) fn render_page(messages: &[OutboxMessage]) -> String {
     )
 }
 
-const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2rem;color:#222}\
+const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:1rem;color:#222;background:#fff}\
+@media(prefers-color-scheme:dark){body{color:#eee;background:#15171a}th,td{border-color:#444!important}}\
+.scroll{overflow-x:auto}td{white-space:nowrap}\
 table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:.4rem .6rem;text-align:left}\
 .code{font-family:monospace;font-size:1.2rem;font-weight:bold}";
 

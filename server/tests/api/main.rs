@@ -5,3 +5,5 @@ mod login_flow;
 mod no_js_flow;
 mod no_leaks;
 mod pending_rules;
+mod real_provider_fakes;
+mod sqlite_sessions;
