@@ -10,6 +10,8 @@ use leptos_router::{
 
 /// The full HTML document the server renders around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::security::set_page_csp(&options);
     view! {
         <!DOCTYPE html>
         <html lang="en">

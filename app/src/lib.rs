@@ -7,5 +7,7 @@ pub mod auth;
 mod components;
 pub mod domain;
 mod pages;
+#[cfg(feature = "ssr")]
+mod security;
 
 pub use app::{shell, App};

@@ -1,6 +1,7 @@
 //! One typed configuration tree, read from the environment (and `.env`), validated at start-up.
 //! Every problem names the variable at fault.
 
+use app::auth::server::rate_limit::{LimitPolicy, Rule};
 use app::domain::DefaultCountry;
 use secrecy::SecretString;
 use std::collections::HashMap;
@@ -67,6 +68,12 @@ pub struct Config {
     pub session_store: SessionStoreConfig,
     /// `LOGIN_TTL`: seconds a pending login stays usable (default 600, at most 600).
     pub pending_ttl: Duration,
+    /// `LIMIT_PER_NUMBER`, `LIMIT_PER_IP`, `LIMIT_PER_SESSION`, `LIMIT_GLOBAL_PER_HOUR`,
+    /// `LIMIT_CHECKS_PER_IP`.
+    pub limits: LimitPolicy,
+    /// `CLIENT_IP_HEADER`: header a trusted reverse proxy sets to the client address
+    /// (e.g. `X-Real-IP`); unset means the socket peer address.
+    pub client_ip_header: Option<http::HeaderName>,
 }
 
 /// A setting that cannot be used, with the variable's name.
@@ -183,12 +190,47 @@ impl Config {
                 "must be 60 to 600 seconds (NIST: codes live at most 10 minutes)".into(),
             ));
         }
+        let defaults = LimitPolicy::default();
+        let rules = |variable: &'static str, fallback: Vec<Rule>| match get(variable) {
+            None => Ok(fallback),
+            Some(text) => Rule::parse_list(&text)
+                .and_then(|r| {
+                    if r.is_empty() {
+                        Err("needs at least one COUNT/WINDOW".into())
+                    } else {
+                        Ok(r)
+                    }
+                })
+                .map_err(|problem| fail(variable, problem)),
+        };
+        let limits = LimitPolicy {
+            per_number: rules("LIMIT_PER_NUMBER", defaults.per_number)?,
+            per_ip: rules("LIMIT_PER_IP", defaults.per_ip)?,
+            per_session: rules("LIMIT_PER_SESSION", defaults.per_session)?,
+            global_per_hour: parse_or(
+                "LIMIT_GLOBAL_PER_HOUR",
+                get("LIMIT_GLOBAL_PER_HOUR"),
+                &defaults.global_per_hour.to_string(),
+            )?,
+            checks_per_ip: rules("LIMIT_CHECKS_PER_IP", defaults.checks_per_ip)?,
+        };
+        if limits.global_per_hour == 0 {
+            return Err(fail("LIMIT_GLOBAL_PER_HOUR", "must be at least 1".into()));
+        }
+        let client_ip_header = get("CLIENT_IP_HEADER")
+            .map(|name| {
+                http::HeaderName::try_from(name.as_str())
+                    .map_err(|_| fail("CLIENT_IP_HEADER", format!("`{name}` is not a header name")))
+            })
+            .transpose()?;
         Ok(Self {
             provider,
             brand,
             default_country,
             session_store,
             pending_ttl: Duration::from_secs(pending_secs),
+            limits,
+            client_ip_header,
         })
     }
 }
@@ -318,6 +360,44 @@ mod tests {
             ("VONAGE_BASE_URL", "nope"),
         ];
         assert_eq!(config(&bad_url).expect_err("e").variable, "VONAGE_BASE_URL");
+    }
+
+    #[test]
+    fn limits_have_defaults_and_parse_lists() {
+        let c = config(&[]).expect("valid");
+        assert_eq!(c.limits.per_number.len(), 2);
+        assert_eq!(c.limits.global_per_hour, 1000);
+        let c = config(&[
+            ("LIMIT_PER_NUMBER", "100/1m"),
+            ("LIMIT_GLOBAL_PER_HOUR", "5000"),
+        ])
+        .expect("valid");
+        assert_eq!(
+            c.limits.per_number,
+            vec![Rule {
+                max: 100,
+                window: Duration::from_secs(60)
+            }]
+        );
+        assert_eq!(c.limits.global_per_hour, 5000);
+        assert_eq!(
+            config(&[("LIMIT_PER_IP", "ten/1h")])
+                .expect_err("e")
+                .variable,
+            "LIMIT_PER_IP"
+        );
+        assert_eq!(
+            config(&[("LIMIT_GLOBAL_PER_HOUR", "0")])
+                .expect_err("e")
+                .variable,
+            "LIMIT_GLOBAL_PER_HOUR"
+        );
+        assert_eq!(
+            config(&[("CLIENT_IP_HEADER", "bad header")])
+                .expect_err("e")
+                .variable,
+            "CLIENT_IP_HEADER"
+        );
     }
 
     #[test]

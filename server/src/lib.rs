@@ -3,8 +3,10 @@
 
 mod bad_request;
 pub mod config;
+mod counters;
 pub mod emulator;
 pub mod router;
+pub mod security;
 pub mod session_store;
 pub mod startup;
 pub mod telemetry;

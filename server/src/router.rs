@@ -8,6 +8,9 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
 use crate::bad_request::undecodable_input_is_400;
+use crate::security::{
+    attach_client_ip, reject_cross_site_posts, security_headers, ClientIpSource,
+};
 use crate::session_store::AnyStore;
 
 /// Everything the router needs, built by [`crate::startup`].
@@ -19,6 +22,8 @@ pub struct AppState {
     pub auth: AuthContext,
     /// The session store.
     pub store: AnyStore,
+    /// Where the client IP for limits comes from.
+    pub client_ip: ClientIpSource,
     /// Extra routes served only in development (the emulator's outbox).
     pub dev_routes: Option<Router>,
     /// Mark the session cookie `Secure` and name it with the `__Host-` prefix.
@@ -34,11 +39,16 @@ pub fn router(state: AppState) -> Router {
         leptos_options,
         auth,
         store,
+        client_ip,
         dev_routes,
         secure_cookies,
     } = state;
     let routes = generate_route_list(App);
-    let context = move || provide_context(auth.clone());
+    let context = move || {
+        provide_context(auth.clone());
+        // A fresh script nonce per request, used by the page CSP and the hydration script.
+        leptos::nonce::provide_nonce();
+    };
     let mut router = Router::new()
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
             let options = leptos_options.clone();
@@ -63,7 +73,13 @@ pub fn router(state: AppState) -> Router {
         .with_path("/")
         .with_secure(secure_cookies)
         .with_expiry(Expiry::OnInactivity(SESSION_IDLE));
-    router
+    let router = router
         .layer(axum::middleware::map_response(undecodable_input_is_400))
         .layer(sessions)
+        .layer(axum::middleware::from_fn(reject_cross_site_posts))
+        .layer(axum::middleware::from_fn_with_state(
+            client_ip,
+            attach_client_ip,
+        ));
+    security_headers(router, secure_cookies)
 }

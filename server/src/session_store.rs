@@ -1,7 +1,10 @@
 //! The session store chosen by `SESSION_STORE`: SQLite (default) or memory.
 
 use crate::config::SessionStoreConfig;
+use crate::counters::SqliteCounters;
+use app::auth::server::rate_limit::{CounterStore, MemoryCounters};
 use async_trait::async_trait;
+use std::sync::Arc;
 use std::time::Duration;
 use tower_sessions::{
     session::{Id, Record},
@@ -24,12 +27,23 @@ pub enum AnyStore {
 /// How often expired sessions are purged from SQLite.
 const PURGE_EVERY: Duration = Duration::from_secs(600);
 
+/// The session store and the rate-limit counters kept beside it.
+pub struct Stores {
+    /// Sessions.
+    pub sessions: AnyStore,
+    /// Rate-limit counters in the same database.
+    pub counters: Arc<dyn CounterStore>,
+}
+
 impl AnyStore {
-    /// Opens (creating if missing) the configured store and, for SQLite, its table and a
-    /// background task that deletes expired sessions.
-    pub async fn open(config: &SessionStoreConfig) -> Result<Self, String> {
+    /// Opens (creating if missing) the configured store and, for SQLite, its tables and
+    /// background tasks that delete expired sessions and counters.
+    pub async fn open(config: &SessionStoreConfig) -> Result<Stores, String> {
         match config {
-            SessionStoreConfig::Memory => Ok(Self::Memory(MemoryStore::default())),
+            SessionStoreConfig::Memory => Ok(Stores {
+                sessions: Self::Memory(MemoryStore::default()),
+                counters: Arc::new(MemoryCounters::default()),
+            }),
             SessionStoreConfig::Sqlite(path) => {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                     std::fs::create_dir_all(dir)
@@ -43,6 +57,9 @@ impl AnyStore {
                     .connect_with(options)
                     .await
                     .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+                let counters = SqliteCounters::open(pool.clone())
+                    .await
+                    .map_err(|e| format!("cannot prepare {}: {e}", path.display()))?;
                 let store = SqliteStore::new(pool);
                 store
                     .migrate()
@@ -54,7 +71,10 @@ impl AnyStore {
                         tracing::error!(%error, "expired-session purge stopped");
                     }
                 });
-                Ok(Self::Sqlite(store))
+                Ok(Stores {
+                    sessions: Self::Sqlite(store),
+                    counters: Arc::new(counters),
+                })
             }
         }
     }

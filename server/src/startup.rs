@@ -4,9 +4,11 @@
 use crate::config::{Config, ProviderConfig};
 use crate::emulator::{Emulator, EmulatorConfig};
 use crate::router::{router, AppState};
+use crate::security::ClientIpSource;
 use crate::session_store::AnyStore;
 use crate::verify::{VonageLegacyClient, VonageSettings, VonageV2Client};
 use app::auth::server::clock::Clock;
+use app::auth::server::rate_limit::RateLimiter;
 use app::auth::server::verify_port::VerifyProvider;
 use app::auth::server::AuthContext;
 use leptos::config::LeptosOptions;
@@ -106,7 +108,7 @@ impl Application {
             "Verify provider selected"
         );
 
-        let store = AnyStore::open(&config.session_store)
+        let stores = AnyStore::open(&config.session_store)
             .await
             .map_err(StartupError::Store)?;
         let addr = leptos_options.site_addr;
@@ -122,11 +124,15 @@ impl Application {
             pending_ttl: config.pending_ttl,
             max_wrong_codes: MAX_WRONG_CODES.min(VONAGE_WRONG_CODE_BUDGET),
             dev_outbox: emulator.is_some(),
+            limits: RateLimiter::new(stores.counters, config.limits),
         };
         let state = AppState {
             leptos_options,
             auth,
-            store,
+            store: stores.sessions,
+            client_ip: ClientIpSource {
+                trusted_header: config.client_ip_header,
+            },
             dev_routes: emulator.as_ref().map(Emulator::dev_router),
             secure_cookies,
         };

@@ -27,8 +27,13 @@ pub enum AuthError {
     CodeExpired,
     /// A code step was used without a pending login (e.g. a stale tab).
     NoPendingLogin,
-    /// Too many requests; try again later.
+    /// The provider throttled us; try again shortly.
     Throttled,
+    /// One of our send or check limits is reached.
+    TooManyRequests {
+        /// Seconds until a retry can succeed (sent as `Retry-After`).
+        retry_after_secs: u64,
+    },
     /// The Verify provider or our store failed; safe to retry.
     ServiceUnavailable,
     /// The request itself was malformed (missing field, bad encoding).
@@ -56,6 +61,9 @@ impl AuthError {
             Self::CodeExpired => "That code has expired. Request a new one.".into(),
             Self::NoPendingLogin => "There's no code waiting for you. Enter your phone number to get one.".into(),
             Self::Throttled => "Too many attempts right now. Wait a minute, then try again.".into(),
+            Self::TooManyRequests { retry_after_secs } => {
+                format!("Too many attempts. Try again in {}.", human_wait(*retry_after_secs))
+            }
             Self::ServiceUnavailable => {
                 "We couldn't reach the verification service. Please try again in a moment.".into()
             }
@@ -71,7 +79,7 @@ impl AuthError {
             Self::NoPendingLogin => 409,
             Self::TooManyAttempts | Self::CodeExpired => 410,
             Self::InvalidNumber(_) | Self::InvalidCode(_) | Self::DestinationNotSupported => 422,
-            Self::Throttled => 429,
+            Self::Throttled | Self::TooManyRequests { .. } => 429,
             Self::ServiceUnavailable => 503,
         }
     }
@@ -82,6 +90,22 @@ impl AuthError {
             self,
             Self::TooManyAttempts | Self::CodeExpired | Self::NoPendingLogin
         )
+    }
+}
+
+/// "45 seconds", "3 minutes", "2 hours": rounded up, so the user never retries too early.
+fn human_wait(seconds: u64) -> String {
+    let plural = |n: u64, unit: &str| {
+        if n == 1 {
+            format!("1 {unit}")
+        } else {
+            format!("{n} {unit}s")
+        }
+    };
+    match seconds {
+        0..=59 => plural(seconds.max(1), "second"),
+        60..=5399 => plural(seconds.div_ceil(60), "minute"),
+        _ => plural(seconds.div_ceil(3600), "hour"),
     }
 }
 
@@ -119,6 +143,27 @@ mod tests {
         assert!(AuthError::WrongCode { attempts_left: 1 }
             .message()
             .contains("1 attempt left"));
+    }
+
+    #[test]
+    fn limit_message_says_when_to_retry() {
+        let message = |secs| {
+            AuthError::TooManyRequests {
+                retry_after_secs: secs,
+            }
+            .message()
+        };
+        assert!(message(30).contains("30 seconds"));
+        assert!(message(61).contains("2 minutes"));
+        assert!(message(600).contains("10 minutes"));
+        assert!(message(86_400).contains("24 hours"));
+        assert_eq!(
+            AuthError::TooManyRequests {
+                retry_after_secs: 5
+            }
+            .http_status(),
+            429
+        );
     }
 
     #[test]

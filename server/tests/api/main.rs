@@ -1,9 +1,11 @@
 //! Integration tests: the whole server over HTTP, against the in-process emulator.
 
 mod helpers;
+mod limits;
 mod login_flow;
 mod no_js_flow;
 mod no_leaks;
 mod pending_rules;
 mod real_provider_fakes;
+mod security;
 mod sqlite_sessions;

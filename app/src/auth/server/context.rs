@@ -1,6 +1,7 @@
 //! The services and settings server functions reach through Leptos context.
 
 use super::clock::Clock;
+use super::rate_limit::RateLimiter;
 use super::verify_port::VerifyProvider;
 use crate::domain::DefaultCountry;
 use std::sync::Arc;
@@ -24,4 +25,6 @@ pub struct AuthContext {
     pub max_wrong_codes: u32,
     /// `true` when codes go to the development outbox (emulator).
     pub dev_outbox: bool,
+    /// Send and check limits, shared by every instance through the store.
+    pub limits: RateLimiter,
 }

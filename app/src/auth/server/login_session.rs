@@ -9,6 +9,7 @@ use tower_sessions::Session;
 const PENDING_KEY: &str = "login.pending";
 const USER_KEY: &str = "login.user";
 const FLASH_KEY: &str = "login.flash";
+const SENDS_KEY: &str = "login.sends";
 
 /// A code was sent and the user has not typed it yet.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -87,6 +88,16 @@ impl LoginSession {
     /// old cookie is anonymous.
     pub async fn sign_out(&self) -> Result<(), AuthError> {
         self.0.flush().await.map_err(store_error)
+    }
+
+    /// Unix seconds of the codes this session asked for (for the per-session limit).
+    pub async fn sends(&self) -> Result<Vec<u64>, AuthError> {
+        Ok(self.get(SENDS_KEY).await?.unwrap_or_default())
+    }
+
+    /// Replaces the recorded send times.
+    pub async fn set_sends(&self, sends: &[u64]) -> Result<(), AuthError> {
+        self.insert(SENDS_KEY, &sends).await
     }
 
     /// Keeps an error for the next page render (no-JS post/redirect/get).

@@ -4,10 +4,11 @@
 pub mod clock;
 mod context;
 mod login_session;
+pub mod rate_limit;
 mod scope;
 pub mod service;
 pub mod verify_port;
 
 pub use context::AuthContext;
 pub use login_session::{LoginSession, PendingLogin, SignedInUser};
-pub use scope::{form_redirect, request_scope};
+pub use scope::{client_ip, form_redirect, request_scope, ClientIp};

@@ -6,6 +6,16 @@ use http::{header, request::Parts, HeaderValue, StatusCode};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 
+/// The client's IP address as the server decided it (socket peer, or a trusted proxy
+/// header when configured); put in request extensions by the server crate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientIp(pub std::net::IpAddr);
+
+/// The current request's [`ClientIp`], if the server provided one.
+pub fn client_ip() -> Option<std::net::IpAddr> {
+    use_context::<Parts>().and_then(|parts| parts.extensions.get::<ClientIp>().map(|ip| ip.0))
+}
+
 /// The login context and the caller's session. Fails with `ServiceUnavailable` when the
 /// server was wired without them (a deployment bug, logged).
 pub async fn request_scope() -> Result<(AuthContext, LoginSession), AuthError> {
@@ -38,6 +48,9 @@ pub async fn form_redirect(
             options.set_status(
                 StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::BAD_REQUEST),
             );
+            if let AuthError::TooManyRequests { retry_after_secs } = error {
+                options.insert_header(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+            }
         }
         return result;
     }

@@ -2,8 +2,9 @@
 //! session between states (signed out → pending → signed in), log an audit event.
 
 use super::clock::unix_seconds;
+use super::rate_limit::{LimitRefusal, Rule};
 use super::verify_port::{CheckFailure, StartFailure, StartVerification};
-use super::{AuthContext, LoginSession, PendingLogin, SignedInUser};
+use super::{client_ip, AuthContext, LoginSession, PendingLogin, SignedInUser};
 use crate::auth::{AuthError, LoginStatus, LoginStep};
 use crate::domain::{PhoneNumber, PhoneNumberProblem, Pin};
 
@@ -23,6 +24,7 @@ pub async fn start_login(
             return Ok(());
         }
     }
+    allow_send(ctx, session, &number, now).await?;
     let request = StartVerification {
         number: number.clone(),
         brand: ctx.brand.clone(),
@@ -66,6 +68,13 @@ pub async fn finish_login(
     }
     let code = Pin::parse(raw_code).map_err(AuthError::InvalidCode)?;
     let masked = pending.number.masked();
+    ctx.limits
+        .allow_check(client_ip(), now)
+        .await
+        .map_err(|refusal| {
+            tracing::warn!(number = %masked, ?refusal, "code check refused by limit");
+            refusal_error(refusal)
+        })?;
     match ctx.provider.check(&pending.request_id, &code).await {
         Ok(()) => {
             let user = SignedInUser {
@@ -138,6 +147,72 @@ pub async fn status(ctx: &AuthContext, session: &LoginSession) -> Result<LoginSt
         flash,
         dev_outbox: ctx.dev_outbox,
     })
+}
+
+/// Applies the per-session, per-number, per-IP and global send limits, counting this send.
+async fn allow_send(
+    ctx: &AuthContext,
+    session: &LoginSession,
+    number: &PhoneNumber,
+    now: u64,
+) -> Result<(), AuthError> {
+    let rules = &ctx.limits.policy().per_session;
+    let longest = rules.iter().map(|r| r.window.as_secs()).max().unwrap_or(0);
+    let mut sends: Vec<u64> = session
+        .sends()
+        .await?
+        .into_iter()
+        .filter(|t| now < t + longest)
+        .collect();
+    if let Some(retry_after_secs) = session_wait(rules, &sends, now) {
+        tracing::warn!(number = %number.masked(), scope = "session", "code send refused by limit");
+        return Err(AuthError::TooManyRequests { retry_after_secs });
+    }
+    ctx.limits
+        .allow_send(number.e164(), client_ip(), now)
+        .await
+        .map_err(|refusal| {
+            if let LimitRefusal::Limited {
+                scope: "global", ..
+            } = refusal
+            {
+                tracing::error!(
+                    alert = true,
+                    "global SMS budget reached: all code sends stopped"
+                );
+            }
+            tracing::warn!(number = %number.masked(), ?refusal, "code send refused by limit");
+            refusal_error(refusal)
+        })?;
+    sends.push(now);
+    session.set_sends(&sends).await
+}
+
+/// Seconds until the session may send again, if a per-session rule is full.
+fn session_wait(rules: &[Rule], sends: &[u64], now: u64) -> Option<u64> {
+    rules
+        .iter()
+        .filter_map(|rule| {
+            let window = rule.window.as_secs();
+            let mut recent: Vec<u64> = sends.iter().copied().filter(|t| now < t + window).collect();
+            if recent.len() < rule.max as usize {
+                return None;
+            }
+            recent.sort_unstable();
+            // The oldest send that must age out before one more fits.
+            let index = recent.len() - rule.max as usize;
+            Some((recent[index] + window).saturating_sub(now).max(1))
+        })
+        .max()
+}
+
+fn refusal_error(refusal: LimitRefusal) -> AuthError {
+    match refusal {
+        LimitRefusal::Limited {
+            retry_after_secs, ..
+        } => AuthError::TooManyRequests { retry_after_secs },
+        LimitRefusal::StoreUnavailable => AuthError::ServiceUnavailable,
+    }
 }
 
 fn is_expired(ctx: &AuthContext, pending: &PendingLogin, now: u64) -> bool {

@@ -1,0 +1,78 @@
+//! Rate-limit counters in the session database, so every instance sharing the store shares
+//! the counts.
+
+use app::auth::server::rate_limit::CounterStore;
+use async_trait::async_trait;
+use std::time::{Duration, SystemTime};
+use tower_sessions_sqlx_store::sqlx::{self, SqlitePool};
+
+/// Counters in a SQLite table next to the sessions.
+#[derive(Clone, Debug)]
+pub struct SqliteCounters {
+    pool: SqlitePool,
+}
+
+/// How often windows that can no longer matter are deleted.
+const PURGE_EVERY: Duration = Duration::from_secs(600);
+
+impl SqliteCounters {
+    /// Creates the table if missing and starts a background purge of expired windows.
+    pub async fn open(pool: SqlitePool) -> Result<Self, sqlx::Error> {
+        sqlx::query(
+            "CREATE TABLE IF NOT EXISTS rate_counters (
+                key TEXT NOT NULL,
+                window_start INTEGER NOT NULL,
+                count INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL,
+                PRIMARY KEY (key, window_start)
+            )",
+        )
+        .execute(&pool)
+        .await?;
+        let purger = pool.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(PURGE_EVERY);
+            loop {
+                tick.tick().await;
+                let now = app::auth::server::clock::unix_seconds(SystemTime::now()) as i64;
+                if let Err(error) = sqlx::query("DELETE FROM rate_counters WHERE expires_at < ?")
+                    .bind(now)
+                    .execute(&purger)
+                    .await
+                {
+                    tracing::warn!(%error, "rate counter purge failed");
+                }
+            }
+        });
+        Ok(Self { pool })
+    }
+}
+
+#[async_trait]
+impl CounterStore for SqliteCounters {
+    async fn get(&self, key: &str, window_start: u64) -> Result<u32, String> {
+        let count: Option<i64> = sqlx::query_scalar(
+            "SELECT count FROM rate_counters WHERE key = ? AND window_start = ?",
+        )
+        .bind(key)
+        .bind(window_start as i64)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| e.to_string())?;
+        Ok(count.map_or(0, |c| u32::try_from(c).unwrap_or(u32::MAX)))
+    }
+
+    async fn increment(&self, key: &str, window_start: u64, expires_at: u64) -> Result<(), String> {
+        sqlx::query(
+            "INSERT INTO rate_counters (key, window_start, count, expires_at) VALUES (?, ?, 1, ?)
+             ON CONFLICT (key, window_start) DO UPDATE SET count = count + 1",
+        )
+        .bind(key)
+        .bind(window_start as i64)
+        .bind(expires_at as i64)
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+    }
+}

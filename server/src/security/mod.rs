@@ -1,0 +1,9 @@
+//! Request and response guards: cross-site request refusal and security headers.
+
+mod client_ip;
+mod csrf;
+mod headers;
+
+pub use client_ip::{attach_client_ip, ClientIpSource};
+pub use csrf::reject_cross_site_posts;
+pub use headers::security_headers;

@@ -1,0 +1,166 @@
+//! Send and check limits hold before anything reaches the provider.
+
+use crate::helpers::{spawn_app_with, wrong_code, TestApp};
+use reqwest::StatusCode;
+
+async fn start(app: &TestApp, number: &str) -> crate::helpers::Answer {
+    app.call("start_login", &[("number", number)]).await
+}
+
+fn assert_limited(answer: &crate::helpers::Answer) {
+    assert_eq!(
+        answer.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        answer.body
+    );
+    assert!(answer.body.contains("TooManyRequests"), "{}", answer.body);
+    let retry: u64 = answer
+        .headers
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("Retry-After header in seconds");
+    assert!(retry >= 1, "{retry}");
+}
+
+async fn sent_count(app: &TestApp) -> usize {
+    let messages: Vec<serde_json::Value> = app
+        .client
+        .get(format!("{}/dev/messages", app.base))
+        .send()
+        .await
+        .expect("ok")
+        .json()
+        .await
+        .expect("json");
+    messages.len()
+}
+
+#[tokio::test]
+async fn per_number_flood_is_stopped() {
+    let app = spawn_app_with(&[("LIMIT_PER_NUMBER", "2/10m")]).await;
+    for _ in 0..2 {
+        // A new browser each time, as a bot would; the live request is resumed upstream.
+        assert_eq!(
+            start(&app.other_browser(), "+447400123060").await.status,
+            StatusCode::OK
+        );
+    }
+    assert_limited(&start(&app.other_browser(), "+447400123060").await);
+}
+
+#[tokio::test]
+async fn per_ip_flood_across_many_numbers_is_stopped() {
+    let app = spawn_app_with(&[("LIMIT_PER_IP", "3/1h")]).await;
+    for n in 61..64 {
+        assert_eq!(
+            start(&app.other_browser(), &format!("+447400123{n:03}"))
+                .await
+                .status,
+            StatusCode::OK
+        );
+    }
+    assert_limited(&start(&app.other_browser(), "+447400123064").await);
+    assert_eq!(sent_count(&app).await, 3, "the refused send reached nobody");
+}
+
+#[tokio::test]
+async fn per_session_limit_counts_sends_from_one_browser() {
+    let app = spawn_app_with(&[("LIMIT_PER_SESSION", "2/1h")]).await;
+    assert_eq!(start(&app, "+447400123065").await.status, StatusCode::OK);
+    assert_eq!(start(&app, "+447400123066").await.status, StatusCode::OK);
+    assert_limited(&start(&app, "+447400123067").await);
+}
+
+#[tokio::test]
+async fn global_budget_stops_all_sends() {
+    let app = spawn_app_with(&[("LIMIT_GLOBAL_PER_HOUR", "2")]).await;
+    assert_eq!(
+        start(&app.other_browser(), "+447400123068").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        start(&app.other_browser(), "+447400123069").await.status,
+        StatusCode::OK
+    );
+    assert_limited(&start(&app.other_browser(), "+447400123070").await);
+}
+
+#[tokio::test]
+async fn code_checks_per_ip_are_limited() {
+    let app = spawn_app_with(&[("LIMIT_CHECKS_PER_IP", "2/5m")]).await;
+    assert_eq!(start(&app, "+447400123071").await.status, StatusCode::OK);
+    let code = app.latest_code("+447400123071").await;
+    app.call("finish_login", &[("code", wrong_code(&code))])
+        .await;
+    app.call("finish_login", &[("code", wrong_code(&code))])
+        .await;
+    assert_limited(&app.call("finish_login", &[("code", &code)]).await);
+}
+
+#[tokio::test]
+async fn forwarded_for_is_ignored_unless_a_proxy_header_is_configured() {
+    let app = spawn_app_with(&[("LIMIT_PER_IP", "1/1h")]).await;
+    let spoofed = |ip: &'static str| {
+        let browser = app.other_browser();
+        async move {
+            browser
+                .client
+                .post(format!("{}/api/start_login", browser.base))
+                .header("x-forwarded-for", ip)
+                .form(&[("number", format!("+44740012307{}", &ip[ip.len() - 1..]))])
+                .send()
+                .await
+                .expect("reachable")
+                .status()
+        }
+    };
+    assert_eq!(spoofed("203.0.113.1").await, StatusCode::OK);
+    assert_eq!(spoofed("203.0.113.2").await, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn trusted_proxy_header_gives_each_client_its_own_budget() {
+    let app = spawn_app_with(&[("LIMIT_PER_IP", "1/1h"), ("CLIENT_IP_HEADER", "X-Real-IP")]).await;
+    let send = |ip: &'static str, number: &'static str| {
+        let browser = app.other_browser();
+        async move {
+            browser
+                .client
+                .post(format!("{}/api/start_login", browser.base))
+                .header("x-real-ip", ip)
+                .form(&[("number", number)])
+                .send()
+                .await
+                .expect("reachable")
+                .status()
+        }
+    };
+    assert_eq!(send("203.0.113.1", "+447400123081").await, StatusCode::OK);
+    assert_eq!(send("203.0.113.2", "+447400123082").await, StatusCode::OK);
+    assert_eq!(
+        send("203.0.113.1", "+447400123083").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+#[tokio::test]
+async fn limit_message_reaches_a_browser_without_javascript() {
+    let app = spawn_app_with(&[("LIMIT_PER_SESSION", "1/1h")]).await;
+    app.post_form("start_login", &[("number", "+447400123084")])
+        .await;
+    let refused = app
+        .post_form("start_login", &[("number", "+447400123085")])
+        .await;
+    assert_eq!(
+        (refused.status, refused.location()),
+        (StatusCode::SEE_OTHER, "/login")
+    );
+    let page = app.get("/login").await;
+    assert!(
+        page.body.contains("Too many attempts. Try again in"),
+        "{}",
+        page.body
+    );
+}
