@@ -71,6 +71,11 @@ pub struct Config {
     /// `LIMIT_PER_NUMBER`, `LIMIT_PER_IP`, `LIMIT_PER_SESSION`, `LIMIT_GLOBAL_PER_HOUR`,
     /// `LIMIT_CHECKS_PER_IP`.
     pub limits: LimitPolicy,
+    /// `ALLOWED_COUNTRIES`: ISO codes codes may be sent to (`GB,IE`); unset allows all.
+    pub allowed_countries: Option<Vec<String>>,
+    /// `COOKIE_SECURE`: `auto` (default: `Secure` and `__Host-` unless the site listens on
+    /// loopback), `always` (e.g. behind a TLS-terminating proxy on loopback) or `never`.
+    pub cookie_secure: Option<bool>,
     /// `CLIENT_IP_HEADER`: header a trusted reverse proxy sets to the client address
     /// (e.g. `X-Real-IP`); unset means the socket peer address.
     pub client_ip_header: Option<http::HeaderName>,
@@ -223,7 +228,33 @@ impl Config {
                     .map_err(|_| fail("CLIENT_IP_HEADER", format!("`{name}` is not a header name")))
             })
             .transpose()?;
+        let allowed_countries = get("ALLOWED_COUNTRIES")
+            .map(|list| {
+                list.split(',')
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                    .map(|code| {
+                        code.parse::<DefaultCountry>()
+                            .map(|_| code.to_ascii_uppercase())
+                            .map_err(|problem| fail("ALLOWED_COUNTRIES", problem))
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?;
+        let cookie_secure = match get("COOKIE_SECURE").as_deref().unwrap_or("auto") {
+            "auto" => None,
+            "always" => Some(true),
+            "never" => Some(false),
+            other => {
+                return Err(fail(
+                    "COOKIE_SECURE",
+                    format!("`{other}` is not auto, always or never"),
+                ))
+            }
+        };
         Ok(Self {
+            cookie_secure,
+            allowed_countries,
             provider,
             brand,
             default_country,
@@ -397,6 +428,22 @@ mod tests {
                 .expect_err("e")
                 .variable,
             "CLIENT_IP_HEADER"
+        );
+    }
+
+    #[test]
+    fn parses_allowed_countries() {
+        assert_eq!(config(&[]).expect("valid").allowed_countries, None);
+        let c = config(&[("ALLOWED_COUNTRIES", "gb, IE")]).expect("valid");
+        assert_eq!(
+            c.allowed_countries,
+            Some(vec!["GB".to_owned(), "IE".to_owned()])
+        );
+        assert_eq!(
+            config(&[("ALLOWED_COUNTRIES", "GB,XX1")])
+                .expect_err("e")
+                .variable,
+            "ALLOWED_COUNTRIES"
         );
     }
 

@@ -115,7 +115,7 @@ impl Application {
         let listener = TcpListener::bind(addr)
             .await
             .map_err(|source| StartupError::Bind { addr, source })?;
-        let secure_cookies = !addr.ip().is_loopback();
+        let secure_cookies = config.cookie_secure.unwrap_or(!addr.ip().is_loopback());
         let auth = AuthContext {
             provider,
             clock,
@@ -124,6 +124,7 @@ impl Application {
             pending_ttl: config.pending_ttl,
             max_wrong_codes: MAX_WRONG_CODES.min(VONAGE_WRONG_CODE_BUDGET),
             dev_outbox: emulator.is_some(),
+            allowed_countries: config.allowed_countries,
             limits: RateLimiter::new(stores.counters, config.limits),
         };
         let state = AppState {

@@ -30,8 +30,8 @@ pub async fn finish_login(code: String) -> Result<(), AuthError> {
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AuthError> {
     use super::server::{form_redirect, request_scope, service};
-    let (_ctx, session) = request_scope().await?;
-    let result = service::logout(&session).await;
+    let (ctx, session) = request_scope().await?;
+    let result = service::logout(&ctx, &session).await;
     form_redirect(&session, result, "/", "/", None).await
 }
 

@@ -10,6 +10,9 @@ use std::fmt;
 pub struct PhoneNumber {
     e164: String,
     international: String,
+    // Added after the first release: sessions written before it still load.
+    #[serde(default)]
+    country: String,
 }
 
 /// Why a typed number was rejected; each maps to one short user message.
@@ -27,6 +30,11 @@ pub enum PhoneNumberProblem {
     TooLong,
     /// The digits do not form a number in use in that country.
     Invalid,
+    /// A number type that cannot receive codes or costs extra: premium rate, shared cost,
+    /// UAN, voicemail, pager, personal, toll-free or unknown.
+    CannotReceiveCodes,
+    /// The number's country is not in `ALLOWED_COUNTRIES`.
+    CountryNotAllowed,
 }
 
 impl PhoneNumber {
@@ -43,6 +51,11 @@ impl PhoneNumber {
     /// Human-readable international form, e.g. `+44 7400 123123`.
     pub fn international(&self) -> &str {
         &self.international
+    }
+
+    /// The ISO 3166 alpha-2 country of the number (`GB`), or `001` for non-geographic ones.
+    pub fn country(&self) -> &str {
+        &self.country
     }
 
     /// The number with all but the country code and last four digits hidden, for logs:
@@ -80,6 +93,8 @@ impl PhoneNumberProblem {
             Self::TooShort => "That number is too short: check you typed every digit.",
             Self::TooLong => "That number is too long: check for extra digits.",
             Self::Invalid => "That isn't a valid phone number for its country: check it, or start with + and the country code.",
+            Self::CannotReceiveCodes => "We can't send codes to that kind of number (premium-rate, shared-cost or service numbers). Use a mobile number.",
+            Self::CountryNotAllowed => "We can't send codes to numbers in that country yet.",
         }
     }
 }
@@ -147,11 +162,28 @@ mod parse {
             if !parsed.is_valid() {
                 return Err(PhoneNumberProblem::Invalid);
             }
+            if !can_receive_codes(parsed.number_type(&phonenumber::metadata::DATABASE)) {
+                return Err(PhoneNumberProblem::CannotReceiveCodes);
+            }
             Ok(PhoneNumber {
                 e164: parsed.format().mode(Mode::E164).to_string(),
                 international: parsed.format().mode(Mode::International).to_string(),
+                country: parsed
+                    .country()
+                    .id()
+                    .map_or_else(|| "001".to_owned(), |id| id.as_ref().to_owned()),
             })
         }
+    }
+
+    /// Types a code can reach by SMS or by the voice fallback at normal cost. Premium-rate,
+    /// shared-cost and service numbers are what SMS-pumping fraud targets.
+    fn can_receive_codes(kind: phonenumber::Type) -> bool {
+        use phonenumber::Type as T;
+        matches!(
+            kind,
+            T::Mobile | T::FixedLineOrMobile | T::FixedLine | T::Voip
+        )
     }
 
     #[cfg(test)]
@@ -238,6 +270,42 @@ mod parse {
             assert_eq!(
                 PhoneNumber::parse("+44 1234", gb()),
                 Err(PhoneNumberProblem::Invalid)
+            );
+        }
+
+        #[test]
+        fn rejects_premium_rate() {
+            assert_eq!(
+                PhoneNumber::parse("09098 790000", gb()),
+                Err(PhoneNumberProblem::CannotReceiveCodes)
+            );
+        }
+
+        #[test]
+        fn rejects_shared_cost() {
+            assert_eq!(
+                PhoneNumber::parse("0845 464 0000", gb()),
+                Err(PhoneNumberProblem::CannotReceiveCodes)
+            );
+        }
+
+        #[test]
+        fn rejects_uan_and_toll_free() {
+            assert_eq!(
+                PhoneNumber::parse("0800 123 4567", gb()),
+                Err(PhoneNumberProblem::CannotReceiveCodes)
+            );
+            assert_eq!(
+                PhoneNumber::parse("0300 123 4567", gb()),
+                Err(PhoneNumberProblem::CannotReceiveCodes)
+            );
+        }
+
+        #[test]
+        fn knows_the_country() {
+            assert_eq!(
+                PhoneNumber::parse("+4915112345678", gb()).map(|n| n.country().to_owned()),
+                Ok("DE".into())
             );
         }
 

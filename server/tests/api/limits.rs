@@ -164,3 +164,19 @@ async fn limit_message_reaches_a_browser_without_javascript() {
         page.body
     );
 }
+
+#[tokio::test]
+async fn disallowed_country_and_premium_numbers_are_refused_before_sending() {
+    let app = spawn_app_with(&[("ALLOWED_COUNTRIES", "GB")]).await;
+    let german = start(&app, "+4915112345678").await;
+    assert_eq!(german.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(german.body.contains("CountryNotAllowed"), "{}", german.body);
+    let premium = start(&app, "09098 790000").await;
+    assert!(
+        premium.body.contains("CannotReceiveCodes"),
+        "{}",
+        premium.body
+    );
+    assert_eq!(sent_count(&app).await, 0);
+    assert_eq!(start(&app, "+447400123090").await.status, StatusCode::OK);
+}

@@ -8,4 +8,5 @@ mod no_leaks;
 mod pending_rules;
 mod real_provider_fakes;
 mod security;
+mod session_lifetime;
 mod sqlite_sessions;

@@ -25,6 +25,8 @@ pub struct AuthContext {
     pub max_wrong_codes: u32,
     /// `true` when codes go to the development outbox (emulator).
     pub dev_outbox: bool,
+    /// ISO codes of the countries codes may be sent to; `None` allows every country.
+    pub allowed_countries: Option<Vec<String>>,
     /// Send and check limits, shared by every instance through the store.
     pub limits: RateLimiter,
 }

@@ -4,7 +4,20 @@ use super::verify_port::RequestId;
 use crate::auth::{AuthError, Flash};
 use crate::domain::PhoneNumber;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
-use tower_sessions::Session;
+use std::time::Duration;
+use tower_sessions::{Expiry, Session};
+
+/// A session holding only a pending login is forgotten after this long without a request.
+pub const PENDING_IDLE: Duration = Duration::from_secs(30 * 60);
+/// A signed-in session is forgotten after this long without a request.
+pub const SIGNED_IN_IDLE: Duration = Duration::from_secs(7 * 24 * 3600);
+/// A signed-in session ends this long after sign-in, however active.
+pub const SIGNED_IN_MAX_AGE: Duration = Duration::from_secs(30 * 24 * 3600);
+
+fn idle(duration: Duration) -> Option<Expiry> {
+    let seconds = i64::try_from(duration.as_secs()).unwrap_or(i64::MAX);
+    Some(Expiry::OnInactivity(time::Duration::seconds(seconds)))
+}
 
 const PENDING_KEY: &str = "login.pending";
 const USER_KEY: &str = "login.user";
@@ -51,6 +64,9 @@ impl LoginSession {
 
     /// Records a started (or resumed) verification, replacing any earlier one.
     pub async fn begin_pending(&self, pending: &PendingLogin) -> Result<(), AuthError> {
+        if self.get::<SignedInUser>(USER_KEY).await?.is_none() {
+            self.0.set_expiry(idle(PENDING_IDLE));
+        }
         self.insert(PENDING_KEY, pending).await
     }
 
@@ -69,14 +85,25 @@ impl LoginSession {
     }
 
     /// The signed-in user, if any.
-    pub async fn signed_in(&self) -> Result<Option<SignedInUser>, AuthError> {
-        self.get(USER_KEY).await
+    ///
+    /// Past [`SIGNED_IN_MAX_AGE`] the session is destroyed and this answers `None`.
+    pub async fn signed_in(&self, now: u64) -> Result<Option<SignedInUser>, AuthError> {
+        let user: Option<SignedInUser> = self.get(USER_KEY).await?;
+        match user {
+            Some(user) if now >= user.since.saturating_add(SIGNED_IN_MAX_AGE.as_secs()) => {
+                tracing::info!(number = %user.number.masked(), "session reached its maximum age");
+                self.sign_out().await?;
+                Ok(None)
+            }
+            other => Ok(other),
+        }
     }
 
     /// Signs the user in: issues a new session id (against fixation), drops the pending
     /// login and stores the user.
     pub async fn sign_in(&self, user: &SignedInUser) -> Result<(), AuthError> {
         self.0.cycle_id().await.map_err(store_error)?;
+        self.0.set_expiry(idle(SIGNED_IN_IDLE));
         self.0
             .remove_value(PENDING_KEY)
             .await

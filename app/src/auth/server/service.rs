@@ -17,6 +17,14 @@ pub async fn start_login(
 ) -> Result<(), AuthError> {
     let number =
         PhoneNumber::parse(raw_number, ctx.default_country).map_err(AuthError::InvalidNumber)?;
+    if let Some(allowed) = &ctx.allowed_countries {
+        if !allowed.iter().any(|c| c == number.country()) {
+            tracing::info!(number = %number.masked(), country = number.country(), "country not allowed");
+            return Err(AuthError::InvalidNumber(
+                PhoneNumberProblem::CountryNotAllowed,
+            ));
+        }
+    }
     let now = unix_seconds(ctx.clock.now());
     if let Some(pending) = session.pending().await? {
         if pending.number == number && !is_expired(ctx, &pending, now) {
@@ -117,8 +125,8 @@ pub async fn finish_login(
 }
 
 /// Signs out by destroying the server-side session.
-pub async fn logout(session: &LoginSession) -> Result<(), AuthError> {
-    if let Some(user) = session.signed_in().await? {
+pub async fn logout(ctx: &AuthContext, session: &LoginSession) -> Result<(), AuthError> {
+    if let Some(user) = session.signed_in(unix_seconds(ctx.clock.now())).await? {
         tracing::info!(number = %user.number.masked(), "signed out");
     }
     session.sign_out().await
@@ -128,7 +136,7 @@ pub async fn logout(session: &LoginSession) -> Result<(), AuthError> {
 /// signed out.
 pub async fn status(ctx: &AuthContext, session: &LoginSession) -> Result<LoginStatus, AuthError> {
     let flash = session.take_flash().await?;
-    let step = if let Some(user) = session.signed_in().await? {
+    let step = if let Some(user) = session.signed_in(unix_seconds(ctx.clock.now())).await? {
         LoginStep::SignedIn {
             number: user.number.e164().to_owned(),
             since: user.since,

@@ -1,0 +1,74 @@
+//! Idle and absolute session lifetimes.
+
+use crate::helpers::spawn_app;
+use reqwest::StatusCode;
+use std::time::Duration;
+
+fn session_cookie_max_age(headers: &reqwest::header::HeaderMap) -> Option<u64> {
+    headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("session="))
+        .and_then(|cookie| {
+            cookie
+                .split(';')
+                .find_map(|part| part.trim().strip_prefix("Max-Age="))
+        })
+        .and_then(|age| age.parse().ok())
+}
+
+#[tokio::test]
+async fn pending_sessions_idle_out_in_30_minutes_and_signed_in_ones_in_7_days() {
+    let app = spawn_app().await;
+    let start = app
+        .call("start_login", &[("number", "+447400123095")])
+        .await;
+    assert_eq!(session_cookie_max_age(&start.headers), Some(30 * 60));
+    let code = app.latest_code("+447400123095").await;
+    let finish = app.call("finish_login", &[("code", &code)]).await;
+    assert_eq!(finish.status, StatusCode::OK);
+    assert_eq!(session_cookie_max_age(&finish.headers), Some(7 * 24 * 3600));
+}
+
+#[tokio::test]
+async fn signed_in_session_ends_after_30_days_however_active() {
+    let app = spawn_app().await;
+    app.call("start_login", &[("number", "+447400123096")])
+        .await;
+    let code = app.latest_code("+447400123096").await;
+    app.call("finish_login", &[("code", &code)]).await;
+    app.clock.advance(Duration::from_secs(29 * 24 * 3600));
+    assert!(
+        app.get("/").await.body.contains("Hello "),
+        "still signed in on day 29"
+    );
+    app.clock.advance(Duration::from_secs(2 * 24 * 3600));
+    let home = app.get("/").await;
+    assert!(!home.body.contains("Hello "), "signed out after 30 days");
+    assert!(home.body.contains("Sign in"));
+}
+
+#[tokio::test]
+async fn cookie_secure_always_gives_a_host_prefixed_secure_cookie() {
+    let app = crate::helpers::spawn_app_with(&[("COOKIE_SECURE", "always")]).await;
+    let start = app
+        .call("start_login", &[("number", "+447400123097")])
+        .await;
+    let cookie = start
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("__Host-session="))
+        .expect("__Host- cookie")
+        .to_owned();
+    assert!(
+        cookie.contains("Secure") && cookie.contains("Path=/") && !cookie.contains("Domain"),
+        "{cookie}"
+    );
+    assert!(
+        start.headers.get("strict-transport-security").is_some(),
+        "HSTS with secure cookies"
+    );
+}
