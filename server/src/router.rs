@@ -9,9 +9,12 @@ use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
 use crate::bad_request::undecodable_input_is_400;
 use crate::security::{
-    attach_client_ip, reject_cross_site_posts, security_headers, ClientIpSource,
+    assign_request_id, attach_client_ip, reject_cross_site_posts, security_headers, ClientIpSource,
+    REQUEST_ID,
 };
 use crate::session_store::AnyStore;
+use app::auth::server::ClientIp;
+use tower_http::trace::TraceLayer;
 
 /// Everything the router needs, built by [`crate::startup`].
 #[derive(Clone)]
@@ -77,9 +80,27 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::map_response(undecodable_input_is_400))
         .layer(sessions)
         .layer(axum::middleware::from_fn(reject_cross_site_posts))
+        // Audit trail: every log line of a request carries its id and client IP.
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(axum::middleware::from_fn_with_state(
             client_ip,
             attach_client_ip,
-        ));
+        ))
+        .layer(axum::middleware::from_fn(assign_request_id));
     security_headers(router, secure_cookies)
+}
+
+/// The span every request's log lines sit in: request id, client IP, method and path.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let id = request
+        .headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    let ip = request
+        .extensions()
+        .get::<ClientIp>()
+        .map(|ip| ip.0.to_string())
+        .unwrap_or_default();
+    tracing::info_span!("request", id, ip, method = %request.method(), path = request.uri().path())
 }

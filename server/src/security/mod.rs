@@ -3,7 +3,9 @@
 mod client_ip;
 mod csrf;
 mod headers;
+mod request_id;
 
 pub use client_ip::{attach_client_ip, ClientIpSource};
 pub use csrf::reject_cross_site_posts;
 pub use headers::security_headers;
+pub use request_id::{assign_request_id, REQUEST_ID};

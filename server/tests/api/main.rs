@@ -1,6 +1,7 @@
 //! Integration tests: the whole server over HTTP, against the in-process emulator.
 
 mod helpers;
+mod hostile_input;
 mod limits;
 mod login_flow;
 mod no_js_flow;
