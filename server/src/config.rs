@@ -68,6 +68,8 @@ pub struct Config {
     pub session_store: SessionStoreConfig,
     /// `LOGIN_TTL`: seconds a pending login stays usable (default 600, at most 600).
     pub pending_ttl: Duration,
+    /// `RESEND_AFTER`: seconds before "Send again" (default 30).
+    pub resend_after: Duration,
     /// `LIMIT_PER_NUMBER`, `LIMIT_PER_IP`, `LIMIT_PER_SESSION`, `LIMIT_GLOBAL_PER_HOUR`,
     /// `LIMIT_CHECKS_PER_IP`.
     pub limits: LimitPolicy,
@@ -241,6 +243,10 @@ impl Config {
                     .collect::<Result<Vec<_>, _>>()
             })
             .transpose()?;
+        let resend_secs: u64 = parse_or("RESEND_AFTER", get("RESEND_AFTER"), "30")?;
+        if !(5..=300).contains(&resend_secs) {
+            return Err(fail("RESEND_AFTER", "must be 5 to 300 seconds".into()));
+        }
         let cookie_secure = match get("COOKIE_SECURE").as_deref().unwrap_or("auto") {
             "auto" => None,
             "always" => Some(true),
@@ -253,6 +259,7 @@ impl Config {
             }
         };
         Ok(Self {
+            resend_after: Duration::from_secs(resend_secs),
             cookie_secure,
             allowed_countries,
             provider,

@@ -21,6 +21,8 @@ use tokio::net::TcpListener;
 pub const MAX_WRONG_CODES: u32 = 5;
 /// Wrong codes the Vonage APIs (and so the emulator) accept per code before terminating.
 const VONAGE_WRONG_CODE_BUDGET: u32 = 3;
+/// How long Vonage keeps a code by default (v1 `pin_expiry`, v2 `channel_timeout`).
+const VONAGE_CODE_TTL: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// A server ready to run: bound to its address, with its emulator (if any) already serving.
 pub struct Application {
@@ -108,6 +110,11 @@ impl Application {
             "Verify provider selected"
         );
 
+        // Never promise a code longer than the provider keeps it.
+        let provider_code_ttl = match &config.provider {
+            ProviderConfig::Emulator(settings) => settings.code_ttl,
+            ProviderConfig::Vonage(_) | ProviderConfig::VonageLegacy(_) => VONAGE_CODE_TTL,
+        };
         let stores = AnyStore::open(&config.session_store)
             .await
             .map_err(StartupError::Store)?;
@@ -121,7 +128,8 @@ impl Application {
             clock,
             default_country: config.default_country,
             brand: config.brand,
-            pending_ttl: config.pending_ttl,
+            pending_ttl: config.pending_ttl.min(provider_code_ttl),
+            resend_after: config.resend_after,
             max_wrong_codes: MAX_WRONG_CODES.min(VONAGE_WRONG_CODE_BUDGET),
             dev_outbox: emulator.is_some(),
             allowed_countries: config.allowed_countries,

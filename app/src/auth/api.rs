@@ -5,25 +5,56 @@
 use super::{AuthError, LoginStatus};
 use leptos::prelude::*;
 
-/// Starts a login: parses `number` and asks the provider to send a code.
+/// Starts a login: parses `number` and asks the provider to send a code. `next` is where to
+/// go after sign-in (ignored unless a same-site path).
 /// No-JS: 303 to `/verify` on success, back to `/login` with the error otherwise.
 #[server(prefix = "/api", endpoint = "start_login")]
-pub async fn start_login(number: String) -> Result<(), AuthError> {
+pub async fn start_login(number: String, next: Option<String>) -> Result<(), AuthError> {
     use super::server::{form_redirect, request_scope, service};
     let (ctx, session) = request_scope().await?;
-    let result = service::start_login(&ctx, &session, &number).await;
+    let result = service::start_login(&ctx, &session, &number, next.as_deref()).await;
     form_redirect(&session, result, "/verify", "/login", Some(number)).await
 }
 
 /// Checks the code typed on the PIN step; on success the user is signed in with a new
-/// session id. No-JS: 303 to `/` on success, to `/verify` (or `/login` when the pending
-/// login is over) with the error otherwise.
+/// session id and the answer is where to go next. No-JS: 303 there, or to `/verify` (or
+/// `/login` when the pending login is over) with the error.
 #[server(prefix = "/api", endpoint = "finish_login")]
-pub async fn finish_login(code: String) -> Result<(), AuthError> {
+pub async fn finish_login(code: String) -> Result<String, AuthError> {
     use super::server::{form_redirect, request_scope, service};
     let (ctx, session) = request_scope().await?;
     let result = service::finish_login(&ctx, &session, &code).await;
-    form_redirect(&session, result, "/", "/verify", None).await
+    let destination = result.as_deref().unwrap_or("/").to_owned();
+    form_redirect(&session, result, &destination, "/verify", None).await
+}
+
+/// "Send again": moves the pending login to the next channel (a call) after the countdown.
+/// Answers the confirmation to show. No-JS: 303 back to `/verify` with it.
+#[server(prefix = "/api", endpoint = "resend_code")]
+pub async fn resend_code() -> Result<String, AuthError> {
+    use super::server::{form_redirect, is_html_form_post, request_scope, service};
+    use super::Flash;
+    let (ctx, session) = request_scope().await?;
+    let result = service::resend_code(&ctx, &session).await;
+    if let (Ok(notice), true) = (&result, is_html_form_post()) {
+        let flash = Flash {
+            notice: Some(notice.clone()),
+            ..Flash::default()
+        };
+        // Losing the notice only loses a confirmation line.
+        let _ = session.set_flash(&flash).await;
+    }
+    form_redirect(&session, result, "/verify", "/verify", None).await
+}
+
+/// "Use a different number": cancels the pending login (upstream too, where allowed) and
+/// returns to the phone step with the number filled in. No-JS: 303 to `/login`.
+#[server(prefix = "/api", endpoint = "change_number")]
+pub async fn change_number() -> Result<(), AuthError> {
+    use super::server::{form_redirect, request_scope, service};
+    let (ctx, session) = request_scope().await?;
+    let result = service::change_number(&ctx, &session).await;
+    form_redirect(&session, result, "/login", "/login", None).await
 }
 
 /// Signs out and destroys the server-side session. No-JS: 303 to `/`.
@@ -35,8 +66,8 @@ pub async fn logout() -> Result<(), AuthError> {
     form_redirect(&session, result, "/", "/", None).await
 }
 
-/// Reports the current step (and consumes the one-shot no-JS error), so that every page
-/// renders from server state and a refresh lands on the same step.
+/// Reports the current step (and consumes the one-shot note), so that every page renders
+/// from server state and a refresh lands on the same step.
 #[server(prefix = "/api", endpoint = "login_status")]
 pub async fn get_login_status() -> Result<LoginStatus, AuthError> {
     use super::server::{request_scope, service};

@@ -34,6 +34,13 @@ pub enum AuthError {
         /// Seconds until a retry can succeed (sent as `Retry-After`).
         retry_after_secs: u64,
     },
+    /// "Send again" was used before its countdown ended.
+    ResendTooSoon {
+        /// Seconds until it may be used.
+        retry_after_secs: u64,
+    },
+    /// Every channel was used; the code already sent is still valid until it expires.
+    NoChannelLeft,
     /// The Verify provider or our store failed; safe to retry.
     ServiceUnavailable,
     /// The request itself was malformed (missing field, bad encoding).
@@ -64,6 +71,12 @@ impl AuthError {
             Self::TooManyRequests { retry_after_secs } => {
                 format!("Too many attempts. Try again in {}.", human_wait(*retry_after_secs))
             }
+            Self::ResendTooSoon { retry_after_secs } => {
+                format!("You can ask for a new code in {}.", human_wait(*retry_after_secs))
+            }
+            Self::NoChannelLeft => {
+                "We've sent this code every way we can. Type it, or use a different number to start again.".into()
+            }
             Self::ServiceUnavailable => {
                 "We couldn't reach the verification service. Please try again in a moment.".into()
             }
@@ -76,10 +89,10 @@ impl AuthError {
         match self {
             Self::BadRequest => 400,
             Self::WrongCode { .. } => 401,
-            Self::NoPendingLogin => 409,
+            Self::NoPendingLogin | Self::NoChannelLeft => 409,
             Self::TooManyAttempts | Self::CodeExpired => 410,
             Self::InvalidNumber(_) | Self::InvalidCode(_) | Self::DestinationNotSupported => 422,
-            Self::Throttled | Self::TooManyRequests { .. } => 429,
+            Self::Throttled | Self::TooManyRequests { .. } | Self::ResendTooSoon { .. } => 429,
             Self::ServiceUnavailable => 503,
         }
     }

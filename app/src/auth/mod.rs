@@ -2,10 +2,12 @@
 
 pub mod api;
 mod error;
+mod next;
 mod status;
 
 pub use error::AuthError;
-pub use status::{Flash, LoginStatus, LoginStep};
+pub use next::safe_next;
+pub use status::{Channel, Flash, LoginStatus, LoginStep, PendingView};
 
 #[cfg(feature = "ssr")]
 pub mod server;

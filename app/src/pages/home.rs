@@ -18,7 +18,7 @@ pub fn HomePage() -> impl IntoView {
                     <DevBanner show=dev_outbox />
                     <section class="card">
                         <h1>"Hello " <span class="number">{number}</span></h1>
-                        <p>"You're signed in with your phone number."</p>
+                        <p>"You're signed in with your phone number. " <a href="/account">"Your account"</a></p>
                         <ActionForm action=logout>
                             <button type="submit" class="secondary" disabled=move || logout.pending().get()>
                                 {move || if logout.pending().get() { "Logging out…" } else { "Log out" }}

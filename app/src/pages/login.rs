@@ -3,7 +3,7 @@ use crate::auth::{LoginStatus, LoginStep};
 use crate::components::{DevBanner, FieldError};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 /// `/login`: the phone step. With JavaScript the form posts in the background and moves to
 /// `/verify` on success; without, the server answers 303.
@@ -11,6 +11,13 @@ use leptos_router::hooks::use_navigate;
 pub fn LoginPage() -> impl IntoView {
     let start = ServerAction::<StartLogin>::new();
     let status = Resource::new(|| (), |_| get_login_status());
+    // Where to go after sign-in; checked again on the server (`safe_next`).
+    let next = move || {
+        use_query_map()
+            .read()
+            .get("next")
+            .and_then(|n| crate::auth::safe_next(&n))
+    };
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(())) = start.value().get() {
@@ -30,7 +37,7 @@ pub fn LoginPage() -> impl IntoView {
                         (signed_out, Some(error.message()))
                     }
                 };
-                let flash_error = status.flash.as_ref().map(|f| f.error.message()).or(load_error);
+                let flash_error = status.flash.as_ref().and_then(|f| f.error.as_ref()).map(|e| e.message()).or(load_error);
                 let typed = status.flash.and_then(|f| f.typed_number).unwrap_or_default();
                 let error = Signal::derive(move || match start.value().get() {
                     Some(Err(e)) => Some(e.message()),
@@ -38,8 +45,8 @@ pub fn LoginPage() -> impl IntoView {
                     None => flash_error.clone(),
                 });
                 let pending_hint = match &status.step {
-                    LoginStep::Pending { number, .. } => Some(view! {
-                        <p class="notice">"A code was already sent to " {number.clone()} ". "
+                    LoginStep::Pending(pending) => Some(view! {
+                        <p class="notice">"A code was already sent to " {pending.number.clone()} ". "
                             <a href="/verify">"Enter it"</a></p>
                     }),
                     _ => None,
@@ -58,6 +65,7 @@ pub fn LoginPage() -> impl IntoView {
                                 aria-invalid=move || error.get().is_some().to_string() />
                             <p id="number-hint" class="hint">"Include the country code for numbers outside your country, e.g. +44 7400 123123."</p>
                             <FieldError id="number-error" message=error />
+                            {next().map(|path| view! { <input type="hidden" name="next" value=path /> })}
                             <button type="submit" disabled=move || start.pending().get()>
                                 {move || if start.pending().get() { "Sending code…" } else { "Send code" }}
                             </button>

@@ -1,10 +1,12 @@
 //! One component per route.
 
+mod account;
 mod home;
 mod login;
 mod not_found;
 mod verify;
 
+pub use account::AccountPage;
 pub use home::HomePage;
 pub use login::LoginPage;
 pub use not_found::NotFound;

@@ -1,20 +1,31 @@
-use crate::auth::api::{get_login_status, FinishLogin};
+use crate::auth::api::{get_login_status, ChangeNumber, FinishLogin, ResendCode};
 use crate::auth::{LoginStatus, LoginStep};
-use crate::components::{DevBanner, FieldError};
+use crate::components::{DevBanner, FieldError, PinStep};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::Redirect, hooks::use_navigate};
 
-/// `/verify`: the PIN step. Shows where the code went and how many tries are left; a right
-/// code signs in and moves to `/`.
+/// `/verify`: the PIN step, rendered from the server's state so a refresh or a new tab lands
+/// on the same step with the same timers.
 #[component]
 pub fn VerifyPage() -> impl IntoView {
     let finish = ServerAction::<FinishLogin>::new();
-    let status = Resource::new(move || finish.version().get(), |_| get_login_status());
+    let resend = ServerAction::<ResendCode>::new();
+    let change = ServerAction::<ChangeNumber>::new();
+    let status = Resource::new(
+        move || (finish.version().get(), resend.version().get()),
+        |_| get_login_status(),
+    );
     let navigate = use_navigate();
     Effect::new(move |_| {
-        if let Some(Ok(())) = finish.value().get() {
-            navigate("/", Default::default());
+        if let Some(Ok(destination)) = finish.value().get() {
+            navigate(&destination, Default::default());
+        }
+    });
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = change.value().get() {
+            navigate("/login", Default::default());
         }
     });
     let action_error = move || finish.value().get().and_then(Result::err);
@@ -23,33 +34,13 @@ pub fn VerifyPage() -> impl IntoView {
         <Title text="Enter your code" />
         <Suspense fallback=|| view! { <p class="card">"Loading…"</p> }>
             {move || status.get().map(|result| match result {
-                Ok(LoginStatus { step: LoginStep::Pending { number, attempts_left }, flash, dev_outbox }) => {
-                    let flash_error = flash.map(|f| f.error);
-                    let error = Signal::derive(move || {
-                        action_error().or_else(|| flash_error.clone()).map(|e| e.message())
-                    });
+                Ok(LoginStatus { step: LoginStep::Pending(pending), flash, dev_outbox }) => {
+                    let flash = flash.unwrap_or_default();
                     view! {
                         <DevBanner show=dev_outbox />
                         <section class="card">
-                            <h1>"Enter your code"</h1>
-                            <p>"We sent a text message with a 6-digit code to "
-                                <strong class="number">{number}</strong> "."</p>
-                            <ActionForm action=finish attr:class="stack" attr:novalidate=true>
-                                <label for="code">"Code"</label>
-                                <input id="code" name="code" type="text" autocomplete="one-time-code"
-                                    inputmode="numeric" pattern="[0-9 -]*" maxlength="12" required autofocus
-                                    aria-describedby="code-hint code-error"
-                                    aria-invalid=move || error.get().is_some().to_string() />
-                                <p id="code-hint" class="hint">
-                                    // The error already counts attempts; don't say it twice.
-                                    {move || if error.get().is_some() { BASE_HINT.to_owned() } else { attempts_hint(attempts_left) }}
-                                </p>
-                                <FieldError id="code-error" message=error />
-                                <button type="submit" disabled=move || finish.pending().get()>
-                                    {move || if finish.pending().get() { "Checking…" } else { "Sign in" }}
-                                </button>
-                            </ActionForm>
-                            <p class="alt"><a href="/login">"Use a different number"</a></p>
+                            <PinStep pending finish resend change
+                                flash_error=flash.error flash_notice=flash.notice />
                         </section>
                     }.into_any()
                 }
@@ -75,14 +66,5 @@ pub fn VerifyPage() -> impl IntoView {
                 }.into_any(),
             })}
         </Suspense>
-    }
-}
-
-const BASE_HINT: &str = "Type the digits from the text message. Codes expire after a few minutes.";
-
-fn attempts_hint(attempts_left: u32) -> String {
-    match attempts_left {
-        1 => "Last attempt: a wrong code cancels this one.".to_owned(),
-        n => format!("{BASE_HINT} {n} attempts."),
     }
 }

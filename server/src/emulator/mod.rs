@@ -17,8 +17,17 @@
 //! - missing or empty credentials answer v2 401 / v1 "2" (missing) or "4" (empty); any
 //!   non-empty credentials are accepted;
 //! - a malformed body or number answers v2 422 / v1 "3" (v1 "2" for a missing parameter);
-//! - only the first workflow step (normally the SMS) is "sent"; there is no voice fallback;
-//! - v2 also accepts `DELETE /v2/verify/{id}` (cancel: 204, or 404).
+//! - the first workflow step (normally the SMS) is "sent" at the start; the emulator never
+//!   moves on by itself. v2 `POST /v2/verify/{id}/next_workflow` (200, empty body) and v1
+//!   `/verify/control/json?cmd=trigger_next_event` (`{status: "0", command}`) move the request
+//!   to the next channel and "send" the same code on it (a voice message reads the digits
+//!   one by one); the wrong-code budget and the expiry are unchanged. With no channel left:
+//!   v2 409 `There are no more events left to trigger.` / v1 "19". v1 requests follow the
+//!   preset `workflow_id` (default 1: SMS → voice → voice);
+//! - cancel frees the number: v2 `DELETE /v2/verify/{id}` (204) at any time; v1
+//!   `/verify/control/json?cmd=cancel` (`{status: "0", command}`) only from 30 s after the
+//!   start (by the injected clock) and before the second event, else "19";
+//! - control calls on a request that is not live answer v2 404 / v1 "6".
 //!
 //! Expired requests are purged on every call, the outbox keeps the newest 200 messages and at
 //! most 10 000 requests are live at once (then starts answer v2 429 / v1 "1").
@@ -83,7 +92,8 @@ impl Emulator {
     }
 
     /// The Vonage-compatible API: `POST /v2/verify`, `POST|DELETE /v2/verify/{id}`,
-    /// `GET|POST /verify/json`, `GET|POST /verify/check/json`.
+    /// `POST /v2/verify/{id}/next_workflow`, `GET|POST /verify/json`,
+    /// `GET|POST /verify/check/json`, `GET|POST /verify/control/json`.
     pub fn api_router(&self) -> axum::Router {
         v2_routes::routes()
             .merge(v1_routes::routes())

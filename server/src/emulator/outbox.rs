@@ -25,7 +25,8 @@ pub struct OutboxMessage {
     pub channel: String,
     /// The code, in clear: this is a development tool.
     pub code: String,
-    /// The message text: `Your {brand} code is {code}. It expires in {N} minutes.`
+    /// The message text: SMS `Your {brand} code is {code}. It expires in {N} minutes.`, voice
+    /// `This is {brand}. Your code is 1 2 3 4 5 6.` (digits read one by one).
     pub text: String,
     /// When it was sent, RFC 3339 UTC, e.g. `2020-01-01T14:00:00.000Z`.
     pub sent_at: String,

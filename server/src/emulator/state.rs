@@ -1,5 +1,5 @@
 //! The emulator's rules, independent of HTTP: live requests, codes, wrong-code budget,
-//! expiry and the outbox. Time comes from the injected [`Clock`].
+//! expiry, moving to the next channel, cancelling and the outbox. Time comes from the injected [`Clock`].
 
 use super::outbox::{rfc3339, Outbox, OutboxMessage};
 use super::EmulatorConfig;
@@ -7,11 +7,14 @@ use app::auth::server::clock::Clock;
 use rand::Rng;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 /// Live requests kept at most; beyond that starts are throttled so a runaway client cannot
 /// grow the emulator's memory without bound.
 pub(crate) const MAX_LIVE_REQUESTS: usize = 10_000;
+
+/// Verify v1 refuses a cancel this soon after the start (status "19").
+pub(crate) const LEGACY_CANCEL_GRACE: Duration = Duration::from_secs(30);
 
 /// The shape of a new request id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,7 +25,9 @@ pub(crate) enum IdStyle {
     Hex,
 }
 
-/// The channel of the first workflow step, the only one the emulator "delivers".
+/// A workflow step's channel. The first is "delivered" at the start; the next ones only on
+/// an explicit next-channel call (v2 `next_workflow`, v1 `trigger_next_event`): the emulator
+/// never moves on by itself when a channel times out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Channel {
     Sms,
@@ -45,7 +50,8 @@ pub(crate) struct NewRequest<'a> {
     pub to: &'a str,
     pub brand: &'a str,
     pub code_length: usize,
-    pub channel: Channel,
+    /// The channels in order; an empty workflow counts as `[Sms]`.
+    pub workflow: &'a [Channel],
     pub id_style: IdStyle,
 }
 
@@ -74,10 +80,48 @@ pub(crate) enum CheckOutcome {
     NotFound,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum NextOutcome {
+    /// Moved to this channel and "sent" the same code on it.
+    Sent(Channel),
+    /// The request is on the last channel of its workflow; nothing changed.
+    NothingLeft,
+    /// Unknown, expired, verified, cancelled or terminated.
+    NotFound,
+}
+
+/// Which API's cancel rules apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CancelRules {
+    /// Verify v2: a live request can always be cancelled.
+    Anytime,
+    /// Verify v1: not within [`LEGACY_CANCEL_GRACE`] of the start, and not once the second
+    /// event (the first next channel) has been made.
+    Legacy,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CancelOutcome {
+    /// The request is gone and its number free.
+    Cancelled,
+    /// v1 only: less than [`LEGACY_CANCEL_GRACE`] since the start; the request lives on.
+    TooSoon,
+    /// v1 only: the second event was already made; the request lives on.
+    TooLate,
+    /// Unknown, expired, verified, cancelled or terminated.
+    NotFound,
+}
+
 struct Pending {
     /// E.164 with `+`.
     number: String,
+    brand: String,
     code: String,
+    /// Never empty.
+    workflow: Vec<Channel>,
+    /// Index in `workflow` of the channel last "sent".
+    step: usize,
+    started_at: SystemTime,
     expires_at: SystemTime,
     wrong_codes: u32,
 }
@@ -170,36 +214,22 @@ impl EmulatorState {
             None => random_code(request.code_length),
         };
         let request_id = new_id(request.id_style);
-        let text = format!(
-            "Your {} code is {code}. It expires in {} minutes.",
-            request.brand,
-            self.config.code_ttl.as_secs().div_ceil(60).max(1)
-        );
-        // A development tool: showing the code in the log is the point of it. Never use the
-        // emulator with real users.
-        tracing::info!(
-            target: "emulator",
-            to = %number,
-            channel = request.channel.as_str(),
-            %code,
-            "{text}"
-        );
-        inner.outbox.push(OutboxMessage {
-            to: number.clone(),
-            channel: request.channel.as_str().to_owned(),
-            code: code.clone(),
-            text,
-            sent_at: rfc3339(now),
-        });
-        inner.insert(
-            request_id.clone(),
-            Pending {
-                number,
-                code,
-                expires_at: now + self.config.code_ttl,
-                wrong_codes: 0,
-            },
-        );
+        let mut workflow = request.workflow.to_vec();
+        if workflow.is_empty() {
+            workflow.push(Channel::Sms);
+        }
+        let pending = Pending {
+            number,
+            brand: request.brand.to_owned(),
+            code,
+            workflow,
+            step: 0,
+            started_at: now,
+            expires_at: now + self.config.code_ttl,
+            wrong_codes: 0,
+        };
+        inner.outbox.push(deliver(&pending, now));
+        inner.insert(request_id.clone(), pending);
         StartOutcome::Started { request_id }
     }
 
@@ -224,14 +254,45 @@ impl EmulatorState {
         }
     }
 
-    /// Ends a live request; `false` when there was none.
-    pub(crate) fn cancel(&self, request_id: &str) -> bool {
+    /// Moves a live request to the next channel of its workflow and "sends" the same code
+    /// on it; the wrong-code budget and the expiry are unchanged.
+    pub(crate) fn next_channel(&self, request_id: &str) -> NextOutcome {
         let now = self.clock.now();
         let mut inner = self.lock();
         inner.purge(now);
-        let found = inner.by_id.contains_key(request_id);
+        let Some(pending) = inner.by_id.get_mut(request_id) else {
+            return NextOutcome::NotFound;
+        };
+        let Some(&channel) = pending.workflow.get(pending.step + 1) else {
+            return NextOutcome::NothingLeft;
+        };
+        pending.step += 1;
+        let message = deliver(pending, now);
+        inner.outbox.push(message);
+        NextOutcome::Sent(channel)
+    }
+
+    /// Ends a live request under `rules`, freeing its number.
+    pub(crate) fn cancel(&self, request_id: &str, rules: CancelRules) -> CancelOutcome {
+        let now = self.clock.now();
+        let mut inner = self.lock();
+        inner.purge(now);
+        let Some(pending) = inner.by_id.get(request_id) else {
+            return CancelOutcome::NotFound;
+        };
+        if rules == CancelRules::Legacy {
+            let elapsed = now
+                .duration_since(pending.started_at)
+                .unwrap_or(Duration::ZERO);
+            if elapsed < LEGACY_CANCEL_GRACE {
+                return CancelOutcome::TooSoon;
+            }
+            if pending.step >= 1 {
+                return CancelOutcome::TooLate;
+            }
+        }
         inner.remove(request_id);
-        found
+        CancelOutcome::Cancelled
     }
 
     /// Everything "sent" so far, newest first.
@@ -246,6 +307,58 @@ impl EmulatorState {
         inner.purge(now);
         inner.by_id.len()
     }
+}
+
+/// "Sends" the code of `pending` on its current channel: logs it and returns the outbox entry.
+fn deliver(pending: &Pending, now: SystemTime) -> OutboxMessage {
+    let channel = pending
+        .workflow
+        .get(pending.step)
+        .copied()
+        .unwrap_or(Channel::Sms);
+    let code = &pending.code;
+    let text = match channel {
+        Channel::Sms => {
+            let left = pending
+                .expires_at
+                .duration_since(now)
+                .unwrap_or(Duration::ZERO);
+            format!(
+                "Your {} code is {code}. It expires in {} minutes.",
+                pending.brand,
+                left.as_secs().div_ceil(60).max(1)
+            )
+        }
+        Channel::Voice => format!("This is {}. Your code is {}.", pending.brand, spoken(code)),
+    };
+    // A development tool: showing the code in the log is the point of it. Never use the
+    // emulator with real users.
+    tracing::info!(
+        target: "emulator",
+        to = %pending.number,
+        channel = channel.as_str(),
+        %code,
+        "{text}"
+    );
+    OutboxMessage {
+        to: pending.number.clone(),
+        channel: channel.as_str().to_owned(),
+        code: code.clone(),
+        text,
+        sent_at: rfc3339(now),
+    }
+}
+
+/// The code as a voice call reads it: `123456` → `1 2 3 4 5 6`.
+fn spoken(code: &str) -> String {
+    let mut out = String::with_capacity(code.len() * 2);
+    for (i, c) in code.chars().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// `length` random digits from the thread-local CSPRNG.

@@ -16,7 +16,7 @@ fn request(to: &str, id_style: IdStyle) -> NewRequest<'_> {
         to,
         brand: "Passwordless",
         code_length: 6,
-        channel: Channel::Sms,
+        workflow: &[Channel::Sms, Channel::Voice],
         id_style,
     }
 }
@@ -193,8 +193,14 @@ fn expired_requests_are_purged_from_memory() {
 fn cancel_ends_a_live_request() {
     let (state, _) = emulator(EmulatorConfig::default());
     let (id, code) = start(&state, NUMBER);
-    assert!(state.cancel(&id));
-    assert!(!state.cancel(&id));
+    assert_eq!(
+        state.cancel(&id, CancelRules::Anytime),
+        CancelOutcome::Cancelled
+    );
+    assert_eq!(
+        state.cancel(&id, CancelRules::Anytime),
+        CancelOutcome::NotFound
+    );
     assert_eq!(state.check(&id, &code), CheckOutcome::NotFound);
 }
 

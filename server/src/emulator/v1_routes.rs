@@ -1,8 +1,12 @@
-//! Verify v1 ("legacy") over HTTP: `/verify/json` and `/verify/check/json`, GET or POST,
+//! Verify v1 ("legacy") over HTTP: `/verify/json`, `/verify/check/json` and
+//! `/verify/control/json` (`cmd=trigger_next_event` / `cmd=cancel`), GET or POST,
 //! parameters from the query string and/or a form body. Like Vonage, every answer is
 //! HTTP 200 with a string `status` ("0" = success) and an `error_text` otherwise.
 
-use super::state::{Channel, CheckOutcome, EmulatorState, IdStyle, NewRequest, StartOutcome};
+use super::state::{
+    CancelOutcome, CancelRules, Channel, CheckOutcome, EmulatorState, IdStyle, NewRequest,
+    NextOutcome, StartOutcome,
+};
 use super::valid_number;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -12,14 +16,28 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
+use Channel::{Sms, Voice};
 
 const BRAND_MAX_CHARS: usize = 18;
 const MAX_REQUEST_ID_CHARS: usize = 32;
+
+/// The preset workflows (`workflow_id` 1–7; 1 is the default): SMS and TTS ("voice") events
+/// in order.
+const WORKFLOWS: [&[Channel]; 7] = [
+    &[Sms, Voice, Voice],
+    &[Sms, Sms, Voice],
+    &[Voice, Voice],
+    &[Sms, Sms],
+    &[Sms, Voice],
+    &[Sms],
+    &[Voice],
+];
 
 pub(crate) fn routes() -> Router<Arc<EmulatorState>> {
     Router::new()
         .route("/verify/json", get(start).post(start))
         .route("/verify/check/json", get(check).post(check))
+        .route("/verify/control/json", get(control).post(control))
 }
 
 type Params = HashMap<String, String>;
@@ -32,6 +50,11 @@ async fn start(State(state): State<Arc<EmulatorState>>, uri: Uri, body: Bytes) -
 async fn check(State(state): State<Arc<EmulatorState>>, uri: Uri, body: Bytes) -> Json<Value> {
     let params = params(&uri, &body);
     Json(check_reply(&state, &params).unwrap_or_else(|error| error))
+}
+
+async fn control(State(state): State<Arc<EmulatorState>>, uri: Uri, body: Bytes) -> Json<Value> {
+    let params = params(&uri, &body);
+    Json(control_reply(&state, &params).unwrap_or_else(|error| error))
 }
 
 /// `Err` is an error reply body; both arms are sent with HTTP 200.
@@ -50,17 +73,18 @@ fn start_reply(state: &EmulatorState, params: &Params) -> Result<Value, Value> {
         Some("6") => 6,
         Some(_) => return Err(invalid("code_length")),
     };
-    // Workflows 3 and 7 start with a voice call; the others with an SMS.
-    let channel = match params.get("workflow_id").map(String::as_str) {
-        None | Some("1" | "2" | "4" | "5" | "6") => Channel::Sms,
-        Some("3" | "7") => Channel::Voice,
-        Some(_) => return Err(invalid("workflow_id")),
+    let workflow = match params.get("workflow_id").map(String::as_str) {
+        None => WORKFLOWS[0],
+        Some(id) => match id.parse::<usize>().ok().and_then(|n| n.checked_sub(1)) {
+            Some(index) if index < WORKFLOWS.len() => WORKFLOWS[index],
+            _ => return Err(invalid("workflow_id")),
+        },
     };
     let request = NewRequest {
         to: number,
         brand,
         code_length,
-        channel,
+        workflow,
         id_style: IdStyle::Hex,
     };
     match state.start(&request) {
@@ -109,6 +133,49 @@ fn check_reply(state: &EmulatorState, params: &Params) -> Result<Value, Value> {
                  reason: Request '{request_id}' was not found or it has been verified already."
             ),
         })),
+    }
+}
+
+/// `cmd=trigger_next_event` moves to the next event of the workflow; `cmd=cancel` ends the
+/// request under the v1 rules (not within 30 s, not after the second event). Both answer
+/// `{status: "0", command}`, "19" when refused, "6" for a request that is not live.
+fn control_reply(state: &EmulatorState, params: &Params) -> Result<Value, Value> {
+    credentials(params)?;
+    let request_id = required(params, "request_id")?;
+    let cmd = required(params, "cmd")?;
+    if request_id.chars().count() > MAX_REQUEST_ID_CHARS {
+        return Err(json!({ "status": "3", "error_text": "Invalid value for param: request_id" }));
+    }
+    let refused = |error_text: String| json!({ "status": "19", "error_text": error_text });
+    let not_found = || {
+        json!({
+            "status": "6",
+            "error_text": format!(
+                "The requestId '{request_id}' does not exist or its no longer active."
+            ),
+        })
+    };
+    match cmd {
+        "trigger_next_event" => match state.next_channel(request_id) {
+            NextOutcome::Sent(_) => Ok(json!({ "status": "0", "command": cmd })),
+            NextOutcome::NothingLeft => Err(refused(format!(
+                "No more events are left to execute for the request ['{request_id}']"
+            ))),
+            NextOutcome::NotFound => Err(not_found()),
+        },
+        "cancel" => match state.cancel(request_id, CancelRules::Legacy) {
+            CancelOutcome::Cancelled => Ok(json!({ "status": "0", "command": cmd })),
+            CancelOutcome::TooSoon => Err(refused(format!(
+                "Verification request ['{request_id}'] can't be cancelled within the first \
+                 30 seconds."
+            ))),
+            CancelOutcome::TooLate => Err(refused(format!(
+                "Verification request ['{request_id}'] can't be cancelled now. Too many \
+                 attempts to re-deliver have already been made."
+            ))),
+            CancelOutcome::NotFound => Err(not_found()),
+        },
+        _ => Err(invalid("cmd")),
     }
 }
 

@@ -1,8 +1,12 @@
-//! Verify v2 over HTTP: `POST /v2/verify`, `POST /v2/verify/{id}`, `DELETE /v2/verify/{id}`.
+//! Verify v2 over HTTP: `POST /v2/verify`, `POST /v2/verify/{id}`, `DELETE /v2/verify/{id}`,
+//! `POST /v2/verify/{id}/next_workflow`.
 //! Errors are RFC 7807 `application/problem+json` bodies shaped like Vonage's.
 
 use super::problem::{invalid_params, not_found, problem, throttled, unauthorised};
-use super::state::{Channel, CheckOutcome, EmulatorState, IdStyle, NewRequest, StartOutcome};
+use super::state::{
+    CancelOutcome, CancelRules, Channel, CheckOutcome, EmulatorState, IdStyle, NewRequest,
+    NextOutcome, StartOutcome,
+};
 use super::valid_number;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -21,6 +25,7 @@ pub(crate) fn routes() -> Router<Arc<EmulatorState>> {
     Router::new()
         .route("/v2/verify", post(start))
         .route("/v2/verify/{request_id}", post(check).delete(cancel))
+        .route("/v2/verify/{request_id}/next_workflow", post(next_workflow))
 }
 
 async fn start(
@@ -39,7 +44,7 @@ async fn start(
         to: &parsed.to,
         brand: &parsed.brand,
         code_length: parsed.code_length,
-        channel: parsed.channel,
+        workflow: &parsed.workflow,
         id_style: IdStyle::Uuid,
     };
     match state.start(&request) {
@@ -114,10 +119,35 @@ async fn cancel(
     if !authorised(&headers) {
         return unauthorised();
     }
-    if state.cancel(&request_id) {
-        StatusCode::NO_CONTENT.into_response()
-    } else {
-        not_found(&request_id)
+    match state.cancel(&request_id, CancelRules::Anytime) {
+        CancelOutcome::Cancelled => StatusCode::NO_CONTENT.into_response(),
+        // `TooSoon` and `TooLate` only come from the v1 rules.
+        CancelOutcome::TooSoon | CancelOutcome::TooLate | CancelOutcome::NotFound => {
+            not_found(&request_id)
+        }
+    }
+}
+
+/// Moves to the next channel: 200 with an empty body, 409 when none is left, 404 when the
+/// request is not live.
+async fn next_workflow(
+    State(state): State<Arc<EmulatorState>>,
+    Path(request_id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if !authorised(&headers) {
+        return unauthorised();
+    }
+    match state.next_channel(&request_id) {
+        NextOutcome::Sent(_) => StatusCode::OK.into_response(),
+        NextOutcome::NothingLeft => problem(
+            StatusCode::CONFLICT,
+            "no-events",
+            "Conflict",
+            "There are no more events left to trigger.".to_owned(),
+            Map::new(),
+        ),
+        NextOutcome::NotFound => not_found(&request_id),
     }
 }
 
@@ -125,7 +155,8 @@ struct ParsedStart {
     to: String,
     brand: String,
     code_length: usize,
-    channel: Channel,
+    /// Every step's channel, in order (the first step's `to` is the request's number).
+    workflow: Vec<Channel>,
 }
 
 /// Validates a start body; `Err` lists `(parameter, reason)` pairs.
@@ -163,6 +194,7 @@ fn parse_start(body: &[u8]) -> Result<ParsedStart, Vec<(&'static str, &'static s
         return Err(invalid);
     };
     let mut first = None;
+    let mut workflow = Vec::with_capacity(steps.len());
     for step in steps {
         let channel = match step.get("channel").and_then(Value::as_str) {
             Some("sms") => Channel::Sms,
@@ -174,18 +206,19 @@ fn parse_start(body: &[u8]) -> Result<ParsedStart, Vec<(&'static str, &'static s
         };
         match step.get("to").and_then(Value::as_str) {
             Some(to) if valid_number(to) => {
-                first.get_or_insert((channel, to.to_owned()));
+                first.get_or_insert_with(|| to.to_owned());
+                workflow.push(channel);
             }
             _ => invalid.push(("workflow.to", "must be an E.164 number without +")),
         }
     }
     match first {
-        Some((channel, to)) if invalid.is_empty() => Ok(ParsedStart {
+        Some(to) if invalid.is_empty() => Ok(ParsedStart {
             to,
             brand,
             // Bounded to 4..=10 above.
             code_length: usize::try_from(code_length).unwrap_or(4),
-            channel,
+            workflow,
         }),
         _ => Err(invalid),
     }

@@ -5,6 +5,9 @@
 //! - [`VonageLegacyClient`] speaks Vonage Verify v1 (`POST /verify/json`, form-encoded), the API
 //!   of the original tutorial.
 //!
+//! Both also move a request to its next channel and cancel it (v2 `next_workflow` / `DELETE`,
+//! v1 `/verify/control/json` with `cmd=trigger_next_event` / `cmd=cancel`).
+//!
 //! Both take a [`VonageSettings`] (base URL, credentials, explicit timeouts), so they can be
 //! pointed at the real API, at the built-in [emulator](crate::emulator) or at a test double.
 //! Every upstream answer maps to exactly one domain outcome; anything unexpected becomes
@@ -17,6 +20,7 @@ mod vonage_v2;
 pub use vonage_legacy::VonageLegacyClient;
 pub use vonage_v2::VonageV2Client;
 
+use app::auth::server::verify_port::ControlFailure;
 use secrecy::SecretString;
 use std::net::IpAddr;
 use std::time::Duration;
@@ -165,6 +169,25 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
         "<empty body>".to_owned()
     } else {
         text
+    }
+}
+
+/// Logs a refused next-channel or cancel the way start and check failures are logged:
+/// `Unavailable` and `Throttled` as warnings (with the detail, which never holds the request
+/// id), the business outcomes not at all.
+pub(crate) fn log_control_failure(
+    provider: &'static str,
+    operation: &'static str,
+    result: &Result<(), ControlFailure>,
+) {
+    match result {
+        Err(ControlFailure::Unavailable(detail)) => {
+            tracing::warn!(provider, operation, %detail, "verify control failed upstream")
+        }
+        Err(ControlFailure::Throttled) => {
+            tracing::warn!(provider, operation, "verify control throttled upstream")
+        }
+        _ => {}
     }
 }
 

@@ -1,13 +1,16 @@
 //! Vonage Verify v1 ("legacy") client, the API of the original tutorial:
-//! `POST {base}/verify/json` to start and `POST {base}/verify/check/json` to check, both
-//! form-encoded with `api_key` and `api_secret` in the body. Upstream answers HTTP 200 with a
+//! `POST {base}/verify/json` to start, `POST {base}/verify/check/json` to check and
+//! `POST {base}/verify/control/json` (`cmd=trigger_next_event` / `cmd=cancel`) to move to the
+//! next channel or cancel, all form-encoded with `api_key` and `api_secret` in the body. Upstream answers HTTP 200 with a
 //! string `status` ("0" = success) for business outcomes.
 
 use super::{
-    endpoint, excerpt, http_client, send, truncate_chars, ClientBuildError, VonageSettings,
+    endpoint, excerpt, http_client, log_control_failure, send, truncate_chars, ClientBuildError,
+    VonageSettings,
 };
 use app::auth::server::verify_port::{
-    CheckFailure, RequestId, StartFailure, StartVerification, Started, VerifyProvider,
+    CheckFailure, ControlFailure, RequestId, StartFailure, StartVerification, Started,
+    VerifyProvider,
 };
 use app::domain::Pin;
 use async_trait::async_trait;
@@ -30,6 +33,11 @@ const CODE_LENGTH: &str = "6";
 ///
 /// Check (`request_id`, `code`): "0" → `Ok`; "16" and "3" → `WrongCode`; "17" →
 /// `TooManyAttempts`; "6" → `NotFound`; "1" → `Throttled`; any other status → `Unavailable`.
+///
+/// Next channel and cancel (`request_id`, `cmd` = `trigger_next_event` / `cancel`): "0" →
+/// `Ok`; "6" → `NotFound`; "1" → `Throttled`; "19" → `NothingLeft`, except for a cancel whose
+/// `error_text` mentions the first 30 seconds, which is `TooSoon`; any other status →
+/// `Unavailable` (detail without the request id).
 ///
 /// A non-200 reply, a timeout, a refused connection or an unreadable body is `Unavailable`.
 /// `Debug` does not print the API secret.
@@ -115,6 +123,44 @@ impl VonageLegacyClient {
             )),
         }
     }
+
+    /// `POST /verify/control/json` with `cmd`; both commands share the status mapping except
+    /// for the two meanings of "19".
+    async fn control(&self, request_id: &RequestId, cmd: Command) -> Result<(), ControlFailure> {
+        let fields = [("request_id", request_id.expose()), ("cmd", cmd.as_str())];
+        let reply = self
+            .call(&["verify", "control", "json"], &fields)
+            .await
+            .map_err(ControlFailure::Unavailable)?;
+        match reply.status.as_str() {
+            "0" => Ok(()),
+            "6" => Err(ControlFailure::NotFound),
+            "1" => Err(ControlFailure::Throttled),
+            "19" if cmd == Command::Cancel && reply.mentions_first_30_seconds() => {
+                Err(ControlFailure::TooSoon)
+            }
+            "19" => Err(ControlFailure::NothingLeft),
+            _ => Err(ControlFailure::Unavailable(
+                reply.describe(Some(request_id.expose())),
+            )),
+        }
+    }
+}
+
+/// The two `cmd` values of `/verify/control/json`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Command {
+    TriggerNextEvent,
+    Cancel,
+}
+
+impl Command {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::TriggerNextEvent => "trigger_next_event",
+            Self::Cancel => "cancel",
+        }
+    }
 }
 
 #[async_trait]
@@ -152,12 +198,24 @@ impl VerifyProvider for VonageLegacyClient {
         result
     }
 
+    async fn next_channel(&self, request_id: &RequestId) -> Result<(), ControlFailure> {
+        let result = self.control(request_id, Command::TriggerNextEvent).await;
+        log_control_failure(self.name(), "next channel", &result);
+        result
+    }
+
+    async fn cancel(&self, request_id: &RequestId) -> Result<(), ControlFailure> {
+        let result = self.control(request_id, Command::Cancel).await;
+        log_control_failure(self.name(), "cancel", &result);
+        result
+    }
+
     fn name(&self) -> &'static str {
         "vonage-legacy"
     }
 }
 
-/// The v1 reply envelope shared by start and check; other fields are ignored.
+/// The v1 reply envelope shared by start, check and control; other fields are ignored.
 #[derive(Deserialize)]
 struct Reply {
     status: String,
@@ -174,6 +232,14 @@ impl Reply {
             text = text.replace(id, "<request id>");
         }
         format!("status {}: {text}", self.status)
+    }
+
+    /// Status "19" on a cancel means "too soon" when the text is about the first 30 seconds
+    /// (`…can't be cancelled within the first 30 seconds.`) and "too late" otherwise.
+    fn mentions_first_30_seconds(&self) -> bool {
+        self.error_text
+            .as_deref()
+            .is_some_and(|text| text.to_ascii_lowercase().contains("30 seconds"))
     }
 }
 

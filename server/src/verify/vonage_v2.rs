@@ -1,11 +1,15 @@
 //! Vonage Verify v2 client: `POST {base}/v2/verify` to start, `POST {base}/v2/verify/{id}` to
-//! check, JSON bodies, HTTP Basic auth with the API key and secret.
+//! check, `POST {base}/v2/verify/{id}/next_workflow` to move to the next channel and
+//! `DELETE {base}/v2/verify/{id}` to cancel; JSON bodies, HTTP Basic auth with the API key and
+//! secret.
 
 use super::{
-    endpoint, excerpt, http_client, send, truncate_chars, ClientBuildError, VonageSettings,
+    endpoint, excerpt, http_client, log_control_failure, send, truncate_chars, ClientBuildError,
+    VonageSettings,
 };
 use app::auth::server::verify_port::{
-    CheckFailure, RequestId, StartFailure, StartVerification, Started, VerifyProvider,
+    CheckFailure, ControlFailure, RequestId, StartFailure, StartVerification, Started,
+    VerifyProvider,
 };
 use app::domain::Pin;
 use async_trait::async_trait;
@@ -31,6 +35,12 @@ const CODE_LENGTH: u8 = 6;
 /// 410 → `TooManyAttempts`; 429 → `Throttled`; anything else (including 409, a step that takes
 /// no code) → `Unavailable`.
 ///
+/// Next channel (`POST …/{id}/next_workflow`, no body): 200/202/204 → `Ok`; 409 →
+/// `NothingLeft`; 404 → `NotFound`; 429 → `Throttled`; anything else → `Unavailable`.
+///
+/// Cancel (`DELETE …/{id}`): 200/204 → `Ok`; 404 → `NotFound`; 429 → `Throttled`; anything
+/// else → `Unavailable`. v2 has no "not within 30 seconds" rule, so never `TooSoon`.
+///
 /// `Debug` does not print the API secret.
 #[derive(Clone, Debug)]
 pub struct VonageV2Client {
@@ -46,7 +56,11 @@ impl VonageV2Client {
     }
 
     fn post(&self, url: Url) -> reqwest::RequestBuilder {
-        self.http.post(url).basic_auth(
+        self.authed(self.http.post(url))
+    }
+
+    fn authed(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        request.basic_auth(
             &self.settings.api_key,
             Some(self.settings.api_secret.expose_secret()),
         )
@@ -137,6 +151,37 @@ impl VonageV2Client {
             _ => Err(CheckFailure::Unavailable(describe(status, &reply))),
         }
     }
+
+    async fn try_next_channel(&self, request_id: &RequestId) -> Result<(), ControlFailure> {
+        let url = self
+            .url(&["v2", "verify", request_id.expose(), "next_workflow"])
+            .map_err(ControlFailure::Unavailable)?;
+        let (status, reply) = send(self.post(url))
+            .await
+            .map_err(ControlFailure::Unavailable)?;
+        match status {
+            StatusCode::OK | StatusCode::ACCEPTED | StatusCode::NO_CONTENT => Ok(()),
+            StatusCode::CONFLICT => Err(ControlFailure::NothingLeft),
+            StatusCode::NOT_FOUND => Err(ControlFailure::NotFound),
+            StatusCode::TOO_MANY_REQUESTS => Err(ControlFailure::Throttled),
+            _ => Err(ControlFailure::Unavailable(describe(status, &reply))),
+        }
+    }
+
+    async fn try_cancel(&self, request_id: &RequestId) -> Result<(), ControlFailure> {
+        let url = self
+            .url(&["v2", "verify", request_id.expose()])
+            .map_err(ControlFailure::Unavailable)?;
+        let (status, reply) = send(self.authed(self.http.delete(url)))
+            .await
+            .map_err(ControlFailure::Unavailable)?;
+        match status {
+            StatusCode::OK | StatusCode::NO_CONTENT => Ok(()),
+            StatusCode::NOT_FOUND => Err(ControlFailure::NotFound),
+            StatusCode::TOO_MANY_REQUESTS => Err(ControlFailure::Throttled),
+            _ => Err(ControlFailure::Unavailable(describe(status, &reply))),
+        }
+    }
 }
 
 #[async_trait]
@@ -171,6 +216,18 @@ impl VerifyProvider for VonageV2Client {
             }
             _ => {}
         }
+        result
+    }
+
+    async fn next_channel(&self, request_id: &RequestId) -> Result<(), ControlFailure> {
+        let result = self.try_next_channel(request_id).await;
+        log_control_failure(self.name(), "next channel", &result);
+        result
+    }
+
+    async fn cancel(&self, request_id: &RequestId) -> Result<(), ControlFailure> {
+        let result = self.try_cancel(request_id).await;
+        log_control_failure(self.name(), "cancel", &result);
         result
     }
 

@@ -2,6 +2,7 @@
 
 mod helpers;
 mod hostile_input;
+mod lifecycle;
 mod limits;
 mod login_flow;
 mod no_js_flow;

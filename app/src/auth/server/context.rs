@@ -19,8 +19,11 @@ pub struct AuthContext {
     pub default_country: DefaultCountry,
     /// Product name in the message.
     pub brand: String,
-    /// How long a pending login (and its code) stays usable.
+    /// How long a pending login (and its code) stays usable: `LOGIN_TTL`, capped at the
+    /// provider's code lifetime.
     pub pending_ttl: Duration,
+    /// Wait before "Send again" (`RESEND_AFTER`).
+    pub resend_after: Duration,
     /// Wrong codes allowed per pending login: our cap (5) or the provider's, whichever is lower.
     pub max_wrong_codes: u32,
     /// `true` when codes go to the development outbox (emulator).

@@ -1,7 +1,7 @@
 //! The typed view of the server-side session: the only code that reads or writes login keys.
 
 use super::verify_port::RequestId;
-use crate::auth::{AuthError, Flash};
+use crate::auth::{AuthError, Channel, Flash};
 use crate::domain::PhoneNumber;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use std::time::Duration;
@@ -35,6 +35,19 @@ pub struct PendingLogin {
     pub started_at: u64,
     /// Wrong codes typed so far; never reset by a resend.
     pub wrong_codes: u32,
+    /// The channel the code went out on last.
+    #[serde(default = "first_channel")]
+    pub channel: Channel,
+    /// Unix seconds from which "Send again" may be used.
+    #[serde(default)]
+    pub resend_at: u64,
+    /// Checked same-site path to go to after sign-in.
+    #[serde(default)]
+    pub next: Option<String>,
+}
+
+fn first_channel() -> Channel {
+    Channel::Sms
 }
 
 /// A proven number.

@@ -11,4 +11,4 @@ pub mod verify_port;
 
 pub use context::AuthContext;
 pub use login_session::{LoginSession, PendingLogin, SignedInUser};
-pub use scope::{client_ip, form_redirect, request_scope, ClientIp};
+pub use scope::{client_ip, form_redirect, is_html_form_post, request_scope, ClientIp};

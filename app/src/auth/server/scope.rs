@@ -36,30 +36,34 @@ pub async fn request_scope() -> Result<(AuthContext, LoginSession), AuthError> {
 /// on `Ok`; on `Err` to `failure_path` (or `/login` when the pending login is over), with
 /// the error kept as a flash for the next render. Fetch calls from the hydrated app get the
 /// result as JSON, errors with [`AuthError::http_status`] instead of a blanket 500.
-pub async fn form_redirect(
+/// `success_path` must be a checked same-site path (see [`crate::auth::safe_next`]).
+pub async fn form_redirect<T>(
     session: &LoginSession,
-    result: Result<(), AuthError>,
-    success_path: &'static str,
+    result: Result<T, AuthError>,
+    success_path: &str,
     failure_path: &'static str,
     typed_number: Option<String>,
-) -> Result<(), AuthError> {
+) -> Result<T, AuthError> {
     if !is_html_form_post() {
         if let (Err(error), Some(options)) = (&result, use_context::<ResponseOptions>()) {
             options.set_status(
                 StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::BAD_REQUEST),
             );
-            if let AuthError::TooManyRequests { retry_after_secs } = error {
+            if let AuthError::TooManyRequests { retry_after_secs }
+            | AuthError::ResendTooSoon { retry_after_secs } = error
+            {
                 options.insert_header(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
             }
         }
         return result;
     }
     let target = match &result {
-        Ok(()) => success_path,
+        Ok(_) => success_path,
         Err(error) => {
             let flash = Flash {
-                error: error.clone(),
+                error: Some(error.clone()),
                 typed_number: typed_number.map(|n| n.chars().take(64).collect()),
+                notice: None,
             };
             // Losing a flash only loses the message, never the login: ignore store errors.
             let _ = session.set_flash(&flash).await;
@@ -70,14 +74,18 @@ pub async fn form_redirect(
             }
         }
     };
-    if let Some(options) = use_context::<ResponseOptions>() {
+    if let (Some(options), Ok(location)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(target),
+    ) {
         options.set_status(StatusCode::SEE_OTHER);
-        options.insert_header(header::LOCATION, HeaderValue::from_static(target));
+        options.insert_header(header::LOCATION, location);
     }
     result
 }
 
-fn is_html_form_post() -> bool {
+/// `true` for a plain HTML form post (a browser without JavaScript), which wants a redirect.
+pub fn is_html_form_post() -> bool {
     use_context::<Parts>()
         .and_then(|parts| {
             parts

@@ -89,6 +89,26 @@ pub enum CheckFailure {
     Unavailable(String),
 }
 
+/// Why a resend (next channel) or a cancel was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ControlFailure {
+    /// The provider does not allow this yet (v1 cancel within 30 s of the start: status 19).
+    #[error("too soon")]
+    TooSoon,
+    /// No channel is left to move to (v2 409 on next_workflow, v1 19 on trigger_next_event).
+    #[error("no channel left")]
+    NothingLeft,
+    /// Unknown, finished, expired or cancelled request (v2 404, v1 6).
+    #[error("request not found")]
+    NotFound,
+    /// The provider throttled us (v2 429, v1 1).
+    #[error("throttled by provider")]
+    Throttled,
+    /// Anything else; the detail is for logs only.
+    #[error("provider unavailable: {0}")]
+    Unavailable(String),
+}
+
 /// A Verify provider: sends a code to a number and checks what the user typed.
 #[async_trait]
 pub trait VerifyProvider: Send + Sync + 'static {
@@ -97,6 +117,15 @@ pub trait VerifyProvider: Send + Sync + 'static {
 
     /// Checks a code against a started verification. `Ok(())` means the number is proven.
     async fn check(&self, request_id: &RequestId, code: &Pin) -> Result<(), CheckFailure>;
+
+    /// Moves the request to its next channel now (SMS, then voice), keeping the same code
+    /// and the same wrong-code budget (v2 `POST /v2/verify/{id}/next_workflow`, v1
+    /// `cmd=trigger_next_event`).
+    async fn next_channel(&self, request_id: &RequestId) -> Result<(), ControlFailure>;
+
+    /// Cancels the request so the number is free for a new one (v2 `DELETE /v2/verify/{id}`,
+    /// v1 `cmd=cancel`).
+    async fn cancel(&self, request_id: &RequestId) -> Result<(), ControlFailure>;
 
     /// Short name for logs, e.g. `vonage`.
     fn name(&self) -> &'static str;

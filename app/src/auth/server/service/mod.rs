@@ -1,0 +1,39 @@
+//! The login's use cases as ordinary async functions: parse, call the provider, move the
+//! session between states (signed out → pending → signed in), log an audit event.
+
+mod finish;
+mod limits;
+mod resend;
+mod start;
+mod status;
+
+pub use finish::finish_login;
+pub use resend::{change_number, resend_code};
+pub use start::start_login;
+pub use status::{logout, status};
+
+use super::clock::unix_seconds;
+use super::rate_limit::LimitRefusal;
+use super::{AuthContext, PendingLogin};
+use crate::auth::AuthError;
+
+fn now(ctx: &AuthContext) -> u64 {
+    unix_seconds(ctx.clock.now())
+}
+
+fn expires_at(ctx: &AuthContext, pending: &PendingLogin) -> u64 {
+    pending.started_at.saturating_add(ctx.pending_ttl.as_secs())
+}
+
+fn is_expired(ctx: &AuthContext, pending: &PendingLogin, now: u64) -> bool {
+    now >= expires_at(ctx, pending)
+}
+
+fn refusal_error(refusal: LimitRefusal) -> AuthError {
+    match refusal {
+        LimitRefusal::Limited {
+            retry_after_secs, ..
+        } => AuthError::TooManyRequests { retry_after_secs },
+        LimitRefusal::StoreUnavailable => AuthError::ServiceUnavailable,
+    }
+}

@@ -1,0 +1,91 @@
+//! "Send again" (next channel: the call) and "Use a different number" (cancel upstream).
+
+use super::limits::allow_send;
+use super::{is_expired, now};
+use crate::auth::server::verify_port::ControlFailure;
+use crate::auth::server::{AuthContext, LoginSession, PendingLogin};
+use crate::auth::{AuthError, Channel, Flash};
+
+/// Moves the pending login to its next channel (a phone call reading the same code) once
+/// the countdown is over. Counts against the send limits; never resets the wrong-code
+/// budget. Answers the confirmation to show, e.g. "We're calling +44 … now."
+pub async fn resend_code(ctx: &AuthContext, session: &LoginSession) -> Result<String, AuthError> {
+    let now = now(ctx);
+    let mut pending = live_pending(ctx, session, now).await?;
+    if now < pending.resend_at {
+        return Err(AuthError::ResendTooSoon {
+            retry_after_secs: pending.resend_at - now,
+        });
+    }
+    if pending.channel == Channel::Voice {
+        return Err(AuthError::NoChannelLeft);
+    }
+    allow_send(ctx, session, &pending.number, now).await?;
+    let masked = pending.number.masked();
+    match ctx.provider.next_channel(&pending.request_id).await {
+        Ok(()) => {
+            pending.channel = Channel::Voice;
+            pending.resend_at = now + ctx.resend_after.as_secs();
+            session.update_pending(&pending).await?;
+            tracing::info!(number = %masked, channel = "voice", "code resent");
+            Ok(format!(
+                "We're calling {} now. Answer to hear your code.",
+                pending.number.international()
+            ))
+        }
+        Err(ControlFailure::NothingLeft) => {
+            pending.channel = Channel::Voice;
+            session.update_pending(&pending).await?;
+            Err(AuthError::NoChannelLeft)
+        }
+        Err(ControlFailure::NotFound) => {
+            session.clear_pending().await?;
+            Err(AuthError::CodeExpired)
+        }
+        Err(ControlFailure::TooSoon) => Err(AuthError::ResendTooSoon {
+            retry_after_secs: ctx.resend_after.as_secs().max(1),
+        }),
+        Err(ControlFailure::Throttled) => Err(AuthError::Throttled),
+        Err(ControlFailure::Unavailable(detail)) => {
+            tracing::warn!(number = %masked, %detail, "resend failed upstream");
+            Err(AuthError::ServiceUnavailable)
+        }
+    }
+}
+
+/// Abandons the pending login: cancels the upstream request where the provider allows it
+/// (else it simply expires), and returns to the phone step with the number filled in.
+pub async fn change_number(ctx: &AuthContext, session: &LoginSession) -> Result<(), AuthError> {
+    let Some(pending) = session.pending().await? else {
+        return Ok(());
+    };
+    let masked = pending.number.masked();
+    match ctx.provider.cancel(&pending.request_id).await {
+        Ok(()) => tracing::info!(number = %masked, "pending login cancelled"),
+        // Vonage v1 refuses cancels in the first 30 s; the request then just expires and a
+        // new start for the same number resumes it.
+        Err(failure) => {
+            tracing::info!(number = %masked, %failure, "upstream cancel refused; left to expire")
+        }
+    }
+    session.clear_pending().await?;
+    let flash = Flash {
+        error: None,
+        typed_number: Some(pending.number.international().to_owned()),
+        notice: None,
+    };
+    session.set_flash(&flash).await
+}
+
+async fn live_pending(
+    ctx: &AuthContext,
+    session: &LoginSession,
+    now: u64,
+) -> Result<PendingLogin, AuthError> {
+    let pending = session.pending().await?.ok_or(AuthError::NoPendingLogin)?;
+    if is_expired(ctx, &pending, now) {
+        session.clear_pending().await?;
+        return Err(AuthError::CodeExpired);
+    }
+    Ok(pending)
+}

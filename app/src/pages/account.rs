@@ -1,0 +1,48 @@
+use crate::auth::api::{get_login_status, Logout};
+use crate::auth::{LoginStatus, LoginStep};
+use crate::components::format::utc_datetime;
+use crate::components::DevBanner;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+
+/// `/account`: signed-in only. Signed out, it sends the visitor to sign in and back here.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let logout = ServerAction::<Logout>::new();
+    let status = Resource::new(move || logout.version().get(), |_| get_login_status());
+
+    view! {
+        <Title text="Your account" />
+        <Suspense fallback=|| view! { <p class="card">"Loading…"</p> }>
+            {move || status.get().map(|result| match result {
+                Ok(LoginStatus { step: LoginStep::SignedIn { number, since }, dev_outbox, .. }) => view! {
+                    <DevBanner show=dev_outbox />
+                    <section class="card">
+                        <h1>"Your account"</h1>
+                        <dl class="facts">
+                            <dt>"Phone number"</dt>
+                            <dd class="number">{number}</dd>
+                            <dt>"Signed in since"</dt>
+                            <dd>{utc_datetime(since)}</dd>
+                        </dl>
+                        <ActionForm action=logout>
+                            <button type="submit" class="secondary" disabled=move || logout.pending().get()>
+                                "Log out"
+                            </button>
+                        </ActionForm>
+                        <p class="alt"><a href="/">"Home"</a></p>
+                    </section>
+                }.into_any(),
+                Ok(_) => view! { <Redirect path="/login?next=/account" /> }.into_any(),
+                Err(error) => view! {
+                    <section class="card">
+                        <h1>"Your account"</h1>
+                        <p class="field-error" role="alert">{error.message()}</p>
+                        <a class="button" href="/account">"Try again"</a>
+                    </section>
+                }.into_any(),
+            })}
+        </Suspense>
+    }
+}
