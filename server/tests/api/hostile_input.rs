@@ -69,3 +69,51 @@ async fn script_in_the_number_is_shown_escaped() {
         page.body
     );
 }
+
+#[tokio::test]
+async fn json_body_instead_of_form_is_a_bad_request() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(format!("{}/api/start_login", app.base))
+        .json(&serde_json::json!({ "number": "+447400123120" }))
+        .send()
+        .await
+        .expect("reachable");
+    assert!(response.status().is_client_error(), "{}", response.status());
+}
+
+#[tokio::test]
+async fn script_in_an_upstream_error_text_never_reaches_the_page() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let upstream = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/verify/json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "status": "15", "error_text": "<script>alert('pwned')</script>"
+        })))
+        .mount(&upstream)
+        .await;
+    let app = crate::helpers::spawn_app_with(&[
+        ("VERIFY_PROVIDER", "vonage-legacy"),
+        ("VONAGE_API_KEY", "key"),
+        ("VONAGE_API_SECRET", "secret"),
+        ("VONAGE_BASE_URL", &upstream.uri()),
+    ])
+    .await;
+    let json = app
+        .call("start_login", &[("number", "+447400123121")])
+        .await;
+    assert!(!json.body.contains("pwned"), "{}", json.body);
+    app.post_form("start_login", &[("number", "+447400123121")])
+        .await;
+    let page = app.get("/login").await;
+    assert!(!page.body.contains("pwned"), "upstream text is never shown");
+    assert!(
+        page.body.contains("can&#x27;t send codes to that number")
+            || page.body.contains("can't send codes to that number"),
+        "{}",
+        page.body
+    );
+}
