@@ -62,6 +62,9 @@ pub struct Config {
     pub provider: ProviderConfig,
     /// `VERIFY_BRAND`: product name in the message, 1–16 characters.
     pub brand: String,
+    /// `VERIFY_LOCALE`: message language when the browser's is not supported (e.g. `en-gb`);
+    /// unset leaves it to the provider.
+    pub fallback_locale: Option<String>,
     /// `DEFAULT_COUNTRY`: ISO code for numbers typed without `+` (default GB).
     pub default_country: DefaultCountry,
     /// `SESSION_STORE` (default `sqlite://data/sessions.db`).
@@ -258,7 +261,17 @@ impl Config {
                 ))
             }
         };
+        let fallback_locale = get("VERIFY_LOCALE").map(|l| l.to_ascii_lowercase());
+        if let Some(locale) = &fallback_locale {
+            if app::auth::server::locale::preferred_locale(None, Some(locale)).is_none() {
+                return Err(fail(
+                    "VERIFY_LOCALE",
+                    format!("`{locale}` is not a Vonage Verify locale such as en-gb"),
+                ));
+            }
+        }
         Ok(Self {
+            fallback_locale,
             resend_after: Duration::from_secs(resend_secs),
             cookie_secure,
             allowed_countries,

@@ -66,6 +66,7 @@ impl Application {
                             code_ttl: settings.code_ttl,
                             max_wrong_codes: VONAGE_WRONG_CODE_BUDGET,
                             test_numbers: settings.test_numbers.clone(),
+                            webotp_host: Some(leptos_options.site_addr.ip().to_string()),
                         },
                         clock.clone(),
                     );
@@ -128,6 +129,7 @@ impl Application {
             clock,
             default_country: config.default_country,
             brand: config.brand,
+            fallback_locale: config.fallback_locale,
             pending_ttl: config.pending_ttl.min(provider_code_ttl),
             resend_after: config.resend_after,
             max_wrong_codes: MAX_WRONG_CODES.min(VONAGE_WRONG_CODE_BUDGET),

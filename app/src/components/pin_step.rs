@@ -44,15 +44,29 @@ pub fn PinStep(
         Some(Err(e)) => Some(e.message()),
         None => flash_notice.clone(),
     });
+    // Focus the code field when the step appears and again after each failure (with the
+    // digits selected so typing replaces them); the error is read out through the live region.
+    let code_input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        let failed = error.get().is_some();
+        if let Some(input) = code_input.get() {
+            let _ = input.focus();
+            if failed {
+                input.select();
+            }
+        }
+    });
     let intro = match channel {
         Channel::Sms => "We sent a text message with a 6-digit code to ",
         Channel::Voice => "We're calling you to read out your 6-digit code. Number: ",
     };
     let hint = move || {
         let expiry = format!("The code expires in {}.", minutes_seconds(expires_in.get()));
-        match attempts_left {
-            1 => format!("{expiry} Last attempt: a wrong code cancels it."),
-            n => format!("{expiry} {n} attempts."),
+        // After a failure the error already counts the attempts left.
+        match (attempts_left, error.get().is_some()) {
+            (_, true) => expiry,
+            (1, false) => format!("{expiry} Last attempt: a wrong code cancels it."),
+            (n, false) => format!("{expiry} {n} attempts."),
         }
     };
     let resend_label = move || {
@@ -71,7 +85,7 @@ pub fn PinStep(
         <p>{intro} <strong class="number">{number}</strong> "."</p>
         <ActionForm action=finish attr:class="stack" attr:novalidate=true>
             <label for="code">"Code"</label>
-            <input id="code" name="code" type="text" autocomplete="one-time-code"
+            <input id="code" name="code" type="text" autocomplete="one-time-code" node_ref=code_input
                 inputmode="numeric" pattern="[0-9 -]*" maxlength="12" required autofocus
                 aria-describedby="code-hint code-error"
                 aria-invalid=move || error.get().is_some().to_string() />

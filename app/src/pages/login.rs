@@ -44,6 +44,18 @@ pub fn LoginPage() -> impl IntoView {
                     Some(Ok(())) => None,
                     None => flash_error.clone(),
                 });
+                // Focus the field on arrival (also after client-side navigation, where
+                // `autofocus` does nothing) and after each failure.
+                let number_input = NodeRef::<leptos::html::Input>::new();
+                Effect::new(move |_| {
+                    let failed = error.get().is_some();
+                    if let Some(input) = number_input.get() {
+                        let _ = input.focus();
+                        if failed {
+                            input.select();
+                        }
+                    }
+                });
                 let pending_hint = match &status.step {
                     LoginStep::Pending(pending) => Some(view! {
                         <p class="notice">"A code was already sent to " {pending.number.clone()} ". "
@@ -59,7 +71,7 @@ pub fn LoginPage() -> impl IntoView {
                         {pending_hint}
                         <ActionForm action=start attr:class="stack" attr:novalidate=true>
                             <label for="number">"Phone number"</label>
-                            <input id="number" name="number" type="tel" autocomplete="tel" inputmode="tel"
+                            <input id="number" name="number" type="tel" node_ref=number_input autocomplete="tel" inputmode="tel"
                                 required maxlength="40" autofocus value=typed
                                 aria-describedby="number-hint number-error"
                                 aria-invalid=move || error.get().is_some().to_string() />

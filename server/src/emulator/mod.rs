@@ -59,6 +59,9 @@ pub struct EmulatorConfig {
     /// Numbers in E.164 (`+15555550100`; a missing `+` is tolerated) that always get the
     /// given code instead of a random one. Default none.
     pub test_numbers: HashMap<String, String>,
+    /// Host of the site the codes are for; SMS texts then end with the WebOTP line
+    /// `@host #code`. Default none.
+    pub webotp_host: Option<String>,
 }
 
 impl Default for EmulatorConfig {
@@ -67,6 +70,7 @@ impl Default for EmulatorConfig {
             code_ttl: Duration::from_secs(300),
             max_wrong_codes: 3,
             test_numbers: HashMap::new(),
+            webotp_host: None,
         }
     }
 }

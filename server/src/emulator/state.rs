@@ -228,7 +228,9 @@ impl EmulatorState {
             expires_at: now + self.config.code_ttl,
             wrong_codes: 0,
         };
-        inner.outbox.push(deliver(&pending, now));
+        inner
+            .outbox
+            .push(deliver(&pending, now, self.config.webotp_host.as_deref()));
         inner.insert(request_id.clone(), pending);
         StartOutcome::Started { request_id }
     }
@@ -267,7 +269,7 @@ impl EmulatorState {
             return NextOutcome::NothingLeft;
         };
         pending.step += 1;
-        let message = deliver(pending, now);
+        let message = deliver(pending, now, self.config.webotp_host.as_deref());
         inner.outbox.push(message);
         NextOutcome::Sent(channel)
     }
@@ -310,7 +312,9 @@ impl EmulatorState {
 }
 
 /// "Sends" the code of `pending` on its current channel: logs it and returns the outbox entry.
-fn deliver(pending: &Pending, now: SystemTime) -> OutboxMessage {
+/// SMS texts end with the WebOTP origin-bound line `@host #code` when `webotp_host` is set,
+/// so browsers offer the code only on that site.
+fn deliver(pending: &Pending, now: SystemTime, webotp_host: Option<&str>) -> OutboxMessage {
     let channel = pending
         .workflow
         .get(pending.step)
@@ -323,11 +327,15 @@ fn deliver(pending: &Pending, now: SystemTime) -> OutboxMessage {
                 .expires_at
                 .duration_since(now)
                 .unwrap_or(Duration::ZERO);
-            format!(
+            let text = format!(
                 "Your {} code is {code}. It expires in {} minutes.",
                 pending.brand,
                 left.as_secs().div_ceil(60).max(1)
-            )
+            );
+            match webotp_host {
+                Some(host) => format!("{text}\n\n@{host} #{code}"),
+                None => text,
+            }
         }
         Channel::Voice => format!("This is {}. Your code is {}.", pending.brand, spoken(code)),
     };

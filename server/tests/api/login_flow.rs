@@ -149,3 +149,25 @@ fn session_cookie(headers: &reqwest::header::HeaderMap) -> Option<String> {
         .find_map(|v| v.strip_prefix("session="))
         .map(|v| v.split(';').next().unwrap_or("").to_owned())
 }
+
+#[tokio::test]
+async fn sms_text_ends_with_the_webotp_origin_line() {
+    let app = spawn_app().await;
+    app.call("start_login", &[("number", "+447400123130")])
+        .await;
+    let messages: Vec<serde_json::Value> = app
+        .client
+        .get(format!("{}/dev/messages", app.base))
+        .send()
+        .await
+        .expect("ok")
+        .json()
+        .await
+        .expect("json");
+    let code = messages[0]["code"].as_str().expect("code");
+    let text = messages[0]["text"].as_str().expect("text");
+    assert!(
+        text.ends_with(&format!("\n\n@127.0.0.1 #{code}")),
+        "{text:?}"
+    );
+}

@@ -137,3 +137,36 @@ async fn upstream_outage_is_a_clear_message_not_a_500() {
     );
     assert!(!page.body.contains("bad gateway"));
 }
+
+#[tokio::test]
+async fn message_language_follows_the_browser() {
+    use wiremock::matchers::body_partial_json;
+    let upstream = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v2/verify"))
+        .and(body_partial_json(serde_json::json!({ "locale": "de-de" })))
+        .respond_with(
+            ResponseTemplate::new(202)
+                .set_body_json(serde_json::json!({ "request_id": REQUEST_ID })),
+        )
+        .expect(1)
+        .mount(&upstream)
+        .await;
+    let app = spawn_app_with(&[
+        ("VERIFY_PROVIDER", "vonage"),
+        ("VONAGE_API_KEY", "key"),
+        ("VONAGE_API_SECRET", "secret"),
+        ("VONAGE_BASE_URL", &upstream.uri()),
+        ("VERIFY_LOCALE", "en-gb"),
+    ])
+    .await;
+    let response = app
+        .client
+        .post(format!("{}/api/start_login", app.base))
+        .header("accept-language", "de-DE,de;q=0.9,en;q=0.5")
+        .form(&[("number", "+447400123131")])
+        .send()
+        .await
+        .expect("reachable");
+    assert_eq!(response.status(), StatusCode::OK);
+}

@@ -19,6 +19,8 @@ pub struct AuthContext {
     pub default_country: DefaultCountry,
     /// Product name in the message.
     pub brand: String,
+    /// Message language when the browser asks for none we support (`VERIFY_LOCALE`).
+    pub fallback_locale: Option<String>,
     /// How long a pending login (and its code) stays usable: `LOGIN_TTL`, capped at the
     /// provider's code lifetime.
     pub pending_ttl: Duration,

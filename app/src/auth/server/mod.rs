@@ -3,6 +3,7 @@
 
 pub mod clock;
 mod context;
+pub mod locale;
 mod login_session;
 pub mod rate_limit;
 mod scope;
@@ -11,4 +12,6 @@ pub mod verify_port;
 
 pub use context::AuthContext;
 pub use login_session::{LoginSession, PendingLogin, SignedInUser};
-pub use scope::{client_ip, form_redirect, is_html_form_post, request_scope, ClientIp};
+pub use scope::{
+    accept_language, client_ip, form_redirect, is_html_form_post, request_scope, ClientIp,
+};

@@ -16,6 +16,17 @@ pub fn client_ip() -> Option<std::net::IpAddr> {
     use_context::<Parts>().and_then(|parts| parts.extensions.get::<ClientIp>().map(|ip| ip.0))
 }
 
+/// The request's `Accept-Language` header, if any.
+pub fn accept_language() -> Option<String> {
+    use_context::<Parts>().and_then(|parts| {
+        parts
+            .headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    })
+}
+
 /// The login context and the caller's session. Fails with `ServiceUnavailable` when the
 /// server was wired without them (a deployment bug, logged).
 pub async fn request_scope() -> Result<(AuthContext, LoginSession), AuthError> {

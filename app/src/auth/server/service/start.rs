@@ -2,8 +2,9 @@
 
 use super::limits::allow_send;
 use super::{is_expired, now};
+use crate::auth::server::locale::preferred_locale;
 use crate::auth::server::verify_port::{StartFailure, StartVerification};
-use crate::auth::server::{AuthContext, LoginSession, PendingLogin};
+use crate::auth::server::{accept_language, AuthContext, LoginSession, PendingLogin};
 use crate::auth::{safe_next, AuthError, Channel};
 use crate::domain::{PhoneNumber, PhoneNumberProblem};
 
@@ -39,7 +40,7 @@ pub async fn start_login(
     let request = StartVerification {
         number: number.clone(),
         brand: ctx.brand.clone(),
-        locale: None,
+        locale: preferred_locale(accept_language().as_deref(), ctx.fallback_locale.as_deref()),
     };
     let started = ctx.provider.start(&request).await.map_err(|failure| {
         tracing::warn!(number = %number.masked(), provider = ctx.provider.name(), %failure, "verification start failed");
