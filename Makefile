@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(CURDIR)/.tools/npm/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run dev test setup build clean-data
+.PHONY: run dev test setup build bench size clean-data
 
 ## run: release build, served on http://127.0.0.1:3000 (emulator unless credentials are set)
 run:
@@ -23,6 +23,18 @@ test:
 build:
 	./scripts/setup.sh build
 	cargo leptos build --release
+
+## bench: release build, then login flows/s, latency and server memory (memory and SQLite stores)
+bench:
+	./scripts/setup.sh build
+	cargo leptos build --release
+	cargo run --release -p bench -- $(BENCH_ARGS)
+
+## size: release bundle sizes, raw and brotli
+size:
+	./scripts/setup.sh build
+	cargo leptos build --release
+	./scripts/size.sh
 
 ## setup: install the toolchain pieces (wasm target, cargo-leptos, wasm-bindgen, wasm-opt, test deps)
 setup:

@@ -14,7 +14,7 @@ step "cargo fmt --check"
 cargo fmt --all -- --check
 
 step "clippy: server (ssr) and app tests"
-cargo clippy -p server -p app --features app/ssr --all-targets -- -D warnings
+cargo clippy -p server -p app -p bench --features app/ssr --all-targets -- -D warnings
 
 step "clippy: wasm (hydrate)"
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings

@@ -11,7 +11,7 @@ use tower_sessions::{
     session_store, ExpiredDeletion, MemoryStore, SessionStore,
 };
 use tower_sessions_sqlx_store::{
-    sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions},
+    sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
     SqliteStore,
 };
 
@@ -49,9 +49,14 @@ impl AnyStore {
                     std::fs::create_dir_all(dir)
                         .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
                 }
+                // WAL with NORMAL sync: readers never block the writer and a commit costs no
+                // fsync (durability up to the last checkpoint is enough for sessions).
                 let options = SqliteConnectOptions::new()
                     .filename(path)
-                    .create_if_missing(true);
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(std::time::Duration::from_secs(5));
                 let pool = SqlitePoolOptions::new()
                     .max_connections(4)
                     .connect_with(options)

@@ -1,0 +1,140 @@
+//! One visitor's complete no-JS login, repeated until the time is up.
+
+use crate::server_process::{number, CODE};
+use crate::stats::Report;
+use reqwest::header::{ACCEPT, COOKIE, LOCATION, SET_COOKIE};
+use reqwest::{Client, RequestBuilder, Response, StatusCode};
+use std::time::{Duration, Instant};
+
+/// Runs `visitors` concurrent visitors for `duration` and collects the results.
+pub async fn run(base: &str, visitors: usize, duration: Duration) -> Report {
+    let client = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(visitors)
+        .build()
+        .unwrap_or_default();
+    let started = Instant::now();
+    let deadline = started + duration;
+    let tasks: Vec<_> = (0..visitors)
+        .map(|i| {
+            let (client, base) = (client.clone(), base.to_owned());
+            tokio::spawn(async move {
+                let (mut ok, mut failed, mut latencies) = (0, 0, Vec::new());
+                while Instant::now() < deadline {
+                    let t = Instant::now();
+                    match one_flow(&client, &base, &number(i)).await {
+                        Ok(()) => {
+                            ok += 1;
+                            latencies.push(t.elapsed());
+                        }
+                        Err(_) => failed += 1,
+                    }
+                }
+                (ok, failed, latencies)
+            })
+        })
+        .collect();
+    let mut report = Report {
+        ok: 0,
+        failed: 0,
+        elapsed: Duration::ZERO,
+        latencies: Vec::new(),
+    };
+    for task in tasks {
+        if let Ok((ok, failed, latencies)) = task.await {
+            report.ok += ok;
+            report.failed += failed;
+            report.latencies.extend(latencies);
+        }
+    }
+    report.elapsed = started.elapsed();
+    report
+}
+
+/// A browser session: just its cookie.
+struct Visitor<'a> {
+    client: &'a Client,
+    base: &'a str,
+    cookie: Option<String>,
+}
+
+impl Visitor<'_> {
+    fn with_cookie(&self, request: RequestBuilder) -> RequestBuilder {
+        let request = request.header(ACCEPT, "text/html");
+        match &self.cookie {
+            Some(cookie) => request.header(COOKIE, cookie.as_str()),
+            None => request,
+        }
+    }
+
+    fn keep_cookie(&mut self, response: &Response) {
+        if let Some(cookie) = response
+            .headers()
+            .get_all(SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("session="))
+        {
+            self.cookie = cookie.split(';').next().map(str::to_owned);
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Result<String, String> {
+        let response = self
+            .with_cookie(self.client.get(format!("{}{path}", self.base)))
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        self.keep_cookie(&response);
+        if response.status() != StatusCode::OK {
+            return Err(format!("GET {path}: {}", response.status()));
+        }
+        response.text().await.map_err(|e| e.to_string())
+    }
+
+    async fn post(
+        &mut self,
+        function: &str,
+        form: &[(&str, &str)],
+        expect_location: &str,
+    ) -> Result<(), String> {
+        let url = format!("{}/api/{function}", self.base);
+        let response = self
+            .with_cookie(self.client.post(url).form(form))
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        self.keep_cookie(&response);
+        let location = response
+            .headers()
+            .get(LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if response.status() != StatusCode::SEE_OTHER || location != expect_location {
+            return Err(format!(
+                "POST {function}: {} to {location}",
+                response.status()
+            ));
+        }
+        Ok(())
+    }
+}
+
+async fn one_flow(client: &Client, base: &str, number: &str) -> Result<(), String> {
+    let mut visitor = Visitor {
+        client,
+        base,
+        cookie: None,
+    };
+    visitor.get("/login").await?;
+    visitor
+        .post("start_login", &[("number", number)], "/verify")
+        .await?;
+    visitor.get("/verify").await?;
+    visitor.post("finish_login", &[("code", CODE)], "/").await?;
+    let home = visitor.get("/").await?;
+    if !home.contains(&format!("Hello <span class=\"number\">{number}")) && !home.contains(number) {
+        return Err("home does not greet the number".into());
+    }
+    Ok(())
+}
