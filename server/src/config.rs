@@ -71,6 +71,10 @@ pub struct Config {
     pub session_store: SessionStoreConfig,
     /// `LOGIN_TTL`: seconds a pending login stays usable (default 600, at most 600).
     pub pending_ttl: Duration,
+    /// `VERIFY_CONNECT_TIMEOUT_MS`: connect limit for provider calls (default 2000, at most 2000).
+    pub connect_timeout: Duration,
+    /// `VERIFY_TIMEOUT_MS`: total limit for a provider call (default 10000, at most 10000).
+    pub timeout: Duration,
     /// `RESEND_AFTER`: seconds before "Send again" (default 30).
     pub resend_after: Duration,
     /// `LIMIT_PER_NUMBER`, `LIMIT_PER_IP`, `LIMIT_PER_SESSION`, `LIMIT_GLOBAL_PER_HOUR`,
@@ -246,6 +250,21 @@ impl Config {
                     .collect::<Result<Vec<_>, _>>()
             })
             .transpose()?;
+        let connect_ms: u64 = parse_or(
+            "VERIFY_CONNECT_TIMEOUT_MS",
+            get("VERIFY_CONNECT_TIMEOUT_MS"),
+            "2000",
+        )?;
+        if !(50..=2000).contains(&connect_ms) {
+            return Err(fail(
+                "VERIFY_CONNECT_TIMEOUT_MS",
+                "must be 50 to 2000".into(),
+            ));
+        }
+        let timeout_ms: u64 = parse_or("VERIFY_TIMEOUT_MS", get("VERIFY_TIMEOUT_MS"), "10000")?;
+        if !(100..=10_000).contains(&timeout_ms) {
+            return Err(fail("VERIFY_TIMEOUT_MS", "must be 100 to 10000".into()));
+        }
         let resend_secs: u64 = parse_or("RESEND_AFTER", get("RESEND_AFTER"), "30")?;
         if !(5..=300).contains(&resend_secs) {
             return Err(fail("RESEND_AFTER", "must be 5 to 300 seconds".into()));
@@ -271,6 +290,8 @@ impl Config {
             }
         }
         Ok(Self {
+            connect_timeout: Duration::from_millis(connect_ms),
+            timeout: Duration::from_millis(timeout_ms),
             fallback_locale,
             resend_after: Duration::from_secs(resend_secs),
             cookie_secure,

@@ -80,21 +80,24 @@ impl Application {
                     let base = url::Url::parse(&format!("http://{addr}"))
                         .map_err(|e| StartupError::Provider(e.to_string()))?;
                     let settings = VonageSettings::new("emulator", SecretString::from("emulator"))
-                        .with_base_url(base);
+                        .with_base_url(base)
+                        .with_timeouts(config.connect_timeout, config.timeout);
                     let client = VonageV2Client::new(settings)
                         .map_err(|e| StartupError::Provider(e.to_string()))?;
                     (Arc::new(client), Some(emulator))
                 }
                 ProviderConfig::Vonage(c) => {
                     let settings = VonageSettings::new(c.api_key.clone(), c.api_secret.clone())
-                        .with_base_url(c.base_url.clone());
+                        .with_base_url(c.base_url.clone())
+                        .with_timeouts(config.connect_timeout, config.timeout);
                     let client = VonageV2Client::new(settings)
                         .map_err(|e| StartupError::Provider(e.to_string()))?;
                     (Arc::new(client), None)
                 }
                 ProviderConfig::VonageLegacy(c) => {
                     let settings = VonageSettings::new(c.api_key.clone(), c.api_secret.clone())
-                        .with_base_url(c.base_url.clone());
+                        .with_base_url(c.base_url.clone())
+                        .with_timeouts(config.connect_timeout, config.timeout);
                     let client = VonageLegacyClient::new(settings)
                         .map_err(|e| StartupError::Provider(e.to_string()))?;
                     (Arc::new(client), None)

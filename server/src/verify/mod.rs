@@ -63,6 +63,13 @@ impl VonageSettings {
         }
     }
 
+    /// The same settings with other connect and total timeouts.
+    pub fn with_timeouts(mut self, connect_timeout: Duration, timeout: Duration) -> Self {
+        self.connect_timeout = connect_timeout;
+        self.timeout = timeout;
+        self
+    }
+
     /// The same settings pointed at another host, e.g. the emulator.
     pub fn with_base_url(mut self, base_url: Url) -> Self {
         self.base_url = base_url;

@@ -1,6 +1,7 @@
 //! Integration tests: the whole server over HTTP, against the in-process emulator.
 
 mod helpers;
+mod faults;
 mod hostile_input;
 mod lifecycle;
 mod limits;

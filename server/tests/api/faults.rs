@@ -1,0 +1,1 @@
+//! Upstream faults injected into the emulator (written by the fault-injection work).
