@@ -9,8 +9,8 @@ use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
 use crate::bad_request::undecodable_input_is_400;
 use crate::security::{
-    assign_request_id, attach_client_ip, reject_cross_site_posts, security_headers, ClientIpSource,
-    REQUEST_ID,
+    assign_request_id, attach_client_ip, buffer_api_bodies, reject_cross_site_posts,
+    security_headers, ClientIpSource, REQUEST_ID,
 };
 use crate::session_store::AnyStore;
 use app::auth::server::ClientIp;
@@ -80,6 +80,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::map_response(undecodable_input_is_400))
         .layer(sessions)
         .layer(axum::middleware::from_fn(reject_cross_site_posts))
+        .layer(axum::middleware::from_fn(buffer_api_bodies))
         // Audit trail: every log line of a request carries its id and client IP.
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(axum::middleware::from_fn_with_state(

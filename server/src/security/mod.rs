@@ -1,10 +1,12 @@
 //! Request and response guards: cross-site request refusal and security headers.
 
+mod body_limit;
 mod client_ip;
 mod csrf;
 mod headers;
 mod request_id;
 
+pub use body_limit::buffer_api_bodies;
 pub use client_ip::{attach_client_ip, ClientIpSource};
 pub use csrf::reject_cross_site_posts;
 pub use headers::security_headers;

@@ -1,10 +1,12 @@
 //! Integration tests: the whole server over HTTP, against the in-process emulator.
 
-mod helpers;
 mod faults;
+mod helpers;
 mod hostile_input;
+mod http_fuzz;
 mod lifecycle;
 mod limits;
+mod load;
 mod login_flow;
 mod no_js_flow;
 mod no_leaks;
