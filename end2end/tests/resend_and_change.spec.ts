@@ -54,3 +54,19 @@ test("the account page sends you to sign in and back", async ({ page }) => {
   await expect(page.getByRole("heading", { name: "Your account" })).toBeVisible();
   await expect(page.getByText(number.e164)).toBeVisible();
 });
+
+test.describe("JavaScript off", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("send again works as a plain form: too early says when, then calls", async ({ page }) => {
+    const number = uniqueNumber();
+    await open(page, "/login", false);
+    await submitNumber(page, number.typed);
+    await expectPinStep(page, number.e164);
+    await page.getByRole("button", { name: /Call me instead/ }).click();
+    await expect(page.getByRole("status")).toContainText("You can ask for a new code in");
+    await page.waitForTimeout(5_500);
+    await page.getByRole("button", { name: /Call me instead/ }).click();
+    await expect(page.getByRole("status")).toContainText("We're calling");
+  });
+});

@@ -32,6 +32,10 @@ pub fn PinStep(
     } = pending;
     let expires_in = countdown(expires_in_secs);
     let resend_in = countdown(resend_in_secs);
+    // Only a hydrated page can re-enable the button when the countdown ends; without
+    // JavaScript it stays usable and the server says how long to wait if pressed early.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     let error = Signal::derive(move || {
         let live = finish.value().get().and_then(Result::err);
         let expired = (expires_in.get() == 0).then_some(AuthError::CodeExpired);
@@ -101,7 +105,7 @@ pub fn PinStep(
                 view! {
                     <ActionForm action=resend>
                         <button type="submit" class="link"
-                            disabled=move || { resend.pending().get() || resend_in.get() != 0 }>
+                            disabled=move || { resend.pending().get() || (hydrated.get() && resend_in.get() != 0) }>
                             {resend_label}
                         </button>
                     </ActionForm>
