@@ -36,17 +36,24 @@ pub fn PinStep(
     // JavaScript it stays usable and the server says how long to wait if pressed early.
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
+    // A no-JS resend refusal belongs next to the resend control, not the code field.
+    let (resend_flash, code_flash) = match flash_error {
+        Some(e @ (AuthError::ResendTooSoon { .. } | AuthError::NoChannelLeft)) => {
+            (Some(e.message()), None)
+        }
+        other => (None, other),
+    };
     let error = Signal::derive(move || {
         let live = finish.value().get().and_then(Result::err);
         let expired = (expires_in.get() == 0).then_some(AuthError::CodeExpired);
         live.or(expired)
-            .or_else(|| flash_error.clone())
+            .or_else(|| code_flash.clone())
             .map(|e| e.message())
     });
     let resend_status = Signal::derive(move || match resend.value().get() {
         Some(Ok(notice)) => Some(notice),
         Some(Err(e)) => Some(e.message()),
-        None => flash_notice.clone(),
+        None => flash_notice.clone().or_else(|| resend_flash.clone()),
     });
     // Focus the code field when the step appears and again after each failure (with the
     // digits selected so typing replaces them); the error is read out through the live region.
