@@ -31,16 +31,26 @@
 //!
 //! Expired requests are purged on every call, the outbox keeps the newest 200 messages and at
 //! most 10 000 requests are live at once (then starts answer v2 429 / v1 "1").
+//!
+//! Faults (latency, error statuses, timeouts, connection resets, cut or non-JSON bodies, a
+//! wrong content type) can be switched on for the API routes at runtime with
+//! `POST /dev/faults` or [`Emulator::set_fault`]; see [`faults`] for the contract.
 
+mod fault_inject;
+mod fault_listener;
+pub mod faults;
 mod outbox;
 mod problem;
 mod state;
 mod v1_routes;
 mod v2_routes;
 
+pub use faults::{Fault, FaultSetting};
 pub use outbox::OutboxMessage;
 
 use app::auth::server::clock::Clock;
+use fault_listener::{FaultListener, ResetHandle};
+use faults::FaultSwitch;
 use state::EmulatorState;
 use std::collections::HashMap;
 use std::fmt;
@@ -79,6 +89,7 @@ impl Default for EmulatorConfig {
 #[derive(Clone)]
 pub struct Emulator {
     state: Arc<EmulatorState>,
+    faults: Arc<FaultSwitch>,
 }
 
 impl fmt::Debug for Emulator {
@@ -92,23 +103,32 @@ impl Emulator {
     pub fn new(config: EmulatorConfig, clock: Arc<dyn Clock>) -> Self {
         Self {
             state: Arc::new(EmulatorState::new(config, clock)),
+            faults: Arc::new(FaultSwitch::default()),
         }
     }
 
     /// The Vonage-compatible API: `POST /v2/verify`, `POST|DELETE /v2/verify/{id}`,
     /// `POST /v2/verify/{id}/next_workflow`, `GET|POST /verify/json`,
-    /// `GET|POST /verify/check/json`, `GET|POST /verify/control/json`.
+    /// `GET|POST /verify/check/json`, `GET|POST /verify/control/json`. Every call goes
+    /// through the current [`Fault`] (the `reset` fault needs [`Self::serve`]).
     pub fn api_router(&self) -> axum::Router {
         v2_routes::routes()
             .merge(v1_routes::routes())
+            .route_layer(axum::middleware::from_fn_with_state(
+                self.faults.clone(),
+                fault_inject::inject,
+            ))
             .with_state(self.state.clone())
     }
 
     /// The developer pages: `GET /dev/messages` (JSON array of [`OutboxMessage`], newest
-    /// first) and `GET /dev/outbox` (HTML, refreshes every 3 s). Codes in clear: mount only
-    /// in development.
+    /// first), `GET /dev/outbox` (HTML, refreshes every 3 s) and the fault switch
+    /// `GET|POST /dev/faults` (JSON [`FaultSetting`], see [`faults`]). Codes in clear: mount
+    /// only in development.
     pub fn dev_router(&self) -> axum::Router {
-        outbox::routes().with_state(self.state.clone())
+        outbox::routes()
+            .with_state(self.state.clone())
+            .merge(faults::routes().with_state(self.faults.clone()))
     }
 
     /// Binds `addr` (port 0 picks a free port), serves [`Self::api_router`] and
@@ -118,12 +138,26 @@ impl Emulator {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let bound = listener.local_addr()?;
         let router = self.api_router().merge(self.dev_router());
+        let service = router.into_make_service_with_connect_info::<ResetHandle>();
         tokio::spawn(async move {
-            if let Err(error) = axum::serve(listener, router).await {
+            if let Err(error) = axum::serve(FaultListener::new(listener), service).await {
                 tracing::error!(target: "emulator", %error, "Verify emulator stopped");
             }
         });
         Ok(bound)
+    }
+
+    /// Replaces the fault applied to the API routes (the same switch as `POST /dev/faults`);
+    /// `Err` names an out-of-range field and leaves the setting unchanged.
+    pub fn set_fault(&self, setting: FaultSetting) -> Result<(), String> {
+        setting.validate()?;
+        self.faults.set(setting);
+        Ok(())
+    }
+
+    /// The fault setting in force (as `GET /dev/faults` shows it).
+    pub fn fault(&self) -> FaultSetting {
+        self.faults.get()
     }
 
     /// Every message "sent" so far (at most the newest 200), newest first.
@@ -137,6 +171,8 @@ fn valid_number(to: &str) -> bool {
     (7..=15).contains(&to.len()) && to.bytes().all(|b| b.is_ascii_digit()) && !to.starts_with('0')
 }
 
+#[cfg(test)]
+mod fault_tests;
 #[cfg(test)]
 mod http_tests;
 #[cfg(test)]
