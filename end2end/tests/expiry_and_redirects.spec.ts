@@ -1,0 +1,65 @@
+import { expect, test } from "@playwright/test";
+import { expectPinStep, latestCode, open, submitCode, submitNumber, uniqueNumber } from "./helpers";
+
+// The suite's server runs with EMULATOR_CODE_TTL=20 (scripts/test.sh): codes expire fast.
+
+test("an expired code says so and offers a new one (JavaScript on)", async ({ page }) => {
+  const number = uniqueNumber();
+  await open(page, "/login");
+  await submitNumber(page, number.typed);
+  await expectPinStep(page, number.e164);
+  await expect(page.getByText(/The code expires in 0:(1\d|20)/)).toBeVisible();
+  await expect(page.getByRole("alert")).toContainText("That code has expired", { timeout: 25_000 });
+  await page.getByRole("button", { name: "Use a different number" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.getByLabel("Phone number")).toHaveValue(/7400 123/);
+});
+
+test.describe("JavaScript off", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("an expired code sends you back to the phone step with the reason", async ({ page }) => {
+    const number = uniqueNumber();
+    await open(page, "/login", false);
+    await submitNumber(page, number.typed);
+    await expectPinStep(page, number.e164);
+    const code = await latestCode(page.request, number.e164);
+    await page.waitForTimeout(21_000);
+    await submitCode(page, code);
+    await expect(page).toHaveURL(/\/login$/);
+    await expect(page.getByRole("alert")).toContainText("expired");
+  });
+});
+
+test("a second browser asking for the same number resumes the live code", async ({ browser }) => {
+  const number = uniqueNumber();
+  const first = await (await browser.newContext()).newPage();
+  await open(first, "/login");
+  await submitNumber(first, number.typed);
+  await expectPinStep(first, number.e164);
+  const code = await latestCode(first.request, number.e164);
+
+  const second = await (await browser.newContext()).newPage();
+  await open(second, "/login");
+  await submitNumber(second, number.typed);
+  await expectPinStep(second, number.e164);
+  await submitCode(second, code);
+  await expect(second.getByRole("heading", { name: `Hello ${number.e164}` })).toBeVisible();
+});
+
+for (const js of [true, false]) {
+  for (const next of ["//evil.example", "https://evil.example/", "/\\evil.example"]) {
+    test(`next=${next} never leaves the site (JavaScript ${js ? "on" : "off"})`, async ({ browser }) => {
+      const context = await browser.newContext({ javaScriptEnabled: js });
+      const page = await context.newPage();
+      const number = uniqueNumber();
+      await page.goto(`/login?next=${encodeURIComponent(next)}`);
+      if (js) await expect(page.locator('main[data-hydrated="true"]')).toBeVisible();
+      await submitNumber(page, number.typed);
+      await expectPinStep(page, number.e164);
+      await submitCode(page, await latestCode(page.request, number.e164));
+      await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      await context.close();
+    });
+  }
+}
