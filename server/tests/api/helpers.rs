@@ -113,17 +113,21 @@ impl TestApp {
         answer(request.send().await).await
     }
 
-    /// The newest code the emulator sent to `e164`, read through `/dev/messages`.
-    pub async fn latest_code(&self, e164: &str) -> String {
-        let messages: Vec<serde_json::Value> = self
-            .client
+    /// Every message the emulator "sent", newest first, read through `/dev/messages`.
+    pub async fn messages(&self) -> Vec<serde_json::Value> {
+        self.client
             .get(format!("{}/dev/messages", self.base))
             .send()
             .await
             .expect("outbox reachable")
             .json()
             .await
-            .expect("outbox is JSON");
+            .expect("outbox is JSON")
+    }
+
+    /// The newest code the emulator sent to `e164`.
+    pub async fn latest_code(&self, e164: &str) -> String {
+        let messages = self.messages().await;
         messages
             .iter()
             .find(|m| m["to"] == e164)

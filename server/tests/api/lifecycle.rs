@@ -1,20 +1,8 @@
 //! Resend with voice fallback, change number, return-to after sign-in.
 
-use crate::helpers::{spawn_app, spawn_app_with, wrong_code, TestApp};
+use crate::helpers::{spawn_app, spawn_app_with, wrong_code};
 use reqwest::StatusCode;
 use std::time::Duration;
-
-async fn outbox(app: &TestApp) -> Vec<serde_json::Value> {
-    let url = format!("{}/dev/messages", app.base);
-    app.client
-        .get(url)
-        .send()
-        .await
-        .expect("ok")
-        .json()
-        .await
-        .expect("json")
-}
 
 #[tokio::test]
 async fn resend_waits_for_the_countdown_then_calls_with_the_same_code() {
@@ -41,7 +29,7 @@ async fn resend_waits_for_the_countdown_then_calls_with_the_same_code() {
         "{}",
         resend.body
     );
-    let newest = &outbox(&app).await[0];
+    let newest = &app.messages().await[0];
     assert_eq!(newest["channel"], "voice");
     assert_eq!(newest["code"], code.as_str());
 
@@ -163,7 +151,8 @@ async fn change_number_cancels_and_returns_to_the_phone_step_prefilled() {
     // Upstream was cancelled: a new start is a fresh request with a new message.
     app.call("start_login", &[("number", "+447400123105")])
         .await;
-    let sent = outbox(&app)
+    let sent = app
+        .messages()
         .await
         .iter()
         .filter(|m| m["to"] == "+447400123105")

@@ -25,16 +25,7 @@ fn assert_limited(answer: &crate::helpers::Answer) {
 }
 
 async fn sent_count(app: &TestApp) -> usize {
-    let messages: Vec<serde_json::Value> = app
-        .client
-        .get(format!("{}/dev/messages", app.base))
-        .send()
-        .await
-        .expect("ok")
-        .json()
-        .await
-        .expect("json");
-    messages.len()
+    app.messages().await.len()
 }
 
 #[tokio::test]

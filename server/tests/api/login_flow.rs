@@ -84,13 +84,7 @@ async fn invalid_number_is_rejected_before_anything_is_sent() {
         );
         assert!(answer.body.contains("InvalidNumber"), "{}", answer.body);
     }
-    let outbox = app
-        .client
-        .get(format!("{}/dev/messages", app.base))
-        .send()
-        .await
-        .expect("ok");
-    assert_eq!(outbox.text().await.expect("body"), "[]");
+    assert_eq!(app.messages().await, Vec::<serde_json::Value>::new());
 }
 
 #[tokio::test]
@@ -155,15 +149,7 @@ async fn sms_text_ends_with_the_webotp_origin_line() {
     let app = spawn_app().await;
     app.call("start_login", &[("number", "+447400123130")])
         .await;
-    let messages: Vec<serde_json::Value> = app
-        .client
-        .get(format!("{}/dev/messages", app.base))
-        .send()
-        .await
-        .expect("ok")
-        .json()
-        .await
-        .expect("json");
+    let messages = app.messages().await;
     let code = messages[0]["code"].as_str().expect("code");
     let text = messages[0]["text"].as_str().expect("text");
     assert!(

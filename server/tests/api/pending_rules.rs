@@ -116,15 +116,7 @@ async fn repeated_start_for_the_same_number_sends_one_message() {
     app.call("start_login", &[("number", "+447400123026")])
         .await;
     app.call("start_login", &[("number", "07400 123026")]).await;
-    let messages: Vec<serde_json::Value> = app
-        .client
-        .get(format!("{}/dev/messages", app.base))
-        .send()
-        .await
-        .expect("ok")
-        .json()
-        .await
-        .expect("json");
+    let messages = app.messages().await;
     assert_eq!(
         messages
             .iter()
