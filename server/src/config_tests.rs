@@ -1,0 +1,164 @@
+use super::*;
+
+fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+    let map: HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    Config::from_lookup(|name| map.get(name).cloned())
+}
+
+#[test]
+fn defaults_to_emulator_and_sqlite_without_credentials() {
+    let c = config(&[]).expect("defaults are valid");
+    assert!(matches!(c.provider, ProviderConfig::Emulator(_)));
+    assert_eq!(
+        c.session_store,
+        SessionStoreConfig::Sqlite("data/sessions.db".into())
+    );
+    assert_eq!(c.pending_ttl, Duration::from_secs(600));
+}
+
+#[test]
+fn credentials_select_vonage_v2() {
+    let c = config(&[("VONAGE_API_KEY", "k"), ("VONAGE_API_SECRET", "s")]).expect("valid");
+    match c.provider {
+        ProviderConfig::Vonage(v) => assert_eq!(v.base_url.as_str(), "https://api.nexmo.com/"),
+        other => panic!("expected vonage, got {other:?}"),
+    }
+}
+
+#[test]
+fn vonage_without_secret_names_the_variable() {
+    let e = config(&[
+        ("VERIFY_PROVIDER", "vonage-legacy"),
+        ("VONAGE_API_KEY", "k"),
+    ])
+    .expect_err("invalid");
+    assert_eq!(e.variable, "VONAGE_API_SECRET");
+}
+
+#[test]
+fn rejects_unknown_provider() {
+    assert_eq!(
+        config(&[("VERIFY_PROVIDER", "twillio")])
+            .expect_err("invalid")
+            .variable,
+        "VERIFY_PROVIDER"
+    );
+}
+
+#[test]
+fn rejects_bad_store_country_brand_and_base_url() {
+    assert_eq!(
+        config(&[("SESSION_STORE", "postgres://x")])
+            .expect_err("e")
+            .variable,
+        "SESSION_STORE"
+    );
+    assert_eq!(
+        config(&[("DEFAULT_COUNTRY", "Narnia")])
+            .expect_err("e")
+            .variable,
+        "DEFAULT_COUNTRY"
+    );
+    assert_eq!(
+        config(&[("VERIFY_BRAND", "A brand far too long")])
+            .expect_err("e")
+            .variable,
+        "VERIFY_BRAND"
+    );
+    let bad_url = [
+        ("VERIFY_PROVIDER", "vonage"),
+        ("VONAGE_API_KEY", "k"),
+        ("VONAGE_API_SECRET", "s"),
+        ("VONAGE_BASE_URL", "nope"),
+    ];
+    assert_eq!(config(&bad_url).expect_err("e").variable, "VONAGE_BASE_URL");
+}
+
+#[test]
+fn limits_have_defaults_and_parse_lists() {
+    let c = config(&[]).expect("valid");
+    assert_eq!(c.limits.per_number.len(), 2);
+    assert_eq!(c.limits.global_per_hour, 1000);
+    let c = config(&[
+        ("LIMIT_PER_NUMBER", "100/1m"),
+        ("LIMIT_GLOBAL_PER_HOUR", "5000"),
+    ])
+    .expect("valid");
+    assert_eq!(
+        c.limits.per_number,
+        vec![Rule {
+            max: 100,
+            window: Duration::from_secs(60)
+        }]
+    );
+    assert_eq!(c.limits.global_per_hour, 5000);
+    assert_eq!(
+        config(&[("LIMIT_PER_IP", "ten/1h")])
+            .expect_err("e")
+            .variable,
+        "LIMIT_PER_IP"
+    );
+    assert_eq!(
+        config(&[("LIMIT_GLOBAL_PER_HOUR", "0")])
+            .expect_err("e")
+            .variable,
+        "LIMIT_GLOBAL_PER_HOUR"
+    );
+    assert_eq!(
+        config(&[("CLIENT_IP_HEADER", "bad header")])
+            .expect_err("e")
+            .variable,
+        "CLIENT_IP_HEADER"
+    );
+}
+
+#[test]
+fn parses_allowed_countries() {
+    assert_eq!(config(&[]).expect("valid").allowed_countries, None);
+    let c = config(&[("ALLOWED_COUNTRIES", "gb, IE")]).expect("valid");
+    assert_eq!(
+        c.allowed_countries,
+        Some(vec!["GB".to_owned(), "IE".to_owned()])
+    );
+    assert_eq!(
+        config(&[("ALLOWED_COUNTRIES", "GB,XX1")])
+            .expect_err("e")
+            .variable,
+        "ALLOWED_COUNTRIES"
+    );
+}
+
+#[test]
+fn parses_test_numbers() {
+    let c = config(&[(
+        "EMULATOR_TEST_NUMBERS",
+        "+12015550100=123456, +447400123000=654321",
+    )])
+    .expect("valid");
+    let ProviderConfig::Emulator(e) = c.provider else {
+        panic!("emulator expected")
+    };
+    assert_eq!(
+        e.test_numbers.get("+12015550100").map(String::as_str),
+        Some("123456")
+    );
+    assert_eq!(
+        config(&[("EMULATOR_TEST_NUMBERS", "5555=12")])
+            .expect_err("e")
+            .variable,
+        "EMULATOR_TEST_NUMBERS"
+    );
+}
+
+#[test]
+fn secret_is_not_in_debug_output() {
+    let c = config(&[
+        ("VONAGE_API_KEY", "k"),
+        ("VONAGE_API_SECRET", "hunter2-secret"),
+    ])
+    .expect("valid");
+    assert!(!format!("{c:?}").contains("hunter2-secret"));
+}
