@@ -5,6 +5,7 @@ mod bad_request;
 pub mod config;
 mod counters;
 pub mod emulator;
+pub mod operations;
 pub mod router;
 pub mod security;
 pub mod session_store;

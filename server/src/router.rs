@@ -8,6 +8,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
 use crate::bad_request::undecodable_input_is_400;
+use crate::operations::{self, Readiness};
 use crate::security::{
     assign_request_id, attach_client_ip, buffer_api_bodies, reject_cross_site_posts,
     security_headers, ClientIpSource, REQUEST_ID,
@@ -27,6 +28,8 @@ pub struct AppState {
     pub store: AnyStore,
     /// Where the client IP for limits comes from.
     pub client_ip: ClientIpSource,
+    /// What `/readyz` checks.
+    pub readiness: Readiness,
     /// Extra routes served only in development (the emulator's outbox).
     pub dev_routes: Option<Router>,
     /// Mark the session cookie `Secure` and name it with the `__Host-` prefix.
@@ -43,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         auth,
         store,
         client_ip,
+        readiness,
         dev_routes,
         secure_cookies,
     } = state;
@@ -61,6 +65,7 @@ pub fn router(state: AppState) -> Router {
             context, shell,
         ))
         .with_state(leptos_options);
+    router = router.merge(operations::routes(readiness));
     if let Some(dev) = dev_routes {
         router = router.merge(dev);
     }

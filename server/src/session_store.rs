@@ -10,6 +10,7 @@ use tower_sessions::{
     session::{Id, Record},
     session_store, ExpiredDeletion, MemoryStore, SessionStore,
 };
+use tower_sessions_sqlx_store::sqlx::{self, SqlitePool};
 use tower_sessions_sqlx_store::{
     sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
     SqliteStore,
@@ -21,7 +22,7 @@ pub enum AnyStore {
     /// In-process; lost on restart.
     Memory(MemoryStore),
     /// A SQLite file; survives restarts.
-    Sqlite(SqliteStore),
+    Sqlite(SqliteStore, SqlitePool),
 }
 
 /// How often expired sessions are purged from SQLite.
@@ -65,7 +66,7 @@ impl AnyStore {
                 let counters = SqliteCounters::open(pool.clone())
                     .await
                     .map_err(|e| format!("cannot prepare {}: {e}", path.display()))?;
-                let store = SqliteStore::new(pool);
+                let store = SqliteStore::new(pool.clone());
                 store
                     .migrate()
                     .await
@@ -77,10 +78,24 @@ impl AnyStore {
                     }
                 });
                 Ok(Stores {
-                    sessions: Self::Sqlite(store),
+                    sessions: Self::Sqlite(store, pool),
                     counters: Arc::new(counters),
                 })
             }
+        }
+    }
+}
+
+impl AnyStore {
+    /// `Ok` when the store answers a trivial query.
+    pub async fn ping(&self) -> Result<(), String> {
+        match self {
+            Self::Memory(_) => Ok(()),
+            Self::Sqlite(_, pool) => sqlx::query("SELECT 1")
+                .execute(pool)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
         }
     }
 }
@@ -90,28 +105,28 @@ impl SessionStore for AnyStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         match self {
             Self::Memory(s) => s.create(record).await,
-            Self::Sqlite(s) => s.create(record).await,
+            Self::Sqlite(s, _) => s.create(record).await,
         }
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         match self {
             Self::Memory(s) => s.save(record).await,
-            Self::Sqlite(s) => s.save(record).await,
+            Self::Sqlite(s, _) => s.save(record).await,
         }
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         match self {
             Self::Memory(s) => s.load(id).await,
-            Self::Sqlite(s) => s.load(id).await,
+            Self::Sqlite(s, _) => s.load(id).await,
         }
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         match self {
             Self::Memory(s) => s.delete(id).await,
-            Self::Sqlite(s) => s.delete(id).await,
+            Self::Sqlite(s, _) => s.delete(id).await,
         }
     }
 }

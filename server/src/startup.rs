@@ -3,10 +3,11 @@
 
 use crate::config::{Config, ProviderConfig};
 use crate::emulator::{Emulator, EmulatorConfig};
+use crate::operations::{metrics_handle, Readiness};
 use crate::router::{router, AppState};
 use crate::security::ClientIpSource;
 use crate::session_store::AnyStore;
-use crate::verify::{VonageLegacyClient, VonageSettings, VonageV2Client};
+use crate::verify::{Timed, VonageLegacyClient, VonageSettings, VonageV2Client};
 use app::auth::server::clock::Clock;
 use app::auth::server::rate_limit::RateLimiter;
 use app::auth::server::verify_port::VerifyProvider;
@@ -58,7 +59,11 @@ impl Application {
         leptos_options: LeptosOptions,
         clock: Arc<dyn Clock>,
     ) -> Result<Self, StartupError> {
-        let (provider, emulator): (Arc<dyn VerifyProvider>, Option<Emulator>) =
+        let (provider, emulator, provider_url): (
+            Arc<dyn VerifyProvider>,
+            Option<Emulator>,
+            url::Url,
+        ) =
             match &config.provider {
                 ProviderConfig::Emulator(settings) => {
                     let emulator = Emulator::new(
@@ -80,11 +85,11 @@ impl Application {
                     let base = url::Url::parse(&format!("http://{addr}"))
                         .map_err(|e| StartupError::Provider(e.to_string()))?;
                     let settings = VonageSettings::new("emulator", SecretString::from("emulator"))
-                        .with_base_url(base)
+                        .with_base_url(base.clone())
                         .with_timeouts(config.connect_timeout, config.timeout);
                     let client = VonageV2Client::new(settings)
                         .map_err(|e| StartupError::Provider(e.to_string()))?;
-                    (Arc::new(client), Some(emulator))
+                    (Arc::new(Timed(client)), Some(emulator), base)
                 }
                 ProviderConfig::Vonage(c) => {
                     let settings = VonageSettings::new(c.api_key.clone(), c.api_secret.clone())
@@ -92,7 +97,7 @@ impl Application {
                         .with_timeouts(config.connect_timeout, config.timeout);
                     let client = VonageV2Client::new(settings)
                         .map_err(|e| StartupError::Provider(e.to_string()))?;
-                    (Arc::new(client), None)
+                    (Arc::new(Timed(client)), None, c.base_url.clone())
                 }
                 ProviderConfig::VonageLegacy(c) => {
                     let settings = VonageSettings::new(c.api_key.clone(), c.api_secret.clone())
@@ -100,7 +105,7 @@ impl Application {
                         .with_timeouts(config.connect_timeout, config.timeout);
                     let client = VonageLegacyClient::new(settings)
                         .map_err(|e| StartupError::Provider(e.to_string()))?;
-                    (Arc::new(client), None)
+                    (Arc::new(Timed(client)), None, c.base_url.clone())
                 }
             };
         let api = if emulator.is_some() {
@@ -119,6 +124,8 @@ impl Application {
             ProviderConfig::Emulator(settings) => settings.code_ttl,
             ProviderConfig::Vonage(_) | ProviderConfig::VonageLegacy(_) => VONAGE_CODE_TTL,
         };
+        // Install the metrics recorder before anything records.
+        let _ = metrics_handle();
         let stores = AnyStore::open(&config.session_store)
             .await
             .map_err(StartupError::Store)?;
@@ -143,6 +150,10 @@ impl Application {
         let state = AppState {
             leptos_options,
             auth,
+            readiness: Readiness {
+                store: stores.sessions.clone(),
+                provider_url,
+            },
             store: stores.sessions,
             client_ip: ClientIpSource {
                 trusted_header: config.client_ip_header,
@@ -167,16 +178,36 @@ impl Application {
         self.emulator.as_ref()
     }
 
-    /// Serves until Ctrl-C or SIGTERM, then finishes in-flight requests.
+    /// Serves until Ctrl-C or SIGTERM, then stops accepting and lets in-flight requests
+    /// finish for at most [`SHUTDOWN_GRACE`].
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+        let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
+        let mut grace_rx = stop_tx.subscribe();
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            let _ = stop_tx.send(true);
+        });
+        let serve = axum::serve(self.listener, service).with_graceful_shutdown(async move {
+            let _ = stop_rx.wait_for(|stop| *stop).await;
+        });
+        tokio::select! {
+            result = serve => result,
+            () = async {
+                let _ = grace_rx.wait_for(|stop| *stop).await;
+                tokio::time::sleep(SHUTDOWN_GRACE).await;
+            } => {
+                tracing::warn!("in-flight requests still running after {SHUTDOWN_GRACE:?}; exiting");
+                Ok(())
+            }
+        }
     }
 }
+
+/// How long in-flight requests may run after a stop signal.
+pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 
 async fn shutdown_signal() {
     let ctrl_c = async {

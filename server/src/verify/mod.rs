@@ -14,9 +14,11 @@
 //! `Unavailable(detail)`, where the detail is for logs and never contains the secret or the
 //! code.
 
+mod timed;
 mod vonage_legacy;
 mod vonage_v2;
 
+pub use timed::{Timed, UPSTREAM_SECONDS};
 pub use vonage_legacy::VonageLegacyClient;
 pub use vonage_v2::VonageV2Client;
 

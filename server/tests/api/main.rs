@@ -10,6 +10,7 @@ mod load;
 mod login_flow;
 mod no_js_flow;
 mod no_leaks;
+mod operations;
 mod pending_rules;
 mod real_provider_fakes;
 mod security;

@@ -165,5 +165,6 @@ impl LoginSession {
 
 fn store_error(error: tower_sessions::session::Error) -> AuthError {
     tracing::error!(%error, "session store failed");
+    metrics::counter!(super::metrics_names::STORE_ERRORS).increment(1);
     AuthError::ServiceUnavailable
 }

@@ -5,6 +5,7 @@ pub mod clock;
 mod context;
 pub mod locale;
 mod login_session;
+pub mod metrics_names;
 pub mod rate_limit;
 mod scope;
 pub mod service;

@@ -261,6 +261,7 @@ impl RateLimiter {
 
 fn store_failed(error: String) -> LimitRefusal {
     tracing::error!(%error, "rate-limit counter store failed");
+    metrics::counter!(super::metrics_names::STORE_ERRORS).increment(1);
     LimitRefusal::StoreUnavailable
 }
 

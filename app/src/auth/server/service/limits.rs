@@ -2,6 +2,7 @@
 //! (shared counters).
 
 use super::refusal_error;
+use crate::auth::server::metrics_names;
 use crate::auth::server::rate_limit::{LimitRefusal, Rule};
 use crate::auth::server::{client_ip, AuthContext, LoginSession};
 use crate::auth::AuthError;
@@ -24,6 +25,7 @@ pub(super) async fn allow_send(
         .collect();
     if let Some(retry_after_secs) = session_wait(rules, &sends, now) {
         tracing::warn!(number = %number.masked(), scope = "session", "code send refused by limit");
+        metrics_names::limit_hit("session");
         return Err(AuthError::TooManyRequests { retry_after_secs });
     }
     ctx.limits
@@ -40,6 +42,9 @@ pub(super) async fn allow_send(
                 );
             }
             tracing::warn!(number = %number.masked(), ?refusal, "code send refused by limit");
+            if let LimitRefusal::Limited { scope, .. } = refusal {
+                metrics_names::limit_hit(scope);
+            }
             refusal_error(refusal)
         })?;
     sends.push(now);

@@ -2,6 +2,7 @@
 
 use super::limits::allow_send;
 use super::{is_expired, now};
+use crate::auth::server::metrics_names;
 use crate::auth::server::verify_port::ControlFailure;
 use crate::auth::server::{AuthContext, LoginSession, PendingLogin};
 use crate::auth::{AuthError, Channel, Flash};
@@ -28,6 +29,7 @@ pub async fn resend_code(ctx: &AuthContext, session: &LoginSession) -> Result<St
             pending.resend_at = now + ctx.resend_after.as_secs();
             session.update_pending(&pending).await?;
             tracing::info!(number = %masked, channel = "voice", "code resent");
+            metrics_names::send("voice");
             Ok(format!(
                 "We're calling {} now. Answer to hear your code.",
                 pending.number.international()

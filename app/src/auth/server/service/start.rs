@@ -3,6 +3,7 @@
 use super::limits::allow_send;
 use super::{is_expired, now};
 use crate::auth::server::locale::preferred_locale;
+use crate::auth::server::metrics_names;
 use crate::auth::server::verify_port::{StartFailure, StartVerification};
 use crate::auth::server::{accept_language, AuthContext, LoginSession, PendingLogin};
 use crate::auth::{safe_next, AuthError, Channel};
@@ -52,6 +53,9 @@ pub async fn start_login(
         }
     })?;
     tracing::info!(number = %number.masked(), provider = ctx.provider.name(), resumed = started.resumed, "verification started");
+    if !started.resumed {
+        metrics_names::send("sms");
+    }
     let pending = PendingLogin {
         number,
         request_id: started.request_id,

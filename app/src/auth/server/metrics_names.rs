@@ -1,0 +1,28 @@
+//! Metric names recorded by the login (exported in Prometheus format by the server at
+//! `/metrics`). Counters go through the `metrics` facade: without a recorder they cost nothing.
+
+/// Codes sent, by `channel` (`sms`, `voice`).
+pub const CODE_SENDS: &str = "passwordless_code_sends_total";
+/// Code checks, by `outcome` (`ok`, `wrong`, `exhausted`, `expired`, `throttled`, `error`).
+pub const CODE_CHECKS: &str = "passwordless_code_checks_total";
+/// Successful sign-ins.
+pub const SIGN_INS: &str = "passwordless_sign_ins_total";
+/// Requests refused by a limit, by `scope` (`number`, `ip`, `session`, `global`, `checks`).
+pub const LIMIT_HITS: &str = "passwordless_limit_hits_total";
+/// Session or counter store failures.
+pub const STORE_ERRORS: &str = "passwordless_store_errors_total";
+
+/// Counts one code check with its outcome.
+pub fn check(outcome: &'static str) {
+    metrics::counter!(CODE_CHECKS, "outcome" => outcome).increment(1);
+}
+
+/// Counts one refusal by a limit.
+pub fn limit_hit(scope: &'static str) {
+    metrics::counter!(LIMIT_HITS, "scope" => scope).increment(1);
+}
+
+/// Counts one code sent on `channel`.
+pub fn send(channel: &'static str) {
+    metrics::counter!(CODE_SENDS, "channel" => channel).increment(1);
+}

@@ -1,0 +1,92 @@
+//! Operator endpoints: `GET /healthz` (the process answers), `GET /readyz` (the session
+//! store and the Verify provider are reachable; 503 otherwise) and `GET /metrics`
+//! (Prometheus text format).
+
+use crate::session_store::AnyStore;
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+/// What readiness checks.
+#[derive(Clone)]
+pub struct Readiness {
+    /// The session store.
+    pub store: AnyStore,
+    /// The provider's base URL; any HTTP answer means reachable.
+    pub provider_url: url::Url,
+}
+
+/// The process-wide Prometheus recorder (installed on first use).
+pub fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new()
+                .set_buckets(&[
+                    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+                ])
+                .map(PrometheusBuilder::build_recorder)
+                .unwrap_or_else(|_| PrometheusBuilder::new().build_recorder());
+            let handle = recorder.handle();
+            // Fails only if another recorder was installed first; the handle still renders.
+            let _ = metrics::set_global_recorder(recorder);
+            handle
+        })
+        .clone()
+}
+
+/// The three endpoints.
+pub fn routes(readiness: Readiness) -> Router {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
+        .route("/metrics", get(render_metrics))
+        .with_state(readiness)
+}
+
+async fn ready(State(readiness): State<Readiness>) -> impl IntoResponse {
+    let store = readiness.store.ping().await;
+    let provider = reachable(&readiness.provider_url).await;
+    let status = if store.is_ok() && provider.is_ok() {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let word = |r: &Result<(), String>| r.as_ref().map_or_else(Clone::clone, |()| "ok".to_owned());
+    (
+        status,
+        Json(serde_json::json!({ "store": word(&store), "provider": word(&provider) })),
+    )
+}
+
+async fn reachable(url: &url::Url) -> Result<(), String> {
+    let mut builder = reqwest::Client::builder().timeout(Duration::from_secs(2));
+    // Same rule as the Verify clients: loopback hosts are never reached through a proxy.
+    let loopback = matches!(url.host_str(), Some("localhost"))
+        || url
+            .host_str()
+            .and_then(|h| h.parse::<std::net::IpAddr>().ok())
+            .is_some_and(|ip| ip.is_loopback());
+    if loopback {
+        builder = builder.no_proxy();
+    }
+    let client = builder.build().map_err(|e| e.to_string())?;
+    client
+        .head(url.clone())
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|_| "unreachable".to_owned())
+}
+
+async fn render_metrics() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        metrics_handle().render(),
+    )
+}
