@@ -19,6 +19,29 @@ pub struct Readiness {
     pub store: AnyStore,
     /// The provider's base URL; any HTTP answer means reachable.
     pub provider_url: url::Url,
+    /// The client the probe uses, built once (see [`Readiness::new`]).
+    http: reqwest::Client,
+}
+
+impl Readiness {
+    /// Checks `store` and `provider_url`, with a 2 s limit per probe. Loopback hosts are never
+    /// reached through a proxy (the same rule as the Verify clients).
+    pub fn new(store: AnyStore, provider_url: url::Url) -> Result<Self, reqwest::Error> {
+        let host = provider_url.host_str().unwrap_or("");
+        let loopback = host == "localhost"
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        let mut builder = reqwest::Client::builder().timeout(Duration::from_secs(2));
+        if loopback {
+            builder = builder.no_proxy();
+        }
+        Ok(Self {
+            store,
+            provider_url,
+            http: builder.build()?,
+        })
+    }
 }
 
 /// The process-wide Prometheus recorder (installed on first use).
@@ -51,7 +74,7 @@ pub fn routes(readiness: Readiness) -> Router {
 
 async fn ready(State(readiness): State<Readiness>) -> impl IntoResponse {
     let store = readiness.store.ping().await;
-    let provider = reachable(&readiness.provider_url).await;
+    let provider = reachable(&readiness.http, &readiness.provider_url).await;
     let status = if store.is_ok() && provider.is_ok() {
         StatusCode::OK
     } else {
@@ -64,20 +87,8 @@ async fn ready(State(readiness): State<Readiness>) -> impl IntoResponse {
     )
 }
 
-async fn reachable(url: &url::Url) -> Result<(), String> {
-    let mut builder = reqwest::Client::builder().timeout(Duration::from_secs(2));
-    // Same rule as the Verify clients: loopback hosts are never reached through a proxy.
-    let loopback = matches!(url.host_str(), Some("localhost"))
-        || url
-            .host_str()
-            .and_then(|h| h.parse::<std::net::IpAddr>().ok())
-            .is_some_and(|ip| ip.is_loopback());
-    if loopback {
-        builder = builder.no_proxy();
-    }
-    let client = builder.build().map_err(|e| e.to_string())?;
-    client
-        .head(url.clone())
+async fn reachable(http: &reqwest::Client, url: &url::Url) -> Result<(), String> {
+    http.head(url.clone())
         .send()
         .await
         .map(|_| ())

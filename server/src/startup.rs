@@ -150,10 +150,8 @@ impl Application {
         let state = AppState {
             leptos_options,
             auth,
-            readiness: Readiness {
-                store: stores.sessions.clone(),
-                provider_url,
-            },
+            readiness: Readiness::new(stores.sessions.clone(), provider_url)
+                .map_err(|e| StartupError::Provider(e.to_string()))?,
             store: stores.sessions,
             client_ip: ClientIpSource {
                 trusted_header: config.client_ip_header,

@@ -158,6 +158,20 @@ impl TestApp {
             .to_owned()
     }
 
+    /// `POST /api/start_login` from a new browser carrying one extra header; the status.
+    pub async fn start_with_header(&self, header: &str, value: &str, number: &str) -> StatusCode {
+        let browser = self.other_browser();
+        browser
+            .client
+            .post(format!("{}/api/start_login", browser.base))
+            .header(header, value)
+            .form(&[("number", number)])
+            .send()
+            .await
+            .expect("reachable")
+            .status()
+    }
+
     /// A second browser on the same server (its own cookie jar).
     pub fn other_browser(&self) -> TestApp {
         TestApp {
@@ -169,7 +183,39 @@ impl TestApp {
     }
 }
 
+/// Starts the app on a real Vonage client (`vonage` or `vonage-legacy`) pointed at `base_url`,
+/// plus `extra` settings.
+pub async fn spawn_against(provider: &str, base_url: &str, extra: &[(&str, &str)]) -> TestApp {
+    let mut vars = vec![
+        ("VERIFY_PROVIDER", provider),
+        ("VONAGE_API_KEY", "key"),
+        ("VONAGE_API_SECRET", "secret"),
+        ("VONAGE_BASE_URL", base_url),
+    ];
+    vars.extend_from_slice(extra);
+    spawn_app_with(&vars).await
+}
+
 impl Answer {
+    /// The whole `Set-Cookie` line for cookie `name`, if set.
+    pub fn set_cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with(&format!("{name}=")))
+            .map(str::to_owned)
+    }
+
+    /// Just the value of the `session` cookie, if set.
+    pub fn session_id(&self) -> Option<String> {
+        self.set_cookie("session").and_then(|line| {
+            line.split(';')
+                .next()
+                .map(|p| p["session=".len()..].to_owned())
+        })
+    }
+
     /// The `Location` of a redirect.
     pub fn location(&self) -> &str {
         self.headers

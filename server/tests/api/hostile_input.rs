@@ -95,13 +95,7 @@ async fn script_in_an_upstream_error_text_never_reaches_the_page() {
         })))
         .mount(&upstream)
         .await;
-    let app = crate::helpers::spawn_app_with(&[
-        ("VERIFY_PROVIDER", "vonage-legacy"),
-        ("VONAGE_API_KEY", "key"),
-        ("VONAGE_API_SECRET", "secret"),
-        ("VONAGE_BASE_URL", &upstream.uri()),
-    ])
-    .await;
+    let app = crate::helpers::spawn_against("vonage-legacy", &upstream.uri(), &[]).await;
     let json = app
         .call("start_login", &[("number", "+447400123121")])
         .await;

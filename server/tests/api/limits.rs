@@ -93,41 +93,21 @@ async fn code_checks_per_ip_are_limited() {
 #[tokio::test]
 async fn forwarded_for_is_ignored_unless_a_proxy_header_is_configured() {
     let app = spawn_app_with(&[("LIMIT_PER_IP", "1/1h")]).await;
-    let spoofed = |ip: &'static str| {
-        let browser = app.other_browser();
-        async move {
-            browser
-                .client
-                .post(format!("{}/api/start_login", browser.base))
-                .header("x-forwarded-for", ip)
-                .form(&[("number", format!("+44740012307{}", &ip[ip.len() - 1..]))])
-                .send()
-                .await
-                .expect("reachable")
-                .status()
-        }
-    };
-    assert_eq!(spoofed("203.0.113.1").await, StatusCode::OK);
-    assert_eq!(spoofed("203.0.113.2").await, StatusCode::TOO_MANY_REQUESTS);
+    let spoofed = |ip, number| app.start_with_header("x-forwarded-for", ip, number);
+    assert_eq!(
+        spoofed("203.0.113.1", "+447400123071").await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        spoofed("203.0.113.2", "+447400123072").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
 }
 
 #[tokio::test]
 async fn trusted_proxy_header_gives_each_client_its_own_budget() {
     let app = spawn_app_with(&[("LIMIT_PER_IP", "1/1h"), ("CLIENT_IP_HEADER", "X-Real-IP")]).await;
-    let send = |ip: &'static str, number: &'static str| {
-        let browser = app.other_browser();
-        async move {
-            browser
-                .client
-                .post(format!("{}/api/start_login", browser.base))
-                .header("x-real-ip", ip)
-                .form(&[("number", number)])
-                .send()
-                .await
-                .expect("reachable")
-                .status()
-        }
-    };
+    let send = |ip, number| app.start_with_header("x-real-ip", ip, number);
     assert_eq!(send("203.0.113.1", "+447400123081").await, StatusCode::OK);
     assert_eq!(send("203.0.113.2", "+447400123082").await, StatusCode::OK);
     assert_eq!(

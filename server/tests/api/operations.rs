@@ -1,6 +1,6 @@
 //! Operator endpoints: health, readiness, metrics.
 
-use crate::helpers::{spawn_app, spawn_app_with};
+use crate::helpers::{spawn_against, spawn_app};
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -26,16 +26,7 @@ async fn readyz_is_503_when_the_provider_is_unreachable() {
         .and_then(|l| l.local_addr())
         .expect("a port")
         .port();
-    let app = spawn_app_with(&[
-        ("VERIFY_PROVIDER", "vonage"),
-        ("VONAGE_API_KEY", "key"),
-        ("VONAGE_API_SECRET", "secret"),
-        (
-            "VONAGE_BASE_URL",
-            &format!("http://127.0.0.1:{closed_port}"),
-        ),
-    ])
-    .await;
+    let app = spawn_against("vonage", &format!("http://127.0.0.1:{closed_port}"), &[]).await;
     let ready = app.get("/readyz").await;
     assert_eq!(
         ready.status,

@@ -1,7 +1,7 @@
 //! The no-JS login against a stand-in for the real Vonage host (any server that answers the
 //! documented success bodies), for both the v2 and the legacy v1 client.
 
-use crate::helpers::spawn_app_with;
+use crate::helpers::spawn_against;
 use reqwest::StatusCode;
 use wiremock::matchers::{body_string_contains, header_exists, method, path, path_regex};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -9,13 +9,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const REQUEST_ID: &str = "c11236f4-00bf-4b89-84ba-88b25df97315";
 
 async fn no_js_login_reaches_home(provider: &str, upstream: &MockServer) {
-    let app = spawn_app_with(&[
-        ("VERIFY_PROVIDER", provider),
-        ("VONAGE_API_KEY", "key"),
-        ("VONAGE_API_SECRET", "secret"),
-        ("VONAGE_BASE_URL", &upstream.uri()),
-    ])
-    .await;
+    let app = spawn_against(provider, &upstream.uri(), &[]).await;
     assert_eq!(app.get("/login").await.status, StatusCode::OK);
     let start = app
         .post_form("start_login", &[("number", "07400 123999")])
@@ -102,13 +96,7 @@ async fn upstream_outage_is_a_clear_message_not_a_500() {
         .respond_with(ResponseTemplate::new(503).set_body_string("<html>bad gateway</html>"))
         .mount(&upstream)
         .await;
-    let app = spawn_app_with(&[
-        ("VERIFY_PROVIDER", "vonage"),
-        ("VONAGE_API_KEY", "key"),
-        ("VONAGE_API_SECRET", "secret"),
-        ("VONAGE_BASE_URL", &upstream.uri()),
-    ])
-    .await;
+    let app = spawn_against("vonage", &upstream.uri(), &[]).await;
     let answer = app
         .call("start_login", &[("number", "+447400123998")])
         .await;
@@ -152,14 +140,7 @@ async fn message_language_follows_the_browser() {
         .expect(1)
         .mount(&upstream)
         .await;
-    let app = spawn_app_with(&[
-        ("VERIFY_PROVIDER", "vonage"),
-        ("VONAGE_API_KEY", "key"),
-        ("VONAGE_API_SECRET", "secret"),
-        ("VONAGE_BASE_URL", &upstream.uri()),
-        ("VERIFY_LOCALE", "en-gb"),
-    ])
-    .await;
+    let app = spawn_against("vonage", &upstream.uri(), &[("VERIFY_LOCALE", "en-gb")]).await;
     let response = app
         .client
         .post(format!("{}/api/start_login", app.base))

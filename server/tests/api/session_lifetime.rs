@@ -4,18 +4,13 @@ use crate::helpers::spawn_app;
 use reqwest::StatusCode;
 use std::time::Duration;
 
-fn session_cookie_max_age(headers: &reqwest::header::HeaderMap) -> Option<u64> {
-    headers
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("session="))
-        .and_then(|cookie| {
-            cookie
-                .split(';')
-                .find_map(|part| part.trim().strip_prefix("Max-Age="))
-        })
-        .and_then(|age| age.parse().ok())
+fn session_cookie_max_age(answer: &crate::helpers::Answer) -> Option<u64> {
+    answer
+        .set_cookie("session")?
+        .split(';')
+        .find_map(|part| part.trim().strip_prefix("Max-Age=").map(str::to_owned))?
+        .parse()
+        .ok()
 }
 
 #[tokio::test]
@@ -24,11 +19,11 @@ async fn pending_sessions_idle_out_in_30_minutes_and_signed_in_ones_in_7_days() 
     let start = app
         .call("start_login", &[("number", "+447400123095")])
         .await;
-    assert_eq!(session_cookie_max_age(&start.headers), Some(30 * 60));
+    assert_eq!(session_cookie_max_age(&start), Some(30 * 60));
     let code = app.latest_code("+447400123095").await;
     let finish = app.call("finish_login", &[("code", &code)]).await;
     assert_eq!(finish.status, StatusCode::OK);
-    assert_eq!(session_cookie_max_age(&finish.headers), Some(7 * 24 * 3600));
+    assert_eq!(session_cookie_max_age(&finish), Some(7 * 24 * 3600));
 }
 
 #[tokio::test]
@@ -55,14 +50,7 @@ async fn cookie_secure_always_gives_a_host_prefixed_secure_cookie() {
     let start = app
         .call("start_login", &[("number", "+447400123097")])
         .await;
-    let cookie = start
-        .headers
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("__Host-session="))
-        .expect("__Host- cookie")
-        .to_owned();
+    let cookie = start.set_cookie("__Host-session").expect("__Host- cookie");
     assert!(
         cookie.contains("Secure") && cookie.contains("Path=/") && !cookie.contains("Domain"),
         "{cookie}"
