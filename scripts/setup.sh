@@ -5,7 +5,7 @@
 #   - cargo-leptos 0.3.11                     (crates.io, --ignore-rust-version: see README)
 #   - wasm-bindgen CLI == the locked crate    (crates.io)
 #   - wasm-opt from npm binaryen 132          (Debian's binaryen 108 breaks the wasm)
-#   - test only: end2end npm packages, Debian's chromium (when root)
+#   - test only: end2end npm packages, Debian's chromium and redis-server (when root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -51,6 +51,18 @@ if [ "$MODE" = "test" ]; then
       apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
     else
       echo "Chromium is missing: install Debian's chromium package (sudo apt-get install chromium) or set CHROMIUM_PATH." >&2
+      exit 1
+    fi
+  fi
+  # The scale-out tests start their own Redis on a free loopback port.
+  if ! command -v "${REDIS_SERVER:-redis-server}" >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then
+      say "installing Debian's redis-server for the scale-out tests"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+      # Only the binary is needed; the tests never use the system service.
+      (systemctl disable --now redis-server >/dev/null 2>&1 || service redis-server stop >/dev/null 2>&1) || true
+    else
+      echo "redis-server is missing: install Debian's redis-server package (sudo apt-get install redis-server) or set REDIS_SERVER." >&2
       exit 1
     fi
   fi

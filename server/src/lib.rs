@@ -3,12 +3,12 @@
 
 mod bad_request;
 pub mod config;
-mod counters;
 pub mod emulator;
 pub mod operations;
 pub mod router;
 pub mod security;
 pub mod session_store;
 pub mod startup;
+mod store_outage;
 pub mod telemetry;
 pub mod verify;

@@ -1,4 +1,6 @@
 //! `server`: runs the site on `LEPTOS_SITE_ADDR` with the configured Verify provider.
+//! `server emulator [--addr HOST:PORT]` runs only the Verify emulator, for several instances
+//! to share.
 
 use app::auth::server::clock::SystemClock;
 use server::{config::Config, startup::Application, telemetry};
@@ -8,6 +10,25 @@ use std::sync::Arc;
 #[tokio::main]
 async fn main() -> ExitCode {
     telemetry::init();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        None => {}
+        Some("emulator") => {
+            let _ = dotenvy::dotenv();
+            let env = |name: &str| std::env::var(name).ok();
+            return match server::emulator::standalone::run(&args[1..], env).await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("{error}");
+                    ExitCode::from(2)
+                }
+            };
+        }
+        Some(other) => {
+            eprintln!("unknown argument `{other}`; usage: server [emulator [--addr HOST:PORT]]");
+            return ExitCode::from(2);
+        }
+    }
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(error) => {

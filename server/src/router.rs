@@ -14,6 +14,7 @@ use crate::security::{
     security_headers, ClientIpSource, REQUEST_ID,
 };
 use crate::session_store::AnyStore;
+use crate::store_outage::store_failure_is_503;
 use app::auth::server::ClientIp;
 use tower_http::trace::TraceLayer;
 
@@ -84,6 +85,7 @@ pub fn router(state: AppState) -> Router {
     let router = router
         .layer(axum::middleware::map_response(undecodable_input_is_400))
         .layer(sessions)
+        .layer(axum::middleware::from_fn(store_failure_is_503))
         .layer(axum::middleware::from_fn(reject_cross_site_posts))
         .layer(axum::middleware::from_fn(buffer_api_bodies))
         // Audit trail: every log line of a request carries its id and client IP.

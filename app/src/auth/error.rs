@@ -41,8 +41,10 @@ pub enum AuthError {
     },
     /// Every channel was used; the code already sent is still valid until it expires.
     NoChannelLeft,
-    /// The Verify provider or our store failed; safe to retry.
+    /// The Verify provider failed; safe to retry.
     ServiceUnavailable,
+    /// Our session or counter store failed; safe to retry shortly.
+    TemporarilyUnavailable,
     /// The request itself was malformed (missing field, bad encoding).
     BadRequest,
 }
@@ -80,6 +82,9 @@ impl AuthError {
             Self::ServiceUnavailable => {
                 "We couldn't reach the verification service. Please try again in a moment.".into()
             }
+            Self::TemporarilyUnavailable => {
+                "Sign-in is temporarily unavailable. Please try again in a few seconds.".into()
+            }
             Self::BadRequest => "Something went wrong with that request. Please try again.".into(),
         }
     }
@@ -93,7 +98,7 @@ impl AuthError {
             Self::TooManyAttempts | Self::CodeExpired => 410,
             Self::InvalidNumber(_) | Self::InvalidCode(_) | Self::DestinationNotSupported => 422,
             Self::Throttled | Self::TooManyRequests { .. } | Self::ResendTooSoon { .. } => 429,
-            Self::ServiceUnavailable => 503,
+            Self::ServiceUnavailable | Self::TemporarilyUnavailable => 503,
         }
     }
 

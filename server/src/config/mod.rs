@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 mod values;
-use values::{parse_or, parse_test_numbers};
+use values::{parse_or, parse_redis_url, parse_test_numbers};
 
 /// The real Vonage API host, used unless `VONAGE_BASE_URL` says otherwise.
 pub const DEFAULT_VONAGE_BASE_URL: &str = "https://api.nexmo.com";
@@ -49,6 +49,24 @@ pub struct EmulatorSettings {
     pub test_numbers: HashMap<String, String>,
 }
 
+impl EmulatorSettings {
+    /// Reads `EMULATOR_ADDR`, `EMULATOR_CODE_TTL` and `EMULATOR_TEST_NUMBERS` (blank values
+    /// count as unset); used by the site and by the standalone `server emulator`.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        Ok(Self {
+            addr: parse_or("EMULATOR_ADDR", get("EMULATOR_ADDR"), "127.0.0.1:0")?,
+            code_ttl: Duration::from_secs(parse_or(
+                "EMULATOR_CODE_TTL",
+                get("EMULATOR_CODE_TTL"),
+                "300",
+            )?),
+            test_numbers: parse_test_numbers(
+                get("EMULATOR_TEST_NUMBERS").as_deref().unwrap_or(""),
+            )?,
+        })
+    }
+}
+
 /// Where sessions live.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SessionStoreConfig {
@@ -56,6 +74,8 @@ pub enum SessionStoreConfig {
     Memory,
     /// `sqlite://PATH`: a file, created if missing.
     Sqlite(PathBuf),
+    /// `redis://HOST:PORT[/DB]`: shared by every instance pointed at it.
+    Redis(String),
 }
 
 /// The whole configuration.
@@ -155,17 +175,7 @@ impl Config {
             })
         };
         let provider = match provider_name.as_str() {
-            "emulator" => ProviderConfig::Emulator(EmulatorSettings {
-                addr: parse_or("EMULATOR_ADDR", get("EMULATOR_ADDR"), "127.0.0.1:0")?,
-                code_ttl: Duration::from_secs(parse_or(
-                    "EMULATOR_CODE_TTL",
-                    get("EMULATOR_CODE_TTL"),
-                    "300",
-                )?),
-                test_numbers: parse_test_numbers(
-                    get("EMULATOR_TEST_NUMBERS").as_deref().unwrap_or(""),
-                )?,
-            }),
+            "emulator" => ProviderConfig::Emulator(EmulatorSettings::from_lookup(&get)?),
             "vonage" => ProviderConfig::Vonage(credentials()?),
             "vonage-legacy" => ProviderConfig::VonageLegacy(credentials()?),
             other => {
@@ -193,10 +203,13 @@ impl Config {
             s if s.starts_with("sqlite://") && s.len() > "sqlite://".len() => {
                 SessionStoreConfig::Sqlite(PathBuf::from(&s["sqlite://".len()..]))
             }
+            s if s.starts_with("redis://") => SessionStoreConfig::Redis(
+                parse_redis_url(s).map_err(|problem| fail("SESSION_STORE", problem))?,
+            ),
             other => {
                 return Err(fail(
                     "SESSION_STORE",
-                    format!("`{other}` is not `memory` or `sqlite://PATH`"),
+                    format!("`{other}` is not `memory`, `sqlite://PATH` or `redis://HOST:PORT`"),
                 ))
             }
         };

@@ -162,3 +162,20 @@ fn secret_is_not_in_debug_output() {
     .expect("valid");
     assert!(!format!("{c:?}").contains("hunter2-secret"));
 }
+
+#[test]
+fn redis_store_is_selected_by_url() {
+    let c = config(&[("SESSION_STORE", "redis://127.0.0.1:6379/2")]).expect("valid");
+    assert_eq!(
+        c.session_store,
+        SessionStoreConfig::Redis("redis://127.0.0.1:6379/2".into())
+    );
+}
+
+#[test]
+fn redis_url_without_host_or_with_bad_db_is_refused() {
+    for bad in ["redis://", "redis://:6379", "redis://host:6379/sessions"] {
+        let error = config(&[("SESSION_STORE", bad)]).expect_err(bad);
+        assert_eq!(error.variable, "SESSION_STORE", "{bad}");
+    }
+}

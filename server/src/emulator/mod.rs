@@ -41,6 +41,7 @@ mod fault_listener;
 pub mod faults;
 mod outbox;
 mod problem;
+pub mod standalone;
 mod state;
 mod v1_routes;
 mod v2_routes;

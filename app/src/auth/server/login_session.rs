@@ -60,7 +60,7 @@ pub struct SignedInUser {
 }
 
 /// Intent-named access to the login state in a `tower_sessions::Session`. Store failures
-/// are logged and surface as [`AuthError::ServiceUnavailable`].
+/// are logged and surface as [`AuthError::TemporarilyUnavailable`].
 #[derive(Clone)]
 pub struct LoginSession(Session);
 
@@ -166,5 +166,5 @@ impl LoginSession {
 fn store_error(error: tower_sessions::session::Error) -> AuthError {
     tracing::error!(%error, "session store failed");
     metrics::counter!(super::metrics_names::STORE_ERRORS).increment(1);
-    AuthError::ServiceUnavailable
+    AuthError::TemporarilyUnavailable
 }

@@ -34,6 +34,6 @@ fn refusal_error(refusal: LimitRefusal) -> AuthError {
         LimitRefusal::Limited {
             retry_after_secs, ..
         } => AuthError::TooManyRequests { retry_after_secs },
-        LimitRefusal::StoreUnavailable => AuthError::ServiceUnavailable,
+        LimitRefusal::StoreUnavailable => AuthError::TemporarilyUnavailable,
     }
 }

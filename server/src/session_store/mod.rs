@@ -1,15 +1,20 @@
-//! The session store chosen by `SESSION_STORE`: SQLite (default) or memory.
+//! The session store chosen by `SESSION_STORE`: SQLite (default), Redis (shared by several
+//! instances) or memory.
+
+mod redis;
+mod sqlite_counters;
 
 use crate::config::SessionStoreConfig;
-use crate::counters::SqliteCounters;
 use app::auth::server::rate_limit::{CounterStore, MemoryCounters};
 use async_trait::async_trait;
+use sqlite_counters::SqliteCounters;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_sessions::{
     session::{Id, Record},
     session_store, ExpiredDeletion, MemoryStore, SessionStore,
 };
+use tower_sessions_redis_store::{fred::prelude::Pool as RedisPool, RedisStore};
 use tower_sessions_sqlx_store::sqlx::{self, SqlitePool};
 use tower_sessions_sqlx_store::{
     sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
@@ -23,6 +28,8 @@ pub enum AnyStore {
     Memory(MemoryStore),
     /// A SQLite file; survives restarts.
     Sqlite(SqliteStore, SqlitePool),
+    /// Redis, shared by every instance pointed at it; keys expire with their sessions.
+    Redis(RedisStore<RedisPool>, RedisPool),
 }
 
 /// How often expired sessions are purged from SQLite.
@@ -82,6 +89,13 @@ impl AnyStore {
                     counters: Arc::new(counters),
                 })
             }
+            SessionStoreConfig::Redis(url) => {
+                let pool = redis::connect(url).await?;
+                Ok(Stores {
+                    sessions: Self::Redis(RedisStore::new(pool.clone()), pool.clone()),
+                    counters: Arc::new(redis::RedisCounters::new(pool)),
+                })
+            }
         }
     }
 }
@@ -96,6 +110,7 @@ impl AnyStore {
                 .await
                 .map(|_| ())
                 .map_err(|e| e.to_string()),
+            Self::Redis(_, pool) => redis::ping(pool).await,
         }
     }
 }
@@ -106,6 +121,7 @@ impl SessionStore for AnyStore {
         match self {
             Self::Memory(s) => s.create(record).await,
             Self::Sqlite(s, _) => s.create(record).await,
+            Self::Redis(s, _) => s.create(record).await,
         }
     }
 
@@ -113,6 +129,7 @@ impl SessionStore for AnyStore {
         match self {
             Self::Memory(s) => s.save(record).await,
             Self::Sqlite(s, _) => s.save(record).await,
+            Self::Redis(s, _) => s.save(record).await,
         }
     }
 
@@ -120,6 +137,7 @@ impl SessionStore for AnyStore {
         match self {
             Self::Memory(s) => s.load(id).await,
             Self::Sqlite(s, _) => s.load(id).await,
+            Self::Redis(s, _) => s.load(id).await,
         }
     }
 
@@ -127,6 +145,7 @@ impl SessionStore for AnyStore {
         match self {
             Self::Memory(s) => s.delete(id).await,
             Self::Sqlite(s, _) => s.delete(id).await,
+            Self::Redis(s, _) => s.delete(id).await,
         }
     }
 }

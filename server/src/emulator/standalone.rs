@@ -1,0 +1,76 @@
+//! `server emulator [--addr HOST:PORT]`: the Verify emulator as its own process, so several
+//! site instances (`VERIFY_PROVIDER=vonage`, `VONAGE_BASE_URL=http://HOST:PORT`, any key and
+//! secret) share one set of pending codes and one outbox at `/dev/outbox`.
+
+use super::{Emulator, EmulatorConfig};
+use crate::config::EmulatorSettings;
+use app::auth::server::clock::SystemClock;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// Where the standalone emulator listens unless `--addr` or `EMULATOR_ADDR` says otherwise.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:4010";
+
+/// What went wrong before the emulator could serve.
+#[derive(Debug, thiserror::Error)]
+pub enum StandaloneError {
+    /// A command-line argument or setting is invalid.
+    #[error("{0}")]
+    Usage(String),
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// The OS error.
+        source: std::io::Error,
+    },
+}
+
+/// Parses `args` (after the `emulator` word), serves until SIGINT/SIGTERM.
+/// `EMULATOR_CODE_TTL` and `EMULATOR_TEST_NUMBERS` apply as for the in-process emulator.
+pub async fn run(
+    args: &[String],
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<(), StandaloneError> {
+    let addr_arg = match args {
+        [] => None,
+        [flag, addr] if flag == "--addr" => Some(addr.clone()),
+        _ => {
+            return Err(StandaloneError::Usage(
+                "usage: server emulator [--addr HOST:PORT]".into(),
+            ))
+        }
+    };
+    let settings = EmulatorSettings::from_lookup(|name| {
+        if name == "EMULATOR_ADDR" {
+            addr_arg
+                .clone()
+                .or_else(|| env(name))
+                .or_else(|| Some(DEFAULT_ADDR.to_owned()))
+        } else {
+            env(name).filter(|v| !v.trim().is_empty())
+        }
+    })
+    .map_err(|e| StandaloneError::Usage(e.to_string()))?;
+    let emulator = Emulator::new(
+        EmulatorConfig {
+            code_ttl: settings.code_ttl,
+            test_numbers: settings.test_numbers,
+            ..EmulatorConfig::default()
+        },
+        Arc::new(SystemClock),
+    );
+    let bound = emulator
+        .serve(settings.addr)
+        .await
+        .map_err(|source| StandaloneError::Bind {
+            addr: settings.addr,
+            source,
+        })?;
+    tracing::info!(addr = %bound, "Verify emulator listening; codes appear at /dev/outbox");
+    // The line tests and scripts wait for.
+    println!("emulator listening on http://{bound}");
+    crate::startup::shutdown_signal().await;
+    Ok(())
+}

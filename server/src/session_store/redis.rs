@@ -1,0 +1,107 @@
+//! Redis as the shared store for several instances: sessions through
+//! `tower-sessions-redis-store`, rate-limit counters as `INCR` + `EXPIREAT` keys.
+
+use app::auth::server::rate_limit::CounterStore;
+use async_trait::async_trait;
+use fred::prelude::{
+    Builder, ClientLike, Config, KeysInterface, Pool, ReconnectPolicy, TransactionInterface,
+};
+use fred::types::Value;
+use std::time::Duration;
+use tower_sessions_redis_store::fred;
+
+/// Longest a store command may take before the request fails with "temporarily unavailable".
+/// Redis answers in well under a millisecond on a private network, so one second means down.
+pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(1);
+/// Pause between reconnection attempts after Redis goes away (recovery is at most this late).
+const RECONNECT_DELAY_MS: u32 = 250;
+/// Connections per instance; commands are pipelined, so a few suffice.
+const POOL_SIZE: usize = 4;
+/// Prefix of counter keys, so an operator can tell them from session keys.
+const COUNTER_PREFIX: &str = "passwordless:limit:";
+
+/// Connects to `url` (`redis://[user:password@]host:port[/db]`), waiting for the first
+/// connection. Afterwards the pool reconnects by itself forever; commands sent while it is
+/// down fail after [`COMMAND_TIMEOUT`].
+pub async fn connect(url: &str) -> Result<Pool, String> {
+    let config = Config::from_url(url).map_err(|e| format!("`{url}`: {e}"))?;
+    let pool = Builder::from_config(config)
+        .with_connection_config(|c| {
+            c.connection_timeout = COMMAND_TIMEOUT;
+            c.internal_command_timeout = COMMAND_TIMEOUT;
+        })
+        .with_performance_config(|p| {
+            p.default_command_timeout = COMMAND_TIMEOUT;
+        })
+        .set_policy(ReconnectPolicy::new_constant(0, RECONNECT_DELAY_MS))
+        .build_pool(POOL_SIZE)
+        .map_err(|e| e.to_string())?;
+    tokio::time::timeout(COMMAND_TIMEOUT * 5, pool.init())
+        .await
+        .map_err(|_| format!("cannot reach {}", redacted(url)))?
+        .map_err(|e| format!("cannot reach {}: {e}", redacted(url)))?;
+    Ok(pool)
+}
+
+/// `Ok` when Redis answers `PING` within the command timeout.
+pub async fn ping(pool: &Pool) -> Result<(), String> {
+    pool.ping::<String>(None)
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+/// The URL without its password, for messages.
+fn redacted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Rate-limit counters shared by every instance on the same Redis. Each window is one key
+/// that Redis deletes itself when the window can no longer matter.
+#[derive(Clone, Debug)]
+pub struct RedisCounters {
+    pool: Pool,
+}
+
+impl RedisCounters {
+    /// Counters on `pool`.
+    pub fn new(pool: Pool) -> Self {
+        Self { pool }
+    }
+}
+
+fn counter_key(key: &str, window_start: u64) -> String {
+    format!("{COUNTER_PREFIX}{key}:{window_start}")
+}
+
+#[async_trait]
+impl CounterStore for RedisCounters {
+    async fn get(&self, key: &str, window_start: u64) -> Result<u32, String> {
+        self.pool
+            .get::<Option<u32>, _>(counter_key(key, window_start))
+            .await
+            .map(Option::unwrap_or_default)
+            .map_err(|e| e.to_string())
+    }
+
+    async fn increment(&self, key: &str, window_start: u64, expires_at: u64) -> Result<(), String> {
+        let key = counter_key(key, window_start);
+        // MULTI/EXEC, so a counter never exists without its expiry.
+        let transaction = self.pool.next().multi();
+        let queued: Result<(), _> = async {
+            transaction.incr::<Value, _>(&key).await?;
+            transaction
+                .expire_at::<Value, _>(&key, i64::try_from(expires_at).unwrap_or(i64::MAX), None)
+                .await?;
+            transaction.exec::<Value>(true).await.map(|_| ())
+        }
+        .await;
+        queued.map_err(|e| e.to_string())
+    }
+}

@@ -1,0 +1,73 @@
+//! When the session store cannot save at the end of a request, `tower-sessions` answers an
+//! empty 500. Users and API clients get a clear 503 instead: a short page for browsers, the
+//! `TemporarilyUnavailable` JSON error for server-function callers, both with `Retry-After`.
+
+use app::auth::AuthError;
+use axum::body::{Body, HttpBody};
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+
+/// Seconds a client should wait before retrying; the store reconnects well within this.
+const RETRY_AFTER_SECS: u32 = 5;
+/// Header server functions use to mark an error body (value: the function's path).
+const SERVER_FN_ERROR_HEADER: &str = "serverfnerror";
+
+/// Middleware (outside the session layer): an empty 500 becomes a 503 that says what happened.
+pub async fn store_failure_is_503(request: Request, next: Next) -> Response {
+    let wants_html = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    let empty_500 = response.status() == StatusCode::INTERNAL_SERVER_ERROR
+        && !response.headers().contains_key(header::CONTENT_TYPE)
+        && response.body().size_hint().exact() == Some(0);
+    if !empty_500 {
+        return response;
+    }
+    metrics::counter!(app::auth::server::metrics_names::STORE_ERRORS).increment(1);
+    unavailable(wants_html, &path)
+}
+
+fn unavailable(wants_html: bool, path: &str) -> Response {
+    let error = AuthError::TemporarilyUnavailable;
+    let (content_type, body) = if wants_html {
+        (
+            "text/html; charset=utf-8",
+            Body::from(page(&error.message())),
+        )
+    } else {
+        (
+            "application/json",
+            Body::from(serde_json::to_vec(&error).unwrap_or_default()),
+        )
+    };
+    let mut response = Response::new(body);
+    *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if !wants_html && path.starts_with("/api/") {
+        if let Ok(value) = HeaderValue::from_str(path) {
+            headers.insert(SERVER_FN_ERROR_HEADER, value);
+        }
+    }
+    response
+}
+
+/// A page with no script or external resource, so it renders under any CSP and outage.
+fn page(message: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Temporarily unavailable · Passwordless</title></head><body><main>\
+         <h1>Temporarily unavailable</h1><p role=\"alert\">{message}</p>\
+         <p>What you typed is still in the form: go back and send it again, or \
+         <a href=\"/login\">start over</a>.</p></main></body></html>"
+    )
+}

@@ -1,0 +1,132 @@
+//! Two site instances on one Redis with one standalone emulator process: any instance finishes
+//! any login, limits and logouts hold across instances.
+
+use crate::helpers::{new_client, spawn_against, TestApp};
+use crate::scale_out_support::{EmulatorProcess, RedisServer};
+use reqwest::StatusCode;
+
+/// Redis, the emulator process, and instances A and B sharing them.
+pub struct Cluster {
+    /// Kept so Redis lives as long as the instances.
+    pub _redis: RedisServer,
+    pub emulator: EmulatorProcess,
+    pub a: TestApp,
+    pub b: TestApp,
+}
+
+/// Starts the whole cluster; `extra` settings go to both instances.
+pub async fn cluster(extra: &[(&str, &str)]) -> Cluster {
+    let redis = RedisServer::start();
+    let emulator = EmulatorProcess::start();
+    let url = redis.url();
+    let mut settings = vec![("SESSION_STORE", url.as_str())];
+    settings.extend_from_slice(extra);
+    let a = spawn_against("vonage", &emulator.base, &settings).await;
+    let b = spawn_against("vonage", &emulator.base, &settings).await;
+    Cluster {
+        _redis: redis,
+        emulator,
+        a,
+        b,
+    }
+}
+
+/// The same browser (cookie jar) talking to `instance`, as a load balancer would route it.
+/// Cookies are per host, not per port, so both instances see the one session cookie.
+pub fn same_browser_on(browser: &TestApp, instance: &TestApp) -> TestApp {
+    TestApp {
+        base: instance.base.clone(),
+        client: browser.client.clone(),
+        clock: instance.clock.clone(),
+        emulator_base: instance.emulator_base.clone(),
+    }
+}
+
+/// Signs `number` (E.164) in, starting on `start_on` and finishing on `finish_on`; returns
+/// the signed-in session id.
+pub async fn sign_in_across(
+    emulator: &EmulatorProcess,
+    start_on: &TestApp,
+    finish_on: &TestApp,
+    number: &str,
+) -> String {
+    let start = start_on.call("start_login", &[("number", number)]).await;
+    assert_eq!(start.status, StatusCode::OK, "start: {}", start.body);
+    let code = emulator.latest_code(number).await;
+    let finish = same_browser_on(start_on, finish_on)
+        .call("finish_login", &[("code", &code)])
+        .await;
+    assert_eq!(finish.status, StatusCode::OK, "finish: {}", finish.body);
+    finish
+        .session_id()
+        .expect("sign-in sets a fresh session cookie")
+}
+
+#[tokio::test]
+async fn login_started_on_one_instance_finishes_on_the_other() {
+    let c = cluster(&[]).await;
+    let browser = c.a.other_browser();
+    sign_in_across(&c.emulator, &browser, &c.b, "+447400123501").await;
+
+    for instance in [&c.a, &c.b] {
+        let home = same_browser_on(&browser, instance).get("/").await;
+        assert_eq!(home.status, StatusCode::OK);
+        assert!(
+            home.body.contains("Hello ") && home.body.contains("+447400123501"),
+            "signed in on {}: {}",
+            instance.base,
+            home.body
+        );
+    }
+}
+
+#[tokio::test]
+async fn per_number_limit_reached_through_one_instance_holds_on_the_other() {
+    let c = cluster(&[("LIMIT_PER_NUMBER", "1/10m")]).await;
+    let first = c.a.other_browser();
+    let sent = first
+        .call("start_login", &[("number", "+447400123502")])
+        .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+
+    let second = c.b.other_browser();
+    let refused = second
+        .call("start_login", &[("number", "+447400123502")])
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        refused.body
+    );
+    assert!(refused.headers.contains_key("retry-after"));
+
+    // Another number is not affected.
+    let other = second
+        .call("start_login", &[("number", "+447400123503")])
+        .await;
+    assert_eq!(other.status, StatusCode::OK, "{}", other.body);
+}
+
+#[tokio::test]
+async fn logout_on_one_instance_ends_the_session_on_the_other() {
+    let c = cluster(&[]).await;
+    let browser = c.a.other_browser();
+    let session = sign_in_across(&c.emulator, &browser, &c.a, "+447400123504").await;
+
+    let out = same_browser_on(&browser, &c.b).call("logout", &[]).await;
+    assert_eq!(out.status, StatusCode::OK, "{}", out.body);
+
+    // A replay of the old cookie on instance A is anonymous: the record is gone from Redis.
+    let replay = new_client()
+        .get(format!("{}/account", c.a.base))
+        .header("accept", "text/html")
+        .header("cookie", format!("session={session}"))
+        .send()
+        .await
+        .expect("reachable");
+    assert!(replay.status().is_redirection(), "{}", replay.status());
+    assert_eq!(replay.headers()["location"], "/login?next=/account");
+    let home = browser.get("/").await;
+    assert!(!home.body.contains("Hello "), "{}", home.body);
+}

@@ -1,0 +1,179 @@
+//! Processes the scale-out tests run beside the site: a private `redis-server` on a free
+//! loopback port (append-only file in a temporary directory, so a restart keeps its data)
+//! and the standalone Verify emulator (`server emulator`). Both are killed on drop.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A `redis-server` of our own.
+pub struct RedisServer {
+    port: u16,
+    dir: PathBuf,
+    child: Option<Child>,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+impl RedisServer {
+    /// Starts Redis and waits until it accepts connections. Panics with the fix when
+    /// `redis-server` is not installed (`scripts/setup.sh test` installs it as root).
+    pub fn start() -> Self {
+        let dir = std::env::temp_dir().join(format!("passwordless-redis-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let mut redis = Self {
+            port: free_port(),
+            dir,
+            child: None,
+        };
+        redis.launch();
+        redis
+    }
+
+    /// `redis://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    fn launch(&mut self) {
+        let binary = std::env::var("REDIS_SERVER").unwrap_or_else(|_| "redis-server".into());
+        let child = Command::new(&binary)
+            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
+            .args([
+                "--save",
+                "",
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "always",
+            ])
+            .arg("--dir")
+            .arg(&self.dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot run `{binary}` ({e}): install Debian's redis-server \
+                     (`scripts/setup.sh test` does it as root) or set REDIS_SERVER"
+                )
+            });
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(Instant::now() < deadline, "redis-server did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Stops Redis the way an operator or a crash would end it (SIGTERM; the append-only
+    /// file keeps every write).
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            signal(&child, "TERM");
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts Redis again on the same port and data directory.
+    pub fn restart(&mut self) {
+        self.stop();
+        self.launch();
+    }
+
+    /// Freezes Redis (SIGSTOP): connections stay open but nothing answers.
+    pub fn freeze(&self) {
+        if let Some(child) = &self.child {
+            signal(child, "STOP");
+        }
+    }
+
+    /// Undoes [`Self::freeze`].
+    pub fn thaw(&self) {
+        if let Some(child) = &self.child {
+            signal(child, "CONT");
+        }
+    }
+}
+
+fn signal(child: &Child, name: &str) {
+    let status = Command::new("kill")
+        .arg(format!("-{name}"))
+        .arg(child.id().to_string())
+        .status()
+        .expect("kill runs");
+    assert!(status.success(), "kill -{name} failed");
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The standalone emulator process (`server emulator --addr 127.0.0.1:0`).
+pub struct EmulatorProcess {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    child: Child,
+}
+
+impl EmulatorProcess {
+    /// Starts the binary Cargo built for these tests and reads the address it bound.
+    pub fn start() -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+            .args(["emulator", "--addr", "127.0.0.1:0"])
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("server emulator starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut reader = BufReader::new(stdout);
+        let mut first_line = String::new();
+        reader
+            .read_line(&mut first_line)
+            .expect("emulator prints its address");
+        // Keep draining, so later output never meets a closed pipe.
+        std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
+        let base = first_line
+            .trim()
+            .strip_prefix("emulator listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line: {first_line:?}"))
+            .to_owned();
+        Self { base, child }
+    }
+
+    /// The newest code the emulator sent to `e164`, from its own `/dev/messages`.
+    pub async fn latest_code(&self, e164: &str) -> String {
+        let messages: Vec<serde_json::Value> = reqwest::get(format!("{}/dev/messages", self.base))
+            .await
+            .expect("outbox reachable")
+            .json()
+            .await
+            .expect("outbox is JSON");
+        messages
+            .iter()
+            .find(|m| m["to"] == e164)
+            .and_then(|m| m["code"].as_str())
+            .map(str::to_owned)
+            .unwrap_or_else(|| panic!("no message to {e164} in {messages:?}"))
+    }
+}
+
+impl Drop for EmulatorProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,116 @@
+//! Redis goes away under a running instance: clear 503s, no hang, no panic; Redis comes back:
+//! the instance recovers by itself and sessions written before the outage still sign in.
+
+use crate::helpers::{spawn_against, TestApp};
+use crate::scale_out::sign_in_across;
+use crate::scale_out_support::{EmulatorProcess, RedisServer};
+use reqwest::StatusCode;
+use std::time::{Duration, Instant};
+
+/// A store failure must be answered within the command timeout plus this margin.
+const ANSWER_WITHIN: Duration = Duration::from_secs(3);
+/// The bound on recovery after Redis is back.
+const RECOVER_WITHIN: Duration = Duration::from_secs(5);
+
+async fn start_on_fresh_browser(app: &TestApp, number: &str) -> (StatusCode, String, Duration) {
+    let started = Instant::now();
+    let answer = app
+        .other_browser()
+        .call("start_login", &[("number", number)])
+        .await;
+    (answer.status, answer.body, started.elapsed())
+}
+
+/// Polls a fresh start until it succeeds; returns how long that took.
+async fn time_to_recover(app: &TestApp, number: &str) -> Duration {
+    let started = Instant::now();
+    loop {
+        let (status, body, _) = start_on_fresh_browser(app, number).await;
+        if status == StatusCode::OK {
+            return started.elapsed();
+        }
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+        assert!(
+            started.elapsed() < RECOVER_WITHIN * 2,
+            "no recovery after {:?}",
+            started.elapsed()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn assert_unavailable(app: &TestApp, number: &str) {
+    let (status, body, took) = start_on_fresh_browser(app, number).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert!(body.contains("TemporarilyUnavailable"), "{body}");
+    assert!(took < ANSWER_WITHIN, "answered after {took:?}");
+
+    let page = app
+        .other_browser()
+        .post_form("start_login", &[("number", number)])
+        .await;
+    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(page.headers.contains_key("retry-after"));
+    assert!(
+        page.body.contains("Sign-in is temporarily unavailable"),
+        "{}",
+        page.body
+    );
+
+    assert_eq!(
+        app.get("/readyz").await.status,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    assert_eq!(app.get("/healthz").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn redis_stopped_gives_clear_503s_and_the_instance_recovers_by_itself() {
+    let mut redis = RedisServer::start();
+    let emulator = EmulatorProcess::start();
+    let app = spawn_against("vonage", &emulator.base, &[("SESSION_STORE", &redis.url())]).await;
+    let browser = app.other_browser();
+    sign_in_across(&emulator, &browser, &app, "+447400123511").await;
+
+    redis.stop();
+    assert_unavailable(&app, "+447400123512").await;
+    // The signed-in visitor gets a page that says so, not a blank page or a stack trace.
+    let home = browser.get("/").await;
+    assert!(
+        home.body.contains("temporarily unavailable"),
+        "{}: {}",
+        home.status,
+        home.body
+    );
+
+    redis.restart();
+    let took = time_to_recover(&app, "+447400123513").await;
+    eprintln!("store_faults: recovered {took:?} after Redis came back");
+    assert!(took <= RECOVER_WITHIN, "recovered after {took:?}");
+    assert_eq!(app.get("/readyz").await.status, StatusCode::OK);
+    let home = browser.get("/").await;
+    assert!(
+        home.body.contains("Hello ") && home.body.contains("+447400123511"),
+        "the session from before the outage still signs in: {}",
+        home.body
+    );
+}
+
+#[tokio::test]
+async fn redis_frozen_never_hangs_a_request_past_the_timeout() {
+    let redis = RedisServer::start();
+    let emulator = EmulatorProcess::start();
+    let app = spawn_against("vonage", &emulator.base, &[("SESSION_STORE", &redis.url())]).await;
+    let browser = app.other_browser();
+    sign_in_across(&emulator, &browser, &app, "+447400123514").await;
+
+    redis.freeze();
+    assert_unavailable(&app, "+447400123515").await;
+
+    redis.thaw();
+    let took = time_to_recover(&app, "+447400123516").await;
+    eprintln!("store_faults: recovered {took:?} after Redis came back");
+    assert!(took <= RECOVER_WITHIN, "recovered after {took:?}");
+    let home = browser.get("/").await;
+    assert!(home.body.contains("+447400123514"), "{}", home.body);
+}
