@@ -175,7 +175,7 @@ impl Config {
             })
         };
         let provider = match provider_name.as_str() {
-            "emulator" => ProviderConfig::Emulator(EmulatorSettings::from_lookup(&get)?),
+            "emulator" => ProviderConfig::Emulator(EmulatorSettings::from_lookup(get)?),
             "vonage" => ProviderConfig::Vonage(credentials()?),
             "vonage-legacy" => ProviderConfig::VonageLegacy(credentials()?),
             other => {
