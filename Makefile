@@ -24,9 +24,9 @@ build:
 	./scripts/setup.sh build
 	cargo leptos build --release
 
-## bench: release build, then login flows/s, latency and server memory (memory and SQLite stores)
+## bench: release build, then login flows/s, latency and server memory (memory, SQLite, 2 instances on Redis)
 bench:
-	./scripts/setup.sh build
+	./scripts/setup.sh bench
 	cargo leptos build --release
 	cargo run --release -p bench -- $(BENCH_ARGS)
 

@@ -54,6 +54,8 @@ if [ "$MODE" = "test" ]; then
       exit 1
     fi
   fi
+fi
+if [ "$MODE" = "test" ] || [ "$MODE" = "bench" ]; then
   # The scale-out tests start their own Redis on a free loopback port.
   if ! command -v "${REDIS_SERVER:-redis-server}" >/dev/null 2>&1; then
     if [ "$(id -u)" = 0 ]; then

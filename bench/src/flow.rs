@@ -6,8 +6,10 @@ use reqwest::header::{ACCEPT, COOKIE, LOCATION, SET_COOKIE};
 use reqwest::{Client, RequestBuilder, Response, StatusCode};
 use std::time::{Duration, Instant};
 
-/// Runs `visitors` concurrent visitors for `duration` and collects the results.
-pub async fn run(base: &str, visitors: usize, duration: Duration) -> Report {
+/// Runs `visitors` concurrent visitors for `duration` and collects the results. With several
+/// `bases`, each request of a flow goes to the next instance, as a load balancer without
+/// sticky sessions would send it.
+pub async fn run(bases: &[String], visitors: usize, duration: Duration) -> Report {
     let client = Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .pool_max_idle_per_host(visitors)
@@ -17,12 +19,12 @@ pub async fn run(base: &str, visitors: usize, duration: Duration) -> Report {
     let deadline = started + duration;
     let tasks: Vec<_> = (0..visitors)
         .map(|i| {
-            let (client, base) = (client.clone(), base.to_owned());
+            let (client, bases) = (client.clone(), bases.to_vec());
             tokio::spawn(async move {
                 let (mut ok, mut failed, mut latencies) = (0, 0, Vec::new());
                 while Instant::now() < deadline {
                     let t = Instant::now();
-                    match one_flow(&client, &base, &number(i)).await {
+                    match one_flow(&client, &bases, i, &number(i)).await {
                         Ok(()) => {
                             ok += 1;
                             latencies.push(t.elapsed());
@@ -51,14 +53,21 @@ pub async fn run(base: &str, visitors: usize, duration: Duration) -> Report {
     report
 }
 
-/// A browser session: just its cookie.
+/// A browser session: just its cookie, and which instance its next request goes to.
 struct Visitor<'a> {
     client: &'a Client,
-    base: &'a str,
+    bases: &'a [String],
+    next: usize,
     cookie: Option<String>,
 }
 
 impl Visitor<'_> {
+    fn base(&mut self) -> String {
+        let base = self.bases[self.next % self.bases.len()].clone();
+        self.next += 1;
+        base
+    }
+
     fn with_cookie(&self, request: RequestBuilder) -> RequestBuilder {
         let request = request.header(ACCEPT, "text/html");
         match &self.cookie {
@@ -80,8 +89,9 @@ impl Visitor<'_> {
     }
 
     async fn get(&mut self, path: &str) -> Result<String, String> {
+        let url = format!("{}{path}", self.base());
         let response = self
-            .with_cookie(self.client.get(format!("{}{path}", self.base)))
+            .with_cookie(self.client.get(url))
             .send()
             .await
             .map_err(|e| e.to_string())?;
@@ -98,7 +108,7 @@ impl Visitor<'_> {
         form: &[(&str, &str)],
         expect_location: &str,
     ) -> Result<(), String> {
-        let url = format!("{}/api/{function}", self.base);
+        let url = format!("{}/api/{function}", self.base());
         let response = self
             .with_cookie(self.client.post(url).form(form))
             .send()
@@ -120,10 +130,16 @@ impl Visitor<'_> {
     }
 }
 
-async fn one_flow(client: &Client, base: &str, number: &str) -> Result<(), String> {
+async fn one_flow(
+    client: &Client,
+    bases: &[String],
+    visitor_index: usize,
+    number: &str,
+) -> Result<(), String> {
     let mut visitor = Visitor {
         client,
-        base,
+        bases,
+        next: visitor_index,
         cookie: None,
     };
     visitor.get("/login").await?;

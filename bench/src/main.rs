@@ -3,8 +3,10 @@
 //! from N concurrent visitors, each with its own session cookie, for a set time. Prints one
 //! line per run: flows/s, flow latency p50/p99/max, failed flows, server peak RSS.
 //!
-//! Usage: `bench [--visitors N] [--seconds S] [--store memory|sqlite]` (run from the workspace
-//! root after `cargo leptos build --release`; `make bench` does both).
+//! Usage: `bench [--visitors N] [--seconds S] [--store memory|sqlite|redis] [--instances N]`
+//! (run from the workspace root after `cargo leptos build --release`; `make bench` does both).
+//! `redis` runs `--instances` (default 2) site processes on one private `redis-server` and one
+//! `server emulator` process, and sends each request of a flow to the next instance.
 
 mod flow;
 mod server_process;
@@ -18,13 +20,15 @@ struct Settings {
     visitors: usize,
     duration: Duration,
     stores: Vec<String>,
+    instances: usize,
 }
 
 fn parse_args() -> Result<Settings, String> {
     let mut settings = Settings {
         visitors: 64,
         duration: Duration::from_secs(20),
-        stores: vec!["memory".into(), "sqlite".into()],
+        stores: vec!["memory".into(), "sqlite".into(), "redis".into()],
+        instances: 2,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -38,6 +42,9 @@ fn parse_args() -> Result<Settings, String> {
                     Duration::from_secs(value.parse().map_err(|_| "--seconds takes a number")?)
             }
             "--store" => settings.stores = vec![value],
+            "--instances" => {
+                settings.instances = value.parse().map_err(|_| "--instances takes a number")?
+            }
             other => return Err(format!("unknown flag {other}")),
         }
     }
@@ -60,16 +67,22 @@ async fn main() -> ExitCode {
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
     for store in &settings.stores {
-        let server = match server_process::ServerProcess::start(store, settings.visitors).await {
+        let started =
+            server_process::Deployment::start(store, settings.instances, settings.visitors).await;
+        let server = match started {
             Ok(server) => server,
             Err(e) => {
                 eprintln!("bench: cannot start the server: {e}");
                 return ExitCode::FAILURE;
             }
         };
-        let report = flow::run(&server.base_url, settings.visitors, settings.duration).await;
+        let report = flow::run(&server.bases, settings.visitors, settings.duration).await;
         let rss = server.peak_rss_kib();
-        println!("{}", report.line(store, rss));
+        let label = match server.bases.len() {
+            1 => store.clone(),
+            n => format!("{store}x{n}"),
+        };
+        println!("{}", report.line(&label, rss));
         drop(server);
     }
     ExitCode::SUCCESS

@@ -1,4 +1,6 @@
-//! The release server as a child process, on a free port, with limits raised by settings.
+//! The release server as child processes on free ports, with limits raised by settings: one
+//! instance on memory or SQLite, or several instances sharing a private `redis-server` and a
+//! standalone emulator process (`server emulator`).
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
@@ -12,89 +14,172 @@ pub fn number(i: usize) -> String {
     format!("+4474001{i:05}")
 }
 
-/// A running server, stopped on drop.
-pub struct ServerProcess {
-    child: Child,
-    /// `http://127.0.0.1:PORT`.
-    pub base_url: String,
-    db_dir: Option<std::path::PathBuf>,
+/// What runs for one bench line; every process is stopped on drop.
+pub struct Deployment {
+    /// `http://127.0.0.1:PORT` of each site instance; visitors spread requests over them.
+    pub bases: Vec<String>,
+    sites: Vec<Child>,
+    helpers: Vec<Child>,
+    data_dir: Option<std::path::PathBuf>,
 }
 
-impl ServerProcess {
-    /// Starts `target/release/server` with `store` (`memory` or `sqlite`) and waits until it
-    /// answers.
-    pub async fn start(store: &str, visitors: usize) -> Result<Self, String> {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map_err(|e| e.to_string())?
-            .port();
-        let db_dir = (store == "sqlite")
-            .then(|| std::env::temp_dir().join(format!("passwordless-bench-{port}")));
-        let session_store = match &db_dir {
-            Some(dir) => format!("sqlite://{}/sessions.db", dir.display()),
-            None => "memory".to_owned(),
-        };
+fn free_port() -> Result<u16, String> {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|e| e.to_string())
+}
+
+fn spawn(command: &mut Command, what: &str) -> Result<Child, String> {
+    command
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("{what}: {e}"))
+}
+
+async fn wait_for(url: &str) -> Result<(), String> {
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if client.get(url).send().await.is_ok() {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err(format!("{url} did not answer within 20 s"))
+}
+
+fn wait_for_port(port: u16) -> Result<(), String> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if Instant::now() > deadline {
+            return Err(format!("nothing listens on port {port} after 10 s"));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Ok(())
+}
+
+impl Deployment {
+    /// `store` is `memory`, `sqlite` (one instance each) or `redis` (`instances` instances on
+    /// one Redis and one emulator process). Waits until every instance answers.
+    pub async fn start(store: &str, instances: usize, visitors: usize) -> Result<Self, String> {
         let test_numbers: Vec<String> = (0..visitors)
             .map(|i| format!("{}={CODE}", number(i)))
             .collect();
-        let child = Command::new("target/release/server")
-            .env("LEPTOS_OUTPUT_NAME", "passwordless")
-            .env("LEPTOS_SITE_ROOT", "target/site")
-            .env("LEPTOS_SITE_PKG_DIR", "pkg")
-            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-            .env("LEPTOS_RELOAD_PORT", "3001")
-            .env("LEPTOS_ENV", "PROD")
-            .env("VERIFY_PROVIDER", "emulator")
-            .env("SESSION_STORE", session_store)
-            .env("EMULATOR_TEST_NUMBERS", test_numbers.join(","))
-            // The bench is one IP and re-uses its numbers: raise every limit by setting.
-            .env("LIMIT_PER_NUMBER", "1000000000/1m")
-            .env("LIMIT_PER_IP", "1000000000/1m")
-            .env("LIMIT_CHECKS_PER_IP", "1000000000/1m")
-            .env("LIMIT_GLOBAL_PER_HOUR", "1000000000")
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .map_err(|e| {
-                format!("target/release/server: {e} (run `cargo leptos build --release` first)")
-            })?;
-        let server = Self {
-            child,
-            base_url: format!("http://127.0.0.1:{port}"),
-            db_dir,
+        let test_numbers = test_numbers.join(",");
+        let mut deployment = Self {
+            bases: Vec::new(),
+            sites: Vec::new(),
+            helpers: Vec::new(),
+            data_dir: None,
         };
-        let client = reqwest::Client::new();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if client
-                .get(format!("{}/login", server.base_url))
-                .send()
-                .await
-                .is_ok()
-            {
-                return Ok(server);
+        let mut provider: Vec<(&str, String)> = vec![("VERIFY_PROVIDER", "emulator".into())];
+        let session_store = match store {
+            "memory" => "memory".to_owned(),
+            "sqlite" => {
+                let dir = std::env::temp_dir().join(format!("passwordless-bench-{}", free_port()?));
+                let url = format!("sqlite://{}/sessions.db", dir.display());
+                deployment.data_dir = Some(dir);
+                url
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            "redis" => {
+                let port = free_port()?;
+                let redis = spawn(
+                    Command::new("redis-server")
+                        .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+                        .args(["--save", "", "--appendonly", "no"]),
+                    "redis-server (install Debian's redis-server; `make bench` does as root)",
+                )?;
+                deployment.helpers.push(redis);
+                wait_for_port(port)?;
+                let emulator_port = free_port()?;
+                let emulator = spawn(
+                    Command::new("target/release/server")
+                        .args(["emulator", "--addr", &format!("127.0.0.1:{emulator_port}")])
+                        .env("EMULATOR_TEST_NUMBERS", &test_numbers)
+                        .env("RUST_LOG", "warn"),
+                    "target/release/server emulator",
+                )?;
+                deployment.helpers.push(emulator);
+                wait_for_port(emulator_port)?;
+                provider = vec![
+                    ("VERIFY_PROVIDER", "vonage".into()),
+                    ("VONAGE_API_KEY", "bench".into()),
+                    ("VONAGE_API_SECRET", "bench".into()),
+                    (
+                        "VONAGE_BASE_URL",
+                        format!("http://127.0.0.1:{emulator_port}"),
+                    ),
+                ];
+                format!("redis://127.0.0.1:{port}")
+            }
+            other => return Err(format!("unknown store `{other}` (memory, sqlite, redis)")),
+        };
+        let instances = if store == "redis" {
+            instances.max(1)
+        } else {
+            1
+        };
+        for _ in 0..instances {
+            let port = free_port()?;
+            let mut command = Command::new("target/release/server");
+            command
+                .env("LEPTOS_OUTPUT_NAME", "passwordless")
+                .env("LEPTOS_SITE_ROOT", "target/site")
+                .env("LEPTOS_SITE_PKG_DIR", "pkg")
+                .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+                .env("LEPTOS_RELOAD_PORT", "3001")
+                .env("LEPTOS_ENV", "PROD")
+                .env("SESSION_STORE", &session_store)
+                .env("EMULATOR_TEST_NUMBERS", &test_numbers)
+                // The bench is one IP and re-uses its numbers: raise every limit by setting.
+                .env("LIMIT_PER_NUMBER", "1000000000/1m")
+                .env("LIMIT_PER_IP", "1000000000/1m")
+                .env("LIMIT_CHECKS_PER_IP", "1000000000/1m")
+                .env("LIMIT_GLOBAL_PER_HOUR", "1000000000")
+                .env("RUST_LOG", "warn");
+            for (name, value) in &provider {
+                command.env(name, value);
+            }
+            let child = spawn(
+                &mut command,
+                "target/release/server (run `cargo leptos build --release` first)",
+            )?;
+            deployment.sites.push(child);
+            deployment.bases.push(format!("http://127.0.0.1:{port}"));
         }
-        Err("the server did not answer within 20 s".into())
+        for base in &deployment.bases {
+            wait_for(&format!("{base}/login")).await?;
+        }
+        Ok(deployment)
     }
 
-    /// Peak resident memory of the server (VmHWM), in KiB, if the OS tells.
+    /// Peak resident memory (VmHWM) summed over the site instances, in KiB, if the OS tells.
     pub fn peak_rss_kib(&self) -> Option<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmHWM:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        self.sites
+            .iter()
+            .map(|child| peak_rss_kib(child.id()))
+            .sum()
     }
 }
 
-impl Drop for ServerProcess {
+fn peak_rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+impl Drop for Deployment {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        if let Some(dir) = &self.db_dir {
+        for child in self.sites.iter_mut().chain(self.helpers.iter_mut()) {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        if let Some(dir) = &self.data_dir {
             let _ = std::fs::remove_dir_all(dir);
         }
     }

@@ -29,8 +29,9 @@ pub struct AppState {
     pub store: AnyStore,
     /// Where the client IP for limits comes from.
     pub client_ip: ClientIpSource,
-    /// What `/readyz` checks.
-    pub readiness: Readiness,
+    /// What `/readyz` checks, when the operator endpoints are on the site's port (`None`
+    /// when `OPS_ADDR` puts them on their own listener).
+    pub readiness: Option<Readiness>,
     /// Extra routes served only in development (the emulator's outbox).
     pub dev_routes: Option<Router>,
     /// Mark the session cookie `Secure` and name it with the `__Host-` prefix.
@@ -66,7 +67,9 @@ pub fn router(state: AppState) -> Router {
             context, shell,
         ))
         .with_state(leptos_options);
-    router = router.merge(operations::routes(readiness));
+    if let Some(readiness) = readiness {
+        router = router.merge(operations::routes(readiness));
+    }
     if let Some(dev) = dev_routes {
         router = router.merge(dev);
     }

@@ -3,7 +3,7 @@
 
 use crate::config::{Config, ProviderConfig};
 use crate::emulator::{Emulator, EmulatorConfig};
-use crate::operations::{metrics_handle, Readiness};
+use crate::operations::{self, metrics_handle, Readiness};
 use crate::router::{router, AppState};
 use crate::security::ClientIpSource;
 use crate::session_store::AnyStore;
@@ -30,6 +30,8 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     emulator: Option<Emulator>,
+    /// `OPS_ADDR`'s listener and the operator endpoints served there.
+    ops: Option<(TcpListener, axum::Router)>,
 }
 
 /// Why the application could not start.
@@ -147,11 +149,21 @@ impl Application {
             allowed_countries: config.allowed_countries,
             limits: RateLimiter::new(stores.counters, config.limits),
         };
+        let readiness = Readiness::new(stores.sessions.clone(), provider_url)
+            .map_err(|e| StartupError::Provider(e.to_string()))?;
+        let (readiness, ops) = match config.ops_addr {
+            None => (Some(readiness), None),
+            Some(addr) => {
+                let listener = TcpListener::bind(addr)
+                    .await
+                    .map_err(|source| StartupError::Bind { addr, source })?;
+                (None, Some((listener, operations::routes(readiness))))
+            }
+        };
         let state = AppState {
             leptos_options,
             auth,
-            readiness: Readiness::new(stores.sessions.clone(), provider_url)
-                .map_err(|e| StartupError::Provider(e.to_string()))?,
+            readiness,
             store: stores.sessions,
             client_ip: ClientIpSource {
                 trusted_header: config.client_ip_header,
@@ -163,12 +175,18 @@ impl Application {
             listener,
             router: router(state),
             emulator,
+            ops,
         })
     }
 
     /// The address the site actually listens on.
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
+    }
+
+    /// The address of the operator endpoints when `OPS_ADDR` gave them their own listener.
+    pub fn ops_addr(&self) -> Option<SocketAddr> {
+        self.ops.as_ref().and_then(|(l, _)| l.local_addr().ok())
     }
 
     /// The in-process emulator, when it is the provider.
@@ -184,10 +202,25 @@ impl Application {
             .into_make_service_with_connect_info::<SocketAddr>();
         let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
         let mut grace_rx = stop_tx.subscribe();
+        let ops_stop = stop_tx.subscribe();
         tokio::spawn(async move {
             shutdown_signal().await;
             let _ = stop_tx.send(true);
         });
+        if let Some((listener, ops)) = self.ops {
+            let mut ops_stop = ops_stop;
+            tokio::spawn(async move {
+                let stopped = async move {
+                    let _ = ops_stop.wait_for(|stop| *stop).await;
+                };
+                if let Err(error) = axum::serve(listener, ops)
+                    .with_graceful_shutdown(stopped)
+                    .await
+                {
+                    tracing::error!(%error, "operator endpoints stopped");
+                }
+            });
+        }
         let serve = axum::serve(self.listener, service).with_graceful_shutdown(async move {
             let _ = stop_rx.wait_for(|stop| *stop).await;
         });

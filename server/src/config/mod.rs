@@ -111,6 +111,9 @@ pub struct Config {
     /// `CLIENT_IP_HEADER`: header a trusted reverse proxy sets to the client address
     /// (e.g. `X-Real-IP`); unset means the socket peer address.
     pub client_ip_header: Option<http::HeaderName>,
+    /// `OPS_ADDR`: where `/healthz`, `/readyz` and `/metrics` are served instead of the site's
+    /// port (e.g. `127.0.0.1:9090`, reachable only by the orchestrator); unset: the site port.
+    pub ops_addr: Option<SocketAddr>,
 }
 
 /// A setting that cannot be used, with the variable's name.
@@ -253,6 +256,12 @@ impl Config {
                     .map_err(|_| fail("CLIENT_IP_HEADER", format!("`{name}` is not a header name")))
             })
             .transpose()?;
+        let ops_addr = get("OPS_ADDR")
+            .map(|raw| {
+                raw.parse::<SocketAddr>()
+                    .map_err(|e| fail("OPS_ADDR", format!("`{raw}` is not HOST:PORT ({e})")))
+            })
+            .transpose()?;
         let allowed_countries = get("ALLOWED_COUNTRIES")
             .map(|list| {
                 list.split(',')
@@ -319,6 +328,7 @@ impl Config {
             pending_ttl: Duration::from_secs(pending_secs),
             limits,
             client_ip_header,
+            ops_addr,
         })
     }
 }

@@ -1,6 +1,6 @@
 //! Operator endpoints: health, readiness, metrics.
 
-use crate::helpers::{spawn_against, spawn_app};
+use crate::helpers::{spawn_against, spawn_app, spawn_app_with};
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -71,4 +71,27 @@ async fn metrics_count_sends_checks_sign_ins_and_time_upstream_calls() {
         !metrics.body.contains("+447400123210"),
         "no numbers in metrics"
     );
+}
+
+#[tokio::test]
+async fn ops_addr_moves_the_operator_endpoints_off_the_site_port() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let ops = format!("127.0.0.1:{port}");
+    let app = spawn_app_with(&[("OPS_ADDR", &ops)]).await;
+
+    for path in ["/healthz", "/readyz", "/metrics"] {
+        let on_ops = reqwest::get(format!("http://{ops}{path}"))
+            .await
+            .expect("ops port answers");
+        assert_eq!(on_ops.status(), StatusCode::OK, "{path} on OPS_ADDR");
+        let on_site = app.get(path).await;
+        assert_eq!(
+            on_site.status,
+            StatusCode::NOT_FOUND,
+            "{path} on the site port"
+        );
+    }
 }
