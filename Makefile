@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(CURDIR)/.tools/npm/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run dev test setup build bench size clean-data
+.PHONY: run dev test setup build bench size devloop clean-data
 
 ## run: release build, served on http://127.0.0.1:3000 (emulator unless credentials are set)
 run:
@@ -29,6 +29,10 @@ bench:
 	./scripts/setup.sh bench
 	cargo leptos build --release
 	cargo run --release -p bench -- $(BENCH_ARGS)
+
+## devloop: save → browser reloaded under `make dev`, for a view edit and a server-function edit
+devloop:
+	./scripts/devloop.sh
 
 ## size: release bundle sizes, raw and brotli
 size:

@@ -1,6 +1,7 @@
 //! Integration tests: the whole server over HTTP, against the in-process emulator.
 
 mod faults;
+mod graceful_shutdown;
 mod helpers;
 mod hostile_input;
 mod http_fuzz;
