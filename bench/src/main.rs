@@ -51,6 +51,10 @@ fn parse_args() -> Result<Settings, String> {
     Ok(settings)
 }
 
+/// The load generator shares the machine with the server: keep its own allocator cost low.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let settings = match parse_args() {

@@ -7,6 +7,11 @@ use server::{config::Config, startup::Application, telemetry};
 use std::process::ExitCode;
 use std::sync::Arc;
 
+/// mimalloc instead of glibc malloc: a profile of `make bench` showed about a quarter of the
+/// server's CPU time in glibc's allocator (`_int_malloc`, `_int_free`, `malloc_consolidate`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     telemetry::init();
