@@ -11,8 +11,9 @@ use std::time::Duration;
 use tower_sessions_redis_store::fred;
 
 /// Longest a store command may take before the request fails with "temporarily unavailable".
-/// Redis answers in well under a millisecond on a private network, so one second means down.
-pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(1);
+/// Redis answers in well under a millisecond on a private network, so half a second means
+/// down; a request that makes several store calls still fails within a couple of seconds.
+pub const COMMAND_TIMEOUT: Duration = Duration::from_millis(500);
 /// Pause between reconnection attempts after Redis goes away (recovery is at most this late).
 const RECONNECT_DELAY_MS: u32 = 250;
 /// Connections per instance; commands are pipelined, so a few suffice.
