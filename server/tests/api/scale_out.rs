@@ -7,8 +7,7 @@ use reqwest::StatusCode;
 
 /// Redis, the emulator process, and instances A and B sharing them.
 pub struct Cluster {
-    /// Kept so Redis lives as long as the instances.
-    pub _redis: RedisServer,
+    pub redis: RedisServer,
     pub emulator: EmulatorProcess,
     pub a: TestApp,
     pub b: TestApp,
@@ -24,7 +23,7 @@ pub async fn cluster(extra: &[(&str, &str)]) -> Cluster {
     let a = spawn_against("vonage", &emulator.base, &settings).await;
     let b = spawn_against("vonage", &emulator.base, &settings).await;
     Cluster {
-        _redis: redis,
+        redis,
         emulator,
         a,
         b,
@@ -129,4 +128,35 @@ async fn logout_on_one_instance_ends_the_session_on_the_other() {
     assert_eq!(replay.headers()["location"], "/login?next=/account");
     let home = browser.get("/").await;
     assert!(!home.body.contains("Hello "), "{}", home.body);
+}
+
+#[tokio::test]
+async fn every_key_in_redis_expires() {
+    let c = cluster(&[]).await;
+    let browser = c.a.other_browser();
+    sign_in_across(&c.emulator, &browser, &c.b, "+447400123505").await;
+    let pending = c.b.other_browser();
+    let sent = pending
+        .call("start_login", &[("number", "+447400123506")])
+        .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+
+    let keys = c.redis.keys_with_ttl();
+    assert!(
+        keys.iter()
+            .any(|(k, _)| k.starts_with("passwordless:limit:")),
+        "limit counters are in Redis: {keys:?}"
+    );
+    assert!(
+        keys.len() >= 4,
+        "sessions and counters are in Redis: {keys:?}"
+    );
+    // Signed-in sessions live 7 days idle; counters at most a day past their window.
+    let week = 7 * 24 * 3600 + 60;
+    for (key, ttl) in &keys {
+        assert!(
+            (1..=week).contains(ttl),
+            "{key} must expire (TTL {ttl} s); nothing may grow without bound"
+        );
+    }
 }

@@ -87,6 +87,25 @@ impl RedisServer {
         self.launch();
     }
 
+    /// Every key and its TTL in seconds (`-1`: no expiry), read with `redis-cli`.
+    pub fn keys_with_ttl(&self) -> Vec<(String, i64)> {
+        let cli = |args: &[&str]| {
+            let out = Command::new("redis-cli")
+                .args(["-p", &self.port.to_string()])
+                .args(args)
+                .output()
+                .expect("redis-cli runs (Debian's redis-tools, installed with redis-server)");
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        };
+        cli(&["--scan"])
+            .lines()
+            .map(|key| {
+                let ttl = cli(&["TTL", key]).trim().parse().unwrap_or(-2);
+                (key.to_owned(), ttl)
+            })
+            .collect()
+    }
+
     /// Freezes Redis (SIGSTOP): connections stay open but nothing answers.
     pub fn freeze(&self) {
         if let Some(child) = &self.child {
