@@ -74,8 +74,18 @@ pub enum SessionStoreConfig {
     Memory,
     /// `sqlite://PATH`: a file, created if missing.
     Sqlite(PathBuf),
-    /// `redis://HOST:PORT[/DB]`: shared by every instance pointed at it.
-    Redis(String),
+    /// `redis://HOST:PORT[/DB]` or `rediss://…` (TLS): shared by every instance pointed at it.
+    Redis(RedisSettings),
+}
+
+/// How to reach Redis.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedisSettings {
+    /// `SESSION_STORE`: `redis://` (plain TCP) or `rediss://` (TLS) URL.
+    pub url: String,
+    /// `REDIS_CA_FILE`: PEM file of extra trusted roots for `rediss://` (a private CA); the
+    /// system's roots are always trusted.
+    pub ca_file: Option<PathBuf>,
 }
 
 /// The whole configuration.
@@ -206,13 +216,16 @@ impl Config {
             s if s.starts_with("sqlite://") && s.len() > "sqlite://".len() => {
                 SessionStoreConfig::Sqlite(PathBuf::from(&s["sqlite://".len()..]))
             }
-            s if s.starts_with("redis://") => SessionStoreConfig::Redis(
-                parse_redis_url(s).map_err(|problem| fail("SESSION_STORE", problem))?,
-            ),
+            s if s.starts_with("redis://") || s.starts_with("rediss://") => {
+                SessionStoreConfig::Redis(RedisSettings {
+                    url: parse_redis_url(s).map_err(|problem| fail("SESSION_STORE", problem))?,
+                    ca_file: get("REDIS_CA_FILE").map(PathBuf::from),
+                })
+            }
             other => {
                 return Err(fail(
                     "SESSION_STORE",
-                    format!("`{other}` is not `memory`, `sqlite://PATH` or `redis://HOST:PORT`"),
+                    format!("`{other}` is not `memory`, `sqlite://PATH`, `redis://HOST:PORT` or `rediss://HOST:PORT`"),
                 ))
             }
         };

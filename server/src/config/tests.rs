@@ -168,7 +168,22 @@ fn redis_store_is_selected_by_url() {
     let c = config(&[("SESSION_STORE", "redis://127.0.0.1:6379/2")]).expect("valid");
     assert_eq!(
         c.session_store,
-        SessionStoreConfig::Redis("redis://127.0.0.1:6379/2".into())
+        SessionStoreConfig::Redis(RedisSettings {
+            url: "redis://127.0.0.1:6379/2".into(),
+            ca_file: None,
+        })
+    );
+    let tls = config(&[
+        ("SESSION_STORE", "rediss://cache.internal:6380"),
+        ("REDIS_CA_FILE", "/etc/ssl/private-ca.pem"),
+    ])
+    .expect("valid");
+    assert_eq!(
+        tls.session_store,
+        SessionStoreConfig::Redis(RedisSettings {
+            url: "rediss://cache.internal:6380".into(),
+            ca_file: Some("/etc/ssl/private-ca.pem".into()),
+        })
     );
 }
 

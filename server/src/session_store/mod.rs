@@ -89,8 +89,8 @@ impl AnyStore {
                     counters: Arc::new(counters),
                 })
             }
-            SessionStoreConfig::Redis(url) => {
-                let pool = redis::connect(url).await?;
+            SessionStoreConfig::Redis(settings) => {
+                let pool = redis::connect(&settings.url, settings.ca_file.as_deref()).await?;
                 Ok(Stores {
                     sessions: Self::Redis(RedisStore::new(pool.clone()), pool.clone()),
                     counters: Arc::new(redis::RedisCounters::new(pool)),

@@ -6,9 +6,11 @@ use async_trait::async_trait;
 use fred::prelude::{
     Builder, ClientLike, Config, KeysInterface, Pool, ReconnectPolicy, TransactionInterface,
 };
+use fred::rustls::pki_types::{pem::PemObject, CertificateDer};
+use fred::rustls::{ClientConfig, RootCertStore};
 use fred::types::Value;
+use std::path::Path;
 use std::time::Duration;
-use tower_sessions_redis_store::fred;
 
 /// Longest a store command may take before the request fails with "temporarily unavailable".
 /// Redis answers in well under a millisecond on a private network, so half a second means
@@ -21,11 +23,15 @@ const POOL_SIZE: usize = 4;
 /// Prefix of counter keys, so an operator can tell them from session keys.
 const COUNTER_PREFIX: &str = "passwordless:limit:";
 
-/// Connects to `url` (`redis://[user:password@]host:port[/db]`), waiting for the first
-/// connection. Afterwards the pool reconnects by itself forever; commands sent while it is
-/// down fail after [`COMMAND_TIMEOUT`].
-pub async fn connect(url: &str) -> Result<Pool, String> {
-    let config = Config::from_url(url).map_err(|e| format!("`{url}`: {e}"))?;
+/// Connects to `url` (`redis[s]://[user:password@]host:port[/db]`), waiting for the first
+/// connection. `rediss://` uses TLS trusting the system's roots plus those in `ca_file`.
+/// Afterwards the pool reconnects by itself forever; commands sent while it is down fail
+/// after [`COMMAND_TIMEOUT`].
+pub async fn connect(url: &str, ca_file: Option<&Path>) -> Result<Pool, String> {
+    let mut config = Config::from_url(url).map_err(|e| format!("`{}`: {e}", redacted(url)))?;
+    if config.tls.is_some() {
+        config.tls = Some(tls_trusting(ca_file)?.into());
+    }
     let pool = Builder::from_config(config)
         .with_connection_config(|c| {
             c.connection_timeout = COMMAND_TIMEOUT;
@@ -50,6 +56,33 @@ pub async fn ping(pool: &Pool) -> Result<(), String> {
         .await
         .map(|_| ())
         .map_err(|e| e.to_string())
+}
+
+/// A TLS client trusting the system's roots and every certificate in `ca_file`.
+fn tls_trusting(ca_file: Option<&Path>) -> Result<ClientConfig, String> {
+    let mut roots = RootCertStore::empty();
+    for cert in fred::rustls_native_certs::load_native_certs().certs {
+        // A system root rustls cannot parse is skipped, as every TLS client does.
+        let _ = roots.add(cert);
+    }
+    if let Some(path) = ca_file {
+        let certs = CertificateDer::pem_file_iter(path)
+            .map_err(|e| format!("REDIS_CA_FILE {}: {e}", path.display()))?;
+        for cert in certs {
+            let cert = cert.map_err(|e| format!("REDIS_CA_FILE {}: {e}", path.display()))?;
+            roots
+                .add(cert)
+                .map_err(|e| format!("REDIS_CA_FILE {}: {e}", path.display()))?;
+        }
+    }
+    if roots.is_empty() {
+        return Err(
+            "rediss:// needs trusted roots: none in the system store or REDIS_CA_FILE".into(),
+        );
+    }
+    Ok(ClientConfig::builder()
+        .with_root_certificates(roots)
+        .with_no_client_auth())
 }
 
 /// The URL without its password, for messages.

@@ -160,3 +160,36 @@ async fn every_key_in_redis_expires() {
         );
     }
 }
+
+#[tokio::test]
+async fn rediss_with_a_private_ca_signs_in_and_an_untrusted_server_is_refused_at_start() {
+    use server::config::{RedisSettings, SessionStoreConfig};
+    use server::session_store::AnyStore;
+
+    let redis = RedisServer::start_tls();
+    let untrusted = AnyStore::open(&SessionStoreConfig::Redis(RedisSettings {
+        url: redis.url(),
+        ca_file: None,
+    }))
+    .await;
+    let refusal = untrusted
+        .err()
+        .expect("a certificate from an unknown CA is refused");
+    assert!(refusal.contains("cannot reach"), "{refusal}");
+    eprintln!("untrusted rediss:// refused: {refusal}");
+
+    let ca = redis.ca_file().display().to_string();
+    let app =
+        crate::helpers::spawn_app_with(&[("SESSION_STORE", &redis.url()), ("REDIS_CA_FILE", &ca)])
+            .await;
+    let start = app
+        .call("start_login", &[("number", "+447400123507")])
+        .await;
+    assert_eq!(start.status, StatusCode::OK, "{}", start.body);
+    let code = app.latest_code("+447400123507").await;
+    let finish = app.call("finish_login", &[("code", &code)]).await;
+    assert_eq!(finish.status, StatusCode::OK, "{}", finish.body);
+    let home = app.get("/").await;
+    assert!(home.body.contains("+447400123507"), "{}", home.body);
+    assert_eq!(app.get("/readyz").await.status, StatusCode::OK);
+}
