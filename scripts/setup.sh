@@ -56,15 +56,16 @@ if [ "$MODE" = "test" ]; then
   fi
 fi
 if [ "$MODE" = "test" ] || [ "$MODE" = "bench" ]; then
-  # The scale-out tests start their own Redis on a free loopback port.
-  if ! command -v "${REDIS_SERVER:-redis-server}" >/dev/null 2>&1; then
+  # The scale-out tests start their own Redis on a free loopback port (and make a private CA
+  # with the openssl CLI for the TLS test).
+  if ! command -v "${REDIS_SERVER:-redis-server}" >/dev/null 2>&1 || ! command -v openssl >/dev/null 2>&1; then
     if [ "$(id -u)" = 0 ]; then
       say "installing Debian's redis-server for the scale-out tests"
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server openssl >/dev/null
       # Only the binary is needed; the tests never use the system service.
       (systemctl disable --now redis-server >/dev/null 2>&1 || service redis-server stop >/dev/null 2>&1) || true
     else
-      echo "redis-server is missing: install Debian's redis-server package (sudo apt-get install redis-server) or set REDIS_SERVER." >&2
+      echo "redis-server or openssl is missing: install Debian's packages (sudo apt-get install redis-server openssl) or set REDIS_SERVER." >&2
       exit 1
     fi
   fi
