@@ -4,8 +4,8 @@
 
 #![no_main]
 
-use app::auth::safe_next;
-use app::domain::{DefaultCountry, PhoneNumber, Pin};
+use app_core::auth::safe_next;
+use app_core::domain::{DefaultCountry, PhoneNumber, Pin};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -3,7 +3,7 @@
 //! to share.
 
 use app::auth::server::clock::SystemClock;
-use server::{config::Config, startup::Application, telemetry};
+use server::{config::Config, telemetry};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -48,7 +48,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let app = match Application::build(config, leptos_options, Arc::new(SystemClock)).await {
+    let app = match server::startup::build(config, leptos_options, Arc::new(SystemClock)).await {
         Ok(app) => app,
         Err(error) => {
             eprintln!("cannot start: {error}");

@@ -6,7 +6,6 @@ use leptos::config::LeptosOptions;
 use reqwest::header::{ACCEPT, LOCATION};
 use reqwest::{redirect, Client, Response, StatusCode};
 use server::config::Config;
-use server::startup::Application;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -52,7 +51,7 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         .site_addr(SocketAddr::from(([127, 0, 0, 1], 0)))
         .build();
     let clock = ManualClock::new();
-    let app = Application::build(config, options, Arc::new(clock.clone()))
+    let app = server::startup::build(config, options, Arc::new(clock.clone()))
         .await
         .expect("app builds");
     let addr = app.local_addr().expect("bound");

@@ -2,11 +2,11 @@
 
 use super::{Emulator, EmulatorConfig, OutboxMessage};
 use crate::verify::{VonageLegacyClient, VonageSettings, VonageV2Client};
-use app::auth::server::clock::{Clock, ManualClock, SystemClock};
-use app::auth::server::verify_port::{
+use app_core::auth::server::clock::{Clock, ManualClock, SystemClock};
+use app_core::auth::server::verify_port::{
     CheckFailure, ControlFailure, RequestId, StartVerification, Started, VerifyProvider,
 };
-use app::domain::{PhoneNumber, Pin};
+use app_core::domain::{PhoneNumber, Pin};
 use secrecy::SecretString;
 use std::net::SocketAddr;
 use std::sync::Arc;

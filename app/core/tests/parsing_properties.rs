@@ -3,8 +3,8 @@
 
 #![cfg(feature = "ssr")]
 
-use app::auth::safe_next;
-use app::domain::{DefaultCountry, PhoneNumber, Pin};
+use app_core::auth::safe_next;
+use app_core::domain::{DefaultCountry, PhoneNumber, Pin};
 use proptest::prelude::*;
 
 fn gb() -> DefaultCountry {

@@ -1,7 +1,7 @@
 //! Rate-limit counters in the session database, so every instance sharing the store shares
 //! the counts.
 
-use app::auth::server::rate_limit::CounterStore;
+use app_core::auth::server::rate_limit::CounterStore;
 use async_trait::async_trait;
 use std::time::{Duration, SystemTime};
 use tower_sessions_sqlx_store::sqlx::{self, SqlitePool};
@@ -34,7 +34,7 @@ impl SqliteCounters {
             let mut tick = tokio::time::interval(PURGE_EVERY);
             loop {
                 tick.tick().await;
-                let now = app::auth::server::clock::unix_seconds(SystemTime::now()) as i64;
+                let now = app_core::auth::server::clock::unix_seconds(SystemTime::now()) as i64;
                 if let Err(error) = sqlx::query("DELETE FROM rate_counters WHERE expires_at < ?")
                     .bind(now)
                     .execute(&purger)

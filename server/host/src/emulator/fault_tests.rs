@@ -1,7 +1,7 @@
 //! Fault injection over raw HTTP: the admin API and what each fault puts on the wire.
 
 use super::{Emulator, EmulatorConfig, Fault, FaultSetting};
-use app::auth::server::clock::SystemClock;
+use app_core::auth::server::clock::SystemClock;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 use std::sync::Arc;

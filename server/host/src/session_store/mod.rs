@@ -5,7 +5,7 @@ mod redis;
 mod sqlite_counters;
 
 use crate::config::SessionStoreConfig;
-use app::auth::server::rate_limit::{CounterStore, MemoryCounters};
+use app_core::auth::server::rate_limit::{CounterStore, MemoryCounters};
 use async_trait::async_trait;
 use sqlite_counters::SqliteCounters;
 use std::sync::Arc;

@@ -1,5 +1,5 @@
 //! Verify provider adapters: HTTP clients implementing
-//! [`VerifyProvider`](app::auth::server::verify_port::VerifyProvider), one file per API.
+//! [`VerifyProvider`](app_core::auth::server::verify_port::VerifyProvider), one file per API.
 //!
 //! - [`VonageV2Client`] speaks Vonage Verify v2 (`POST /v2/verify`, JSON, HTTP Basic auth).
 //! - [`VonageLegacyClient`] speaks Vonage Verify v1 (`POST /verify/json`, form-encoded), the API
@@ -22,7 +22,7 @@ pub use timed::{Timed, UPSTREAM_SECONDS};
 pub use vonage_legacy::VonageLegacyClient;
 pub use vonage_v2::VonageV2Client;
 
-use app::auth::server::verify_port::ControlFailure;
+use app_core::auth::server::verify_port::ControlFailure;
 use secrecy::SecretString;
 use std::net::IpAddr;
 use std::time::Duration;

@@ -8,11 +8,11 @@ use super::{
     endpoint, excerpt, http_client, log_control_failure, send, truncate_chars, ClientBuildError,
     VonageSettings,
 };
-use app::auth::server::verify_port::{
+use app_core::auth::server::verify_port::{
     CheckFailure, ControlFailure, RequestId, StartFailure, StartVerification, Started,
     VerifyProvider,
 };
-use app::domain::Pin;
+use app_core::domain::Pin;
 use async_trait::async_trait;
 use reqwest::StatusCode;
 use secrecy::ExposeSecret;

@@ -1,11 +1,11 @@
 //! A provider decorator that records every upstream call's duration and outcome in the
 //! `passwordless_upstream_seconds` histogram (labels `op`, `ok`).
 
-use app::auth::server::verify_port::{
+use app_core::auth::server::verify_port::{
     CheckFailure, ControlFailure, RequestId, StartFailure, StartVerification, Started,
     VerifyProvider,
 };
-use app::domain::Pin;
+use app_core::domain::Pin;
 use async_trait::async_trait;
 use std::time::Instant;
 

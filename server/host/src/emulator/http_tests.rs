@@ -2,7 +2,7 @@
 //! status strings, credentials and validation.
 
 use super::{Emulator, EmulatorConfig};
-use app::auth::server::clock::{Clock, ManualClock, SystemClock};
+use app_core::auth::server::clock::{Clock, ManualClock, SystemClock};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 use std::sync::Arc;

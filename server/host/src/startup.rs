@@ -4,14 +4,14 @@
 use crate::config::{Config, ProviderConfig};
 use crate::emulator::{Emulator, EmulatorConfig};
 use crate::operations::{self, metrics_handle, Readiness};
-use crate::router::{router, AppState};
+use crate::router::{router, AppState, SiteRoutes};
 use crate::security::ClientIpSource;
 use crate::session_store::AnyStore;
 use crate::verify::{Timed, VonageLegacyClient, VonageSettings, VonageV2Client};
-use app::auth::server::clock::Clock;
-use app::auth::server::rate_limit::RateLimiter;
-use app::auth::server::verify_port::VerifyProvider;
-use app::auth::server::AuthContext;
+use app_core::auth::server::clock::Clock;
+use app_core::auth::server::rate_limit::RateLimiter;
+use app_core::auth::server::verify_port::VerifyProvider;
+use app_core::auth::server::AuthContext;
 use leptos::config::LeptosOptions;
 use secrecy::SecretString;
 use std::net::SocketAddr;
@@ -60,6 +60,7 @@ impl Application {
         config: Config,
         leptos_options: LeptosOptions,
         clock: Arc<dyn Clock>,
+        site_routes: SiteRoutes,
     ) -> Result<Self, StartupError> {
         let (provider, emulator, provider_url): (
             Arc<dyn VerifyProvider>,
@@ -173,7 +174,7 @@ impl Application {
         };
         Ok(Self {
             listener,
-            router: router(state),
+            router: router(state, site_routes),
             emulator,
             ops,
         })
@@ -204,7 +205,7 @@ impl Application {
         let mut grace_rx = stop_tx.subscribe();
         let ops_stop = stop_tx.subscribe();
         tokio::spawn(async move {
-            shutdown_signal().await;
+            crate::shutdown_signal().await;
             let _ = stop_tx.send(true);
         });
         if let Some((listener, ops)) = self.ops {
@@ -239,26 +240,3 @@ impl Application {
 
 /// How long in-flight requests may run after a stop signal.
 pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
-
-/// Resolves on Ctrl-C (SIGINT) or SIGTERM.
-pub(crate) async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down");
-}

@@ -1,7 +1,7 @@
 //! Redis as the shared store for several instances: sessions through
 //! `tower-sessions-redis-store`, rate-limit counters as `INCR` + `EXPIREAT` keys.
 
-use app::auth::server::rate_limit::CounterStore;
+use app_core::auth::server::rate_limit::CounterStore;
 use async_trait::async_trait;
 use fred::prelude::{
     Builder, ClientLike, Config, KeysInterface, Pool, ReconnectPolicy, TransactionInterface,

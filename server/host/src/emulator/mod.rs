@@ -49,7 +49,7 @@ mod v2_routes;
 pub use faults::{Fault, FaultSetting};
 pub use outbox::OutboxMessage;
 
-use app::auth::server::clock::Clock;
+use app_core::auth::server::clock::Clock;
 use fault_listener::{FaultListener, ResetHandle};
 use faults::FaultSwitch;
 use state::EmulatorState;

@@ -1,8 +1,8 @@
 //! One typed configuration tree, read from the environment (and `.env`), validated at start-up.
 //! Every problem names the variable at fault.
 
-use app::auth::server::rate_limit::{LimitPolicy, Rule};
-use app::domain::DefaultCountry;
+use app_core::auth::server::rate_limit::{LimitPolicy, Rule};
+use app_core::domain::DefaultCountry;
 use secrecy::SecretString;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -320,7 +320,7 @@ impl Config {
         };
         let fallback_locale = get("VERIFY_LOCALE").map(|l| l.to_ascii_lowercase());
         if let Some(locale) = &fallback_locale {
-            if app::auth::server::locale::preferred_locale(None, Some(locale)).is_none() {
+            if app_core::auth::server::locale::preferred_locale(None, Some(locale)).is_none() {
                 return Err(fail(
                     "VERIFY_LOCALE",
                     format!("`{locale}` is not a Vonage Verify locale such as en-gb"),

@@ -4,7 +4,7 @@
 
 use super::{Emulator, EmulatorConfig};
 use crate::config::EmulatorSettings;
-use app::auth::server::clock::SystemClock;
+use app_core::auth::server::clock::SystemClock;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -71,6 +71,6 @@ pub async fn run(
     tracing::info!(addr = %bound, "Verify emulator listening; codes appear at /dev/outbox");
     // The line tests and scripts wait for.
     println!("emulator listening on http://{bound}");
-    crate::startup::shutdown_signal().await;
+    crate::shutdown_signal().await;
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! empty 500. Users and API clients get a clear 503 instead: a short page for browsers, the
 //! `TemporarilyUnavailable` JSON error for server-function callers, both with `Retry-After`.
 
-use app::auth::AuthError;
+use app_core::auth::AuthError;
 use axum::body::{Body, HttpBody};
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -29,7 +29,7 @@ pub async fn store_failure_is_503(request: Request, next: Next) -> Response {
     if !empty_500 {
         return response;
     }
-    metrics::counter!(app::auth::server::metrics_names::STORE_ERRORS).increment(1);
+    metrics::counter!(app_core::auth::server::metrics_names::STORE_ERRORS).increment(1);
     unavailable(wants_html, &path)
 }
 

@@ -2,7 +2,7 @@
 //! (`CLIENT_IP_HEADER`, for a trusted reverse proxy), that header. `X-Forwarded-For` is never
 //! read by default: any client could write it.
 
-use app::auth::server::ClientIp;
+use app_core::auth::server::ClientIp;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::HeaderName;
 use axum::middleware::Next;

@@ -1,7 +1,7 @@
 //! Helpers shared by the client tests.
 
 use super::VonageSettings;
-use app::domain::{PhoneNumber, Pin};
+use app_core::domain::{PhoneNumber, Pin};
 use secrecy::SecretString;
 use std::time::Duration;
 use url::Url;

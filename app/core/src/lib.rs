@@ -1,0 +1,7 @@
+//! The login's core, shared by the views (`app`) and the host (`server/host`): domain types
+//! parsed at the edge, the one error type, the server-function declarations and, with `ssr`,
+//! the service behind them. No view code lives here, so editing a page rebuilds neither this
+//! crate nor the host.
+
+pub mod auth;
+pub mod domain;

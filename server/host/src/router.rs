@@ -1,0 +1,107 @@
+//! The axum router around the site's Leptos routes: operator endpoints, the dev outbox, the
+//! session layer and every security layer. The Leptos routes themselves (pages and server
+//! functions) come from the `server` crate, which knows the views.
+
+use app_core::auth::server::AuthContext;
+use axum::Router;
+use leptos::prelude::*;
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+
+use crate::bad_request::undecodable_input_is_400;
+use crate::operations::{self, Readiness};
+use crate::security::{
+    assign_request_id, attach_client_ip, buffer_api_bodies, reject_cross_site_posts,
+    security_headers, ClientIpSource, REQUEST_ID,
+};
+use crate::session_store::AnyStore;
+use crate::store_outage::store_failure_is_503;
+use app_core::auth::server::ClientIp;
+use tower_http::trace::TraceLayer;
+
+/// Everything the router needs, built by [`crate::startup`].
+#[derive(Clone)]
+pub struct AppState {
+    /// Leptos site settings (site root, output name, address).
+    pub leptos_options: LeptosOptions,
+    /// The login's services, provided to every server function and render.
+    pub auth: AuthContext,
+    /// The session store.
+    pub store: AnyStore,
+    /// Where the client IP for limits comes from.
+    pub client_ip: ClientIpSource,
+    /// What `/readyz` checks, when the operator endpoints are on the site's port (`None`
+    /// when `OPS_ADDR` puts them on their own listener).
+    pub readiness: Option<Readiness>,
+    /// Extra routes served only in development (the emulator's outbox).
+    pub dev_routes: Option<Router>,
+    /// Mark the session cookie `Secure` and name it with the `__Host-` prefix.
+    pub secure_cookies: bool,
+}
+
+/// Idle lifetime of a session cookie and its server-side record.
+const SESSION_IDLE: time::Duration = time::Duration::days(7);
+
+/// The Leptos routes (pages, server functions, static files) for `options`, with `auth`
+/// provided to every render and server function. Supplied by the crate that knows the views.
+pub type SiteRoutes = fn(&LeptosOptions, AuthContext) -> Router;
+
+/// Builds the whole application router around `site_routes`.
+pub fn router(state: AppState, site_routes: SiteRoutes) -> Router {
+    let AppState {
+        leptos_options,
+        auth,
+        store,
+        client_ip,
+        readiness,
+        dev_routes,
+        secure_cookies,
+    } = state;
+    let mut router = site_routes(&leptos_options, auth);
+    if let Some(readiness) = readiness {
+        router = router.merge(operations::routes(readiness));
+    }
+    if let Some(dev) = dev_routes {
+        router = router.merge(dev);
+    }
+    let cookie_name = if secure_cookies {
+        "__Host-session"
+    } else {
+        "session"
+    };
+    let sessions = SessionManagerLayer::new(store)
+        .with_name(cookie_name)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_secure(secure_cookies)
+        .with_expiry(Expiry::OnInactivity(SESSION_IDLE));
+    let router = router
+        .layer(axum::middleware::map_response(undecodable_input_is_400))
+        .layer(sessions)
+        .layer(axum::middleware::from_fn(store_failure_is_503))
+        .layer(axum::middleware::from_fn(reject_cross_site_posts))
+        .layer(axum::middleware::from_fn(buffer_api_bodies))
+        // Audit trail: every log line of a request carries its id and client IP.
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(axum::middleware::from_fn_with_state(
+            client_ip,
+            attach_client_ip,
+        ))
+        .layer(axum::middleware::from_fn(assign_request_id));
+    security_headers(router, secure_cookies)
+}
+
+/// The span every request's log lines sit in: request id, client IP, method and path.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let id = request
+        .headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    let ip = request
+        .extensions()
+        .get::<ClientIp>()
+        .map(|ip| ip.0.to_string())
+        .unwrap_or_default();
+    tracing::info_span!("request", id, ip, method = %request.method(), path = request.uri().path())
+}
