@@ -16,8 +16,8 @@ const CASES = [
     shows: "Sign in (devloop)",
   },
   {
-    name: "server function edit (start_login, app/src/auth/api.rs)",
-    file: "../app/src/auth/api.rs",
+    name: "server function edit (start_login, app/core/src/auth/api.rs)",
+    file: "../app/core/src/auth/api.rs",
     from: 'form_redirect(&session, result, "/verify", "/login", Some(number)).await',
     to: 'form_redirect(&session, result, "/verify", "/login", Some(number.clone())).await',
     shows: null,
