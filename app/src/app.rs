@@ -1,5 +1,6 @@
 //! The HTML shell and the router.
 
+use crate::components::PageBehaviour;
 use crate::pages::{AccountPage, HomePage, LoginPage, NotFound, VerifyPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -22,7 +23,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="description" content="Sign in with your phone number: no password." />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true islands_router=true />
                 <MetaTags />
             </head>
             <body>
@@ -37,15 +38,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Lets end-to-end tests wait for hydration instead of sleeping.
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
 
     view! {
         <Stylesheet id="leptos" href="/pkg/passwordless.css" />
         <Title formatter=|page: String| format!("{page} · Passwordless") />
         <Router>
-            <main data-hydrated=move || hydrated.get().to_string()>
+            <PageBehaviour />
+            <main data-hydrated="false">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />

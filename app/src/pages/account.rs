@@ -1,4 +1,4 @@
-use crate::auth::api::{get_login_status, Logout};
+use crate::auth::api::get_login_status;
 use crate::auth::{LoginStatus, LoginStep};
 use crate::components::format::utc_datetime;
 use crate::components::DevBanner;
@@ -9,8 +9,7 @@ use leptos_router::components::Redirect;
 /// `/account`: signed-in only. Signed out, it sends the visitor to sign in and back here.
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let logout = ServerAction::<Logout>::new();
-    let status = Resource::new(move || logout.version().get(), |_| get_login_status());
+    let status = Resource::new(|| (), |_| get_login_status());
 
     view! {
         <Title text="Your account" />
@@ -26,11 +25,7 @@ pub fn AccountPage() -> impl IntoView {
                             <dt>"Signed in since"</dt>
                             <dd>{utc_datetime(since)}</dd>
                         </dl>
-                        <ActionForm action=logout>
-                            <button type="submit" class="secondary" disabled=move || logout.pending().get()>
-                                "Log out"
-                            </button>
-                        </ActionForm>
+                        <form method="post" action="/api/logout"><button type="submit" class="secondary">"Log out"</button></form>
                         <p class="alt"><a href="/">"Home"</a></p>
                     </section>
                 }.into_any(),

@@ -1,4 +1,4 @@
-use crate::auth::api::{get_login_status, Logout};
+use crate::auth::api::get_login_status;
 use crate::auth::{LoginStatus, LoginStep};
 use crate::components::DevBanner;
 use leptos::prelude::*;
@@ -7,8 +7,7 @@ use leptos_meta::Title;
 /// `/`: greets the signed-in number with a Log out button, or offers to sign in.
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let logout = ServerAction::<Logout>::new();
-    let status = Resource::new(move || logout.version().get(), |_| get_login_status());
+    let status = Resource::new(|| (), |_| get_login_status());
 
     view! {
         <Title text="Home" />
@@ -19,11 +18,7 @@ pub fn HomePage() -> impl IntoView {
                     <section class="card">
                         <h1>"Hello " <span class="number">{number}</span></h1>
                         <p>"You're signed in with your phone number. " <a href="/account">"Your account"</a></p>
-                        <ActionForm action=logout>
-                            <button type="submit" class="secondary" disabled=move || logout.pending().get()>
-                                {move || if logout.pending().get() { "Logging out…" } else { "Log out" }}
-                            </button>
-                        </ActionForm>
+                        <form method="post" action="/api/logout"><button type="submit" class="secondary">"Log out"</button></form>
                     </section>
                 }.into_any(),
                 Ok(status) => view! {
