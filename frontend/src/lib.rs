@@ -2,6 +2,10 @@
 //! `#[island]` components (countdowns, focus and the hydration marker) become reactive, and
 //! the islands router turns form posts and link clicks into in-place page transitions.
 
+// Links the views crate: its `#[island]`s export the functions `hydrate_islands` calls, and
+// an unreferenced dependency would not be linked at all.
+extern crate app;
+
 /// Called by the loader script cargo-leptos emits; hydrates every island on the page.
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
