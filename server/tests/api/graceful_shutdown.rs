@@ -1,15 +1,9 @@
 //! SIGTERM on the real binary: a request already in flight still gets its answer, new
 //! connections are refused, and the process exits 0.
 
+use crate::helpers::free_port;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
-}
 
 #[tokio::test]
 async fn sigterm_finishes_in_flight_requests_then_exits_0() {

@@ -32,10 +32,7 @@ pub struct Answer {
 /// Starts the app with default settings plus `extra` environment-style settings.
 pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     server::telemetry::init();
-    let emulator_port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
+    let emulator_port = free_port();
     let emulator_addr = format!("127.0.0.1:{emulator_port}");
     let mut vars: HashMap<String, String> = HashMap::from([
         ("EMULATOR_ADDR".into(), emulator_addr.clone()),
@@ -62,6 +59,24 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         clock,
         emulator_base: format!("http://{emulator_addr}"),
     }
+}
+
+/// A loopback port nothing listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// The newest code in an emulator outbox listing (`/dev/messages`, newest first) for `e164`.
+pub fn newest_code(messages: &[serde_json::Value], e164: &str) -> String {
+    messages
+        .iter()
+        .find(|m| m["to"] == e164)
+        .and_then(|m| m["code"].as_str())
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("no message to {e164} in {messages:?}"))
 }
 
 /// Starts the app with default settings.
@@ -126,13 +141,7 @@ impl TestApp {
 
     /// The newest code the emulator sent to `e164`.
     pub async fn latest_code(&self, e164: &str) -> String {
-        let messages = self.messages().await;
-        messages
-            .iter()
-            .find(|m| m["to"] == e164)
-            .and_then(|m| m["code"].as_str())
-            .map(str::to_owned)
-            .unwrap_or_else(|| panic!("no message to {e164} in {messages:?}"))
+        newest_code(&self.messages().await, e164)
     }
 
     /// The provider's id of the live verification for `e164`, learnt the way any other

@@ -1,5 +1,6 @@
 //! Integration tests: the whole server over HTTP, against the in-process emulator.
 
+mod emulator_process;
 mod faults;
 mod graceful_shutdown;
 mod helpers;

@@ -1,6 +1,6 @@
 //! Operator endpoints: health, readiness, metrics.
 
-use crate::helpers::{spawn_against, spawn_app, spawn_app_with};
+use crate::helpers::{free_port, spawn_against, spawn_app, spawn_app_with};
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -75,11 +75,7 @@ async fn metrics_count_sends_checks_sign_ins_and_time_upstream_calls() {
 
 #[tokio::test]
 async fn ops_addr_moves_the_operator_endpoints_off_the_site_port() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
-    let ops = format!("127.0.0.1:{port}");
+    let ops = format!("127.0.0.1:{}", free_port());
     let app = spawn_app_with(&[("OPS_ADDR", &ops)]).await;
 
     for path in ["/healthz", "/readyz", "/metrics"] {

@@ -1,8 +1,9 @@
 //! Two site instances on one Redis with one standalone emulator process: any instance finishes
 //! any login, limits and logouts hold across instances.
 
+use crate::emulator_process::EmulatorProcess;
 use crate::helpers::{new_client, spawn_against, TestApp};
-use crate::scale_out_support::{EmulatorProcess, RedisServer};
+use crate::scale_out_support::RedisServer;
 use reqwest::StatusCode;
 
 /// Redis, the emulator process, and instances A and B sharing them.

@@ -1,11 +1,11 @@
-//! Processes the scale-out tests run beside the site: a private `redis-server` on a free
-//! loopback port (append-only file in a temporary directory, so a restart keeps its data)
-//! and the standalone Verify emulator (`server emulator`). Both are killed on drop.
+//! A private `redis-server` for the scale-out tests, on a free loopback port (append-only
+//! file in a temporary directory, so a restart keeps its data); killed on drop.
 
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use crate::helpers::free_port;
 
 /// A `redis-server` of our own.
 pub struct RedisServer {
@@ -14,13 +14,6 @@ pub struct RedisServer {
     child: Option<Child>,
     /// Serve only TLS (certificates from [`Self::start_tls`]) on `port`.
     tls: bool,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
 }
 
 impl RedisServer {
@@ -244,62 +237,5 @@ impl Drop for RedisServer {
             let _ = child.wait();
         }
         let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-/// The standalone emulator process (`server emulator --addr 127.0.0.1:0`).
-pub struct EmulatorProcess {
-    /// `http://127.0.0.1:PORT`.
-    pub base: String,
-    child: Child,
-}
-
-impl EmulatorProcess {
-    /// Starts the binary Cargo built for these tests and reads the address it bound.
-    pub fn start() -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
-            .args(["emulator", "--addr", "127.0.0.1:0"])
-            .env("RUST_LOG", "error")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("server emulator starts");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let mut reader = BufReader::new(stdout);
-        let mut first_line = String::new();
-        reader
-            .read_line(&mut first_line)
-            .expect("emulator prints its address");
-        // Keep draining, so later output never meets a closed pipe.
-        std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
-        let base = first_line
-            .trim()
-            .strip_prefix("emulator listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line: {first_line:?}"))
-            .to_owned();
-        Self { base, child }
-    }
-
-    /// The newest code the emulator sent to `e164`, from its own `/dev/messages`.
-    pub async fn latest_code(&self, e164: &str) -> String {
-        let messages: Vec<serde_json::Value> = reqwest::get(format!("{}/dev/messages", self.base))
-            .await
-            .expect("outbox reachable")
-            .json()
-            .await
-            .expect("outbox is JSON");
-        messages
-            .iter()
-            .find(|m| m["to"] == e164)
-            .and_then(|m| m["code"].as_str())
-            .map(str::to_owned)
-            .unwrap_or_else(|| panic!("no message to {e164} in {messages:?}"))
-    }
-}
-
-impl Drop for EmulatorProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }

@@ -1,9 +1,10 @@
 //! Redis goes away under a running instance: clear 503s, no hang, no panic; Redis comes back:
 //! the instance recovers by itself and sessions written before the outage still sign in.
 
+use crate::emulator_process::EmulatorProcess;
 use crate::helpers::{spawn_against, TestApp};
 use crate::scale_out::sign_in_across;
-use crate::scale_out_support::{EmulatorProcess, RedisServer};
+use crate::scale_out_support::RedisServer;
 use reqwest::StatusCode;
 use std::time::{Duration, Instant};
 

@@ -6,11 +6,12 @@ use app_core::domain::DefaultCountry;
 use secrecy::SecretString;
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::time::Duration;
 
+mod store;
 mod values;
-use values::{parse_or, parse_redis_url, parse_test_numbers};
+pub use store::{RedisSettings, SessionStoreConfig};
+use values::{parse_or, parse_test_numbers};
 
 /// The real Vonage API host, used unless `VONAGE_BASE_URL` says otherwise.
 pub const DEFAULT_VONAGE_BASE_URL: &str = "https://api.nexmo.com";
@@ -65,27 +66,6 @@ impl EmulatorSettings {
             )?,
         })
     }
-}
-
-/// Where sessions live.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SessionStoreConfig {
-    /// `memory`: lost on restart; for tests.
-    Memory,
-    /// `sqlite://PATH`: a file, created if missing.
-    Sqlite(PathBuf),
-    /// `redis://HOST:PORT[/DB]` or `rediss://…` (TLS): shared by every instance pointed at it.
-    Redis(RedisSettings),
-}
-
-/// How to reach Redis.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RedisSettings {
-    /// `SESSION_STORE`: `redis://` (plain TCP) or `rediss://` (TLS) URL.
-    pub url: String,
-    /// `REDIS_CA_FILE`: PEM file of extra trusted roots for `rediss://` (a private CA); the
-    /// system's roots are always trusted.
-    pub ca_file: Option<PathBuf>,
 }
 
 /// The whole configuration.
@@ -210,25 +190,7 @@ impl Config {
             .unwrap_or_else(|| "GB".to_owned())
             .parse()
             .map_err(|problem| fail("DEFAULT_COUNTRY", problem))?;
-        let store = get("SESSION_STORE").unwrap_or_else(|| "sqlite://data/sessions.db".to_owned());
-        let session_store = match store.as_str() {
-            "memory" => SessionStoreConfig::Memory,
-            s if s.starts_with("sqlite://") && s.len() > "sqlite://".len() => {
-                SessionStoreConfig::Sqlite(PathBuf::from(&s["sqlite://".len()..]))
-            }
-            s if s.starts_with("redis://") || s.starts_with("rediss://") => {
-                SessionStoreConfig::Redis(RedisSettings {
-                    url: parse_redis_url(s).map_err(|problem| fail("SESSION_STORE", problem))?,
-                    ca_file: get("REDIS_CA_FILE").map(PathBuf::from),
-                })
-            }
-            other => {
-                return Err(fail(
-                    "SESSION_STORE",
-                    format!("`{other}` is not `memory`, `sqlite://PATH`, `redis://HOST:PORT` or `rediss://HOST:PORT`"),
-                ))
-            }
-        };
+        let session_store = SessionStoreConfig::from_lookup(get)?;
         let pending_secs: u64 = parse_or("LOGIN_TTL", get("LOGIN_TTL"), "600")?;
         if !(60..=600).contains(&pending_secs) {
             return Err(fail(

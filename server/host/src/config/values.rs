@@ -48,19 +48,3 @@ pub(super) fn parse_test_numbers(raw: &str) -> Result<HashMap<String, String>, C
         })
         .collect()
 }
-
-/// Checks a `redis://` URL names a host (and at most a database number as its path); the
-/// client library reads the rest.
-pub(super) fn parse_redis_url(raw: &str) -> Result<String, String> {
-    let url = url::Url::parse(raw).map_err(|e| format!("`{raw}` is not a URL: {e}"))?;
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(format!("`{raw}` has no host; use redis://HOST:PORT"));
-    }
-    let db = url.path().trim_start_matches('/');
-    if !db.is_empty() && db.parse::<u8>().is_err() {
-        return Err(format!(
-            "`{raw}`: the path must be a database number such as /0"
-        ));
-    }
-    Ok(raw.to_owned())
-}
