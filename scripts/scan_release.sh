@@ -15,7 +15,7 @@ check_absent() { # pattern, description
     echo "ok: no $2"
   fi
 }
-[ -f "$SITE/pkg/passwordless.wasm" ] || { echo "no release build in $SITE"; exit 1; }
+compgen -G "$SITE/pkg/passwordless*.wasm" >/dev/null || { echo "no release build in $SITE"; exit 1; }
 check_absent "$CANARY" "build-time secret"
 check_absent "api_secret" "API secret field"
 check_absent "request_id" "provider request id field"

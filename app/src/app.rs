@@ -1,15 +1,16 @@
 //! The HTML shell and the router.
 
-use crate::components::PageBehaviour;
+use crate::components::CarriedNote;
 use crate::pages::{AccountPage, HomePage, LoginPage, NotFound, VerifyPage};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
 };
 
-/// The full HTML document the server renders around [`App`].
+/// The full HTML document the server renders around [`App`]. Only the server renders it;
+/// the browser hydrates `<body>`.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::security::set_page_csp(&options);
@@ -22,8 +23,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark" />
                 <meta name="description" content="Sign in with your phone number: no password." />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                // Content-hashed file names (cargo-leptos `hash-files`), so they can be cached forever.
+                <HashedStylesheet id="leptos" options=options.clone() />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options islands=true islands_router=true />
+                <HydrationScripts options />
                 <MetaTags />
             </head>
             <body>
@@ -33,18 +36,22 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The app: three routes. Pages render with `SsrMode::Async` so that session changes made
-/// while rendering (a consumed flash, a redirect) are complete before headers are sent.
+/// The app: four routes rendered on the server first, then hydrated and routed in the
+/// browser, so moving between steps never loads a new document. Pages render with
+/// `SsrMode::Async` so that session changes made while rendering (a consumed flash, a
+/// redirect) are complete before headers are sent.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_context(CarriedNote::default());
+    // Lets end-to-end tests wait for hydration instead of sleeping.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/passwordless.css" />
         <Title formatter=|page: String| format!("{page} · Passwordless") />
         <Router>
-            <PageBehaviour />
-            <main data-hydrated="false">
+            <main data-hydrated=move || hydrated.get().to_string()>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />

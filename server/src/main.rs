@@ -42,7 +42,7 @@ async fn main() -> ExitCode {
         }
     };
     let leptos_options = match leptos::config::get_configuration(None) {
-        Ok(conf) => conf.leptos_options,
+        Ok(conf) => with_hashed_names_if_built(conf.leptos_options),
         Err(error) => {
             eprintln!("configuration error in LEPTOS_* settings: {error}");
             return ExitCode::from(2);
@@ -65,4 +65,20 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// cargo-leptos passes `LEPTOS_HASH_FILES=true` to the server it starts; a binary started by
+/// hand from a `hash-files` build finds the hash file beside itself instead, so its pages
+/// still name the content-hashed files that exist.
+fn with_hashed_names_if_built(
+    mut options: leptos::config::LeptosOptions,
+) -> leptos::config::LeptosOptions {
+    let hash_file_beside_binary = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
+        .is_some_and(|path| path.is_file());
+    if std::env::var_os("LEPTOS_HASH_FILES").is_none() && hash_file_beside_binary {
+        options.hash_files = true;
+    }
+    options
 }

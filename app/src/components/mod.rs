@@ -1,14 +1,20 @@
 //! Small building blocks shared by the pages.
 
+mod carried_note;
 mod countdown;
 mod dev_banner;
 mod field_error;
+mod focus;
 pub mod format;
-mod page_behaviour;
+mod logout_button;
+mod phone_step;
 mod pin_step;
 
+pub use carried_note::CarriedNote;
 pub use countdown::countdown;
 pub use dev_banner::DevBanner;
 pub use field_error::FieldError;
-pub use page_behaviour::PageBehaviour;
+pub use focus::focus_field;
+pub use logout_button::LogoutButton;
+pub use phone_step::PhoneStep;
 pub use pin_step::PinStep;

@@ -1,15 +1,23 @@
-use crate::auth::api::get_login_status;
+use crate::auth::api::{get_login_status, Logout};
 use crate::auth::{LoginStatus, LoginStep};
 use crate::components::format::utc_datetime;
-use crate::components::DevBanner;
+use crate::components::{DevBanner, LogoutButton};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
+use leptos_router::hooks::use_navigate;
 
 /// `/account`: signed-in only. Signed out, it sends the visitor to sign in and back here.
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let status = Resource::new(|| (), |_| get_login_status());
+    let logout = ServerAction::<Logout>::new();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = logout.value().get() {
+            navigate("/", Default::default());
+        }
+    });
 
     view! {
         <Title text="Your account" />
@@ -25,7 +33,7 @@ pub fn AccountPage() -> impl IntoView {
                             <dt>"Signed in since"</dt>
                             <dd>{utc_datetime(since)}</dd>
                         </dl>
-                        <form method="post" action="/api/logout"><button type="submit" class="secondary">"Log out"</button></form>
+                        <LogoutButton action=logout />
                         <p class="alt"><a href="/">"Home"</a></p>
                     </section>
                 }.into_any(),

@@ -1,13 +1,15 @@
-use crate::auth::api::get_login_status;
+use crate::auth::api::{get_login_status, Logout};
 use crate::auth::{LoginStatus, LoginStep};
-use crate::components::DevBanner;
+use crate::components::{DevBanner, LogoutButton};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 /// `/`: greets the signed-in number with a Log out button, or offers to sign in.
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let status = Resource::new(|| (), |_| get_login_status());
+    let logout = ServerAction::<Logout>::new();
+    // Read again after a logout, so the page turns to "Welcome" in place.
+    let status = Resource::new(move || logout.version().get(), |_| get_login_status());
 
     view! {
         <Title text="Home" />
@@ -18,7 +20,7 @@ pub fn HomePage() -> impl IntoView {
                     <section class="card">
                         <h1>"Hello " <span class="number">{number}</span></h1>
                         <p>"You're signed in with your phone number. " <a href="/account">"Your account"</a></p>
-                        <form method="post" action="/api/logout"><button type="submit" class="secondary">"Log out"</button></form>
+                        <LogoutButton action=logout />
                     </section>
                 }.into_any(),
                 Ok(status) => view! {

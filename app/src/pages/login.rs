@@ -1,18 +1,17 @@
 use crate::auth::api::get_login_status;
 use crate::auth::{LoginStatus, LoginStep};
-use crate::components::{DevBanner, FieldError};
+use crate::components::{CarriedNote, DevBanner, PhoneStep};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-/// `/login`: the phone step. With JavaScript the form posts in the background and moves to
-/// `/verify` on success; without, the server answers 303.
+/// `/login`: the phone step, with a link back to a code already on its way.
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let status = Resource::new(|| (), |_| get_login_status());
     let next = move || {
         use_query_map()
-            .read()
+            .read_untracked()
             .get("next")
             .and_then(|n| crate::auth::safe_next(&n))
     };
@@ -29,9 +28,10 @@ pub fn LoginPage() -> impl IntoView {
                         (signed_out, Some(error.message()))
                     }
                 };
-                let flash_error = status.flash.as_ref().and_then(|f| f.error.as_ref()).map(|e| e.message()).or(load_error);
-                let typed = status.flash.and_then(|f| f.typed_number).unwrap_or_default();
-                let error = Signal::derive(move || flash_error.clone());
+                // A note from the step before (client-side) wins over the server's flash.
+                let note = CarriedNote::take().or(status.flash).unwrap_or_default();
+                let error = note.error.map(|e| e.message()).or(load_error);
+                let typed = note.typed_number.unwrap_or_default();
                 let pending_hint = match &status.step {
                     LoginStep::Pending(pending) => Some(view! {
                         <p class="notice">"A code was already sent to " {pending.number.clone()} ". "
@@ -45,17 +45,7 @@ pub fn LoginPage() -> impl IntoView {
                         <h1>"Sign in"</h1>
                         <p>"Enter your phone number. We'll send you a 6-digit code by text message."</p>
                         {pending_hint}
-                        <form method="post" action="/api/start_login" class="stack" novalidate>
-                            <label for="number">"Phone number"</label>
-                            <input id="number" name="number" type="tel" autocomplete="tel" inputmode="tel"
-                                required maxlength="40" autofocus value=typed
-                                aria-describedby="number-hint number-error"
-                                aria-invalid=move || error.get().is_some().to_string() />
-                            <p id="number-hint" class="hint">"Include the country code for numbers outside your country, e.g. +44 7400 123123."</p>
-                            <FieldError id="number-error" message=error />
-                            {next().map(|path| view! { <input type="hidden" name="next" value=path /> })}
-                            <button type="submit">"Send code"</button>
-                        </form>
+                        <PhoneStep typed initial_error=error next=next() />
                     </section>
                 }
             })}

@@ -11,6 +11,7 @@ pub mod router;
 pub mod security;
 pub mod session_store;
 pub mod startup;
+pub mod static_files;
 mod store_outage;
 pub mod telemetry;
 pub mod verify;

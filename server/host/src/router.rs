@@ -56,7 +56,8 @@ pub fn router(state: AppState, site_routes: SiteRoutes) -> Router {
         dev_routes,
         secure_cookies,
     } = state;
-    let mut router = site_routes(&leptos_options, auth);
+    let mut router = crate::static_files::pkg_routes(&leptos_options)
+        .merge(site_routes(&leptos_options, auth));
     if let Some(readiness) = readiness {
         router = router.merge(operations::routes(readiness));
     }

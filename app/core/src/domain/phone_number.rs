@@ -84,6 +84,32 @@ impl fmt::Debug for PhoneNumber {
 }
 
 impl PhoneNumberProblem {
+    /// The checks that need no numbering-plan data, shared by the browser (before any call)
+    /// and the server (before the parser): something typed, at most 40 characters, only
+    /// digits and `+-().` and spaces, 4 to 17 digits. Passing says nothing about validity.
+    pub fn precheck(input: &str) -> Result<(), PhoneNumberProblem> {
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
+            return Err(Self::Empty);
+        }
+        // Longest real numbers are 15 digits; allow generous punctuation, refuse the rest
+        // before the parser sees it.
+        if trimmed.len() > 40 {
+            return Err(Self::TooLong);
+        }
+        if !trimmed
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+        {
+            return Err(Self::NotANumber);
+        }
+        match trimmed.chars().filter(char::is_ascii_digit).count() {
+            0..=3 => Err(Self::TooShort),
+            18.. => Err(Self::TooLong),
+            _ => Ok(()),
+        }
+    }
+
     /// The sentence shown next to the number field.
     pub fn message(self) -> &'static str {
         match self {
@@ -127,28 +153,8 @@ mod parse {
             input: &str,
             default_country: DefaultCountry,
         ) -> Result<Self, PhoneNumberProblem> {
+            PhoneNumberProblem::precheck(input)?;
             let trimmed = input.trim();
-            if trimmed.is_empty() {
-                return Err(PhoneNumberProblem::Empty);
-            }
-            // Longest real numbers are 15 digits; allow generous punctuation, refuse the rest
-            // before the parser sees it.
-            if trimmed.len() > 40 {
-                return Err(PhoneNumberProblem::TooLong);
-            }
-            if !trimmed
-                .chars()
-                .all(|c| c.is_ascii_digit() || " +-().".contains(c))
-            {
-                return Err(PhoneNumberProblem::NotANumber);
-            }
-            let digit_count = trimmed.chars().filter(char::is_ascii_digit).count();
-            if digit_count < 4 {
-                return Err(PhoneNumberProblem::TooShort);
-            }
-            if digit_count > 17 {
-                return Err(PhoneNumberProblem::TooLong);
-            }
             let parsed = phonenumber::parse(Some(default_country.0), trimmed).map_err(|e| {
                 use phonenumber::ParseError as E;
                 match e {

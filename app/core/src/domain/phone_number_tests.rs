@@ -130,3 +130,21 @@ fn masks_for_logs() {
 fn default_country_rejects_bad_code() {
     assert!("XX1".parse::<DefaultCountry>().is_err());
 }
+
+#[test]
+fn precheck_refuses_what_parse_refuses_cheaply_and_passes_the_rest() {
+    for (input, problem) in [
+        ("", PhoneNumberProblem::Empty),
+        ("   ", PhoneNumberProblem::Empty),
+        ("12", PhoneNumberProblem::TooShort),
+        ("07400 abc", PhoneNumberProblem::NotANumber),
+        ("123456789012345678", PhoneNumberProblem::TooLong),
+    ] {
+        assert_eq!(PhoneNumberProblem::precheck(input), Err(problem), "{input:?}");
+        assert_eq!(PhoneNumber::parse(input, gb()).err(), Some(problem), "{input:?}");
+    }
+    // Passing the precheck leaves the real verdict to the parser.
+    assert_eq!(PhoneNumberProblem::precheck("07400 123123"), Ok(()));
+    assert_eq!(PhoneNumberProblem::precheck("+999 1234"), Ok(()));
+    assert!(PhoneNumber::parse("+999 1234", gb()).is_err());
+}

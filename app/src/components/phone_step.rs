@@ -1,0 +1,75 @@
+use crate::auth::api::StartLogin;
+use crate::components::{focus_field, FieldError};
+use crate::domain::PhoneNumberProblem;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_router::hooks::use_navigate;
+
+/// The phone step: the number field and "Send code". A reactive component: it checks what
+/// is free to check (empty, letters, too few digits) before calling the `start_login` server
+/// function, shows "Sending code…" while the call is in flight (no double submit), puts the
+/// server's typed error next to the field, and moves to `/verify` on success. The form is
+/// also a plain post to the same server function, so it works before the wasm has loaded
+/// and without JavaScript (the server answers 303).
+#[component]
+pub fn PhoneStep(
+    /// The number to show in the field (what was typed before, or the number being changed).
+    typed: String,
+    /// An error to show on arrival (from a no-JS post or the step before).
+    initial_error: Option<String>,
+    /// Where sign-in leads afterwards; a same-site path, checked again on the server.
+    next: Option<String>,
+) -> impl IntoView {
+    let start = ServerAction::<StartLogin>::new();
+    let busy = start.pending();
+    let error = RwSignal::new(initial_error);
+    let input = NodeRef::<leptos::html::Input>::new();
+    let navigate = use_navigate();
+    Effect::new(move |_| match start.value().get() {
+        Some(Ok(())) => navigate("/verify", Default::default()),
+        Some(Err(failure)) => error.set(Some(failure.message())),
+        None => {}
+    });
+    // On arrival and after each error: focus the field, digits selected after an error.
+    Effect::new(move |_| focus_field(input, error.with(Option::is_some)));
+
+    let next_field = next.clone();
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let Some(field) = input.get_untracked() else {
+            return;
+        };
+        if busy.get_untracked() {
+            return;
+        }
+        let number = field.value();
+        match PhoneNumberProblem::precheck(&number) {
+            Err(problem) => error.set(Some(problem.message().to_owned())),
+            Ok(()) => {
+                error.set(None);
+                start.dispatch(StartLogin {
+                    number,
+                    next: next.clone(),
+                });
+            }
+        }
+    };
+
+    view! {
+        <form method="post" action=StartLogin::url() class="stack" novalidate
+            on:submit=submit aria-busy=move || busy.get().to_string()>
+            <label for="number">"Phone number"</label>
+            <input node_ref=input id="number" name="number" type="tel" autocomplete="tel" inputmode="tel"
+                required maxlength="40" autofocus value=typed
+                aria-describedby="number-hint number-error"
+                aria-invalid=move || error.with(Option::is_some).to_string() />
+            <p id="number-hint" class="hint">"Include the country code for numbers outside your country, e.g. +44 7400 123123."</p>
+            <FieldError id="number-error" message=error />
+            {next_field.map(|path| view! { <input type="hidden" name="next" value=path /> })}
+            <button type="submit" disabled=move || busy.get()>
+                {move || if busy.get() { "Sending code…" } else { "Send code" }}
+            </button>
+        </form>
+    }
+}
