@@ -47,6 +47,21 @@ pub enum AuthError {
     TemporarilyUnavailable,
     /// The request itself was malformed (missing field, bad encoding).
     BadRequest,
+    /// Another browser holds a live code for this number; nothing was sent. Only the session
+    /// that asked for the code can use, resend or cancel it.
+    NumberBusy {
+        /// Seconds until that code expires and the number is free.
+        retry_after_secs: u64,
+    },
+    /// The provider still counts a just-ended request for this number (Vonage v2 answers 409
+    /// for a few seconds after a cancel); nothing was sent and nothing was resumed.
+    NumberSettling,
+    /// Too many wrong codes for this number, across codes and browsers; nothing was sent or
+    /// checked.
+    TooManyWrongCodes {
+        /// Seconds until one more try is allowed.
+        retry_after_secs: u64,
+    },
 }
 
 impl AuthError {
@@ -86,6 +101,17 @@ impl AuthError {
                 "Sign-in is temporarily unavailable. Please try again in a few seconds.".into()
             }
             Self::BadRequest => "Something went wrong with that request. Please try again.".into(),
+            Self::NumberBusy { retry_after_secs } => format!(
+                "A code was just sent to this number. Use it in the browser where you asked for it, or try again in {}.",
+                clock_wait(*retry_after_secs)
+            ),
+            Self::NumberSettling => {
+                "This number is still busy with the last code. Wait a moment, then try again.".into()
+            }
+            Self::TooManyWrongCodes { retry_after_secs } => format!(
+                "Too many wrong codes for this number. For your safety, try again in {}.",
+                human_wait(*retry_after_secs)
+            ),
         }
     }
 
@@ -94,11 +120,31 @@ impl AuthError {
         match self {
             Self::BadRequest => 400,
             Self::WrongCode { .. } => 401,
-            Self::NoPendingLogin | Self::NoChannelLeft => 409,
+            Self::NoPendingLogin
+            | Self::NoChannelLeft
+            | Self::NumberBusy { .. }
+            | Self::NumberSettling => 409,
             Self::TooManyAttempts | Self::CodeExpired => 410,
             Self::InvalidNumber(_) | Self::InvalidCode(_) | Self::DestinationNotSupported => 422,
-            Self::Throttled | Self::TooManyRequests { .. } | Self::ResendTooSoon { .. } => 429,
+            Self::Throttled
+            | Self::TooManyRequests { .. }
+            | Self::ResendTooSoon { .. }
+            | Self::TooManyWrongCodes { .. } => 429,
             Self::ServiceUnavailable | Self::TemporarilyUnavailable => 503,
+        }
+    }
+
+    /// Seconds an API client should wait before retrying (sent as `Retry-After`), for the
+    /// errors that end with "try again later".
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            Self::TooManyRequests { retry_after_secs }
+            | Self::ResendTooSoon { retry_after_secs }
+            | Self::NumberBusy { retry_after_secs }
+            | Self::TooManyWrongCodes { retry_after_secs } => Some((*retry_after_secs).max(1)),
+            Self::NumberSettling => Some(SETTLING_RETRY_SECS),
+            Self::Throttled => Some(THROTTLED_RETRY_SECS),
+            _ => None,
         }
     }
 
@@ -108,6 +154,25 @@ impl AuthError {
             self,
             Self::TooManyAttempts | Self::CodeExpired | Self::NoPendingLogin
         )
+    }
+}
+
+/// `Retry-After` for [`AuthError::NumberSettling`]: Vonage frees a cancelled number within
+/// a few seconds.
+pub const SETTLING_RETRY_SECS: u64 = 5;
+/// `Retry-After` for [`AuthError::Throttled`] when the provider named no wait ("wait a
+/// minute" in the message).
+pub const THROTTLED_RETRY_SECS: u64 = 60;
+
+/// "4:12" (minutes:seconds), or "1:02:03" past an hour: the countdown style for a wait the
+/// user can see end.
+fn clock_wait(seconds: u64) -> String {
+    let seconds = seconds.max(1);
+    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
     }
 }
 
@@ -182,6 +247,25 @@ mod tests {
             .http_status(),
             429
         );
+    }
+
+    #[test]
+    fn busy_number_says_where_the_code_is_and_when_to_retry() {
+        let busy = AuthError::NumberBusy {
+            retry_after_secs: 252,
+        };
+        assert!(busy.message().contains("browser where you asked for it"));
+        assert!(busy.message().contains("4:12"), "{}", busy.message());
+        assert_eq!(
+            (busy.http_status(), busy.retry_after_secs()),
+            (409, Some(252))
+        );
+        assert_eq!(AuthError::NumberSettling.retry_after_secs(), Some(5));
+        let locked = AuthError::TooManyWrongCodes {
+            retry_after_secs: 7200,
+        };
+        assert!(locked.message().contains("2 hours"), "{}", locked.message());
+        assert_eq!(locked.http_status(), 429);
     }
 
     #[test]

@@ -23,6 +23,7 @@ const PENDING_KEY: &str = "login.pending";
 const USER_KEY: &str = "login.user";
 const FLASH_KEY: &str = "login.flash";
 const SENDS_KEY: &str = "login.sends";
+const OWNER_KEY: &str = "login.owner";
 
 /// A code was sent and the user has not typed it yet.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -128,6 +129,17 @@ impl LoginSession {
     /// old cookie is anonymous.
     pub async fn sign_out(&self) -> Result<(), AuthError> {
         self.0.flush().await.map_err(store_error)
+    }
+
+    /// This session's secret owner token for number locks (128 random bits), created on
+    /// first use. Never sent to the browser.
+    pub async fn owner_token(&self) -> Result<String, AuthError> {
+        if let Some(token) = self.get::<String>(OWNER_KEY).await? {
+            return Ok(token);
+        }
+        let token = tower_sessions::session::Id::default().to_string();
+        self.insert(OWNER_KEY, &token).await?;
+        Ok(token)
     }
 
     /// Unix seconds of the codes this session asked for (for the per-session limit).

@@ -3,6 +3,7 @@
 
 mod finish;
 mod limits;
+mod ownership;
 mod resend;
 mod start;
 mod status;

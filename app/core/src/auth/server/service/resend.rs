@@ -1,6 +1,7 @@
 //! "Send again" (next channel: the call) and "Use a different number" (cancel upstream).
 
 use super::limits::allow_send;
+use super::ownership::release_number;
 use super::{is_expired, now};
 use crate::auth::server::metrics_names;
 use crate::auth::server::verify_port::ControlFailure;
@@ -41,6 +42,7 @@ pub async fn resend_code(ctx: &AuthContext, session: &LoginSession) -> Result<St
             Err(AuthError::NoChannelLeft)
         }
         Err(ControlFailure::NotFound) => {
+            release_number(ctx, session, &pending.number).await;
             session.clear_pending().await?;
             Err(AuthError::CodeExpired)
         }
@@ -56,16 +58,20 @@ pub async fn resend_code(ctx: &AuthContext, session: &LoginSession) -> Result<St
 }
 
 /// Abandons the pending login: cancels the upstream request where the provider allows it
-/// (else it simply expires), and returns to the phone step with the number filled in.
+/// (else it simply expires), frees the number for other sessions, and returns to the phone
+/// step with the number filled in.
 pub async fn change_number(ctx: &AuthContext, session: &LoginSession) -> Result<(), AuthError> {
     let Some(pending) = session.pending().await? else {
         return Ok(());
     };
     let masked = pending.number.masked();
     match ctx.provider.cancel(&pending.request_id).await {
-        Ok(()) => tracing::info!(number = %masked, "pending login cancelled"),
-        // Vonage v1 refuses cancels in the first 30 s; the request then just expires and a
-        // new start for the same number resumes it.
+        Ok(()) | Err(ControlFailure::NotFound) => {
+            tracing::info!(number = %masked, "pending login cancelled");
+            release_number(ctx, session, &pending.number).await;
+        }
+        // Vonage v1 refuses cancels in the first 30 s; the request then just expires. The
+        // number stays ours until then, so this session may resume it and no other can.
         Err(failure) => {
             tracing::info!(number = %masked, %failure, "upstream cancel refused; left to expire")
         }
@@ -86,6 +92,7 @@ async fn live_pending(
 ) -> Result<PendingLogin, AuthError> {
     let pending = session.pending().await?.ok_or(AuthError::NoPendingLogin)?;
     if is_expired(ctx, &pending, now) {
+        release_number(ctx, session, &pending.number).await;
         session.clear_pending().await?;
         return Err(AuthError::CodeExpired);
     }
