@@ -53,13 +53,13 @@ pub enum StartupError {
     Provider(String),
     /// The emulator (which shows every code) would face the public.
     #[error(
-        "refusing to serve the Verify emulator on the non-loopback address {addr}: it shows every code it sends. \
+        "refusing to serve the Verify emulator on the non-loopback address {place}: it shows every code it sends. \
          Set VONAGE_API_KEY and VONAGE_API_SECRET to send real codes, or listen on 127.0.0.1, \
          or for a public demo set VERIFY_PROVIDER=emulator and EMULATOR_PUBLIC=yes"
     )]
     EmulatorOnPublicAddress {
-        /// The address that is not loopback (the site's or the emulator's).
-        addr: SocketAddr,
+        /// The address that is not loopback (the site's, the emulator's or `PUBLIC_URL`).
+        place: String,
     },
 }
 
@@ -76,8 +76,15 @@ impl Application {
             if !config.emulator_public {
                 for addr in [leptos_options.site_addr, settings.addr] {
                     if !addr.ip().is_loopback() {
-                        return Err(StartupError::EmulatorOnPublicAddress { addr });
+                        return Err(StartupError::EmulatorOnPublicAddress {
+                            place: addr.to_string(),
+                        });
                     }
+                }
+                if let Some(origin) = config.public_origin.as_deref().filter(|o| !is_local(o)) {
+                    return Err(StartupError::EmulatorOnPublicAddress {
+                        place: origin.to_owned(),
+                    });
                 }
             }
         }
@@ -268,6 +275,18 @@ impl Application {
             }
         }
     }
+}
+
+/// `true` for an origin on this machine (`http://localhost:3000`, `http://127.0.0.1`).
+fn is_local(origin: &str) -> bool {
+    url::Url::parse(origin)
+        .ok()
+        .and_then(|url| match url.host()? {
+            url::Host::Domain(name) => Some(name.eq_ignore_ascii_case("localhost")),
+            url::Host::Ipv4(ip) => Some(ip.is_loopback()),
+            url::Host::Ipv6(ip) => Some(ip.is_loopback()),
+        })
+        .unwrap_or(false)
 }
 
 /// How long in-flight requests may run after a stop signal.

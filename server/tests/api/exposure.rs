@@ -49,6 +49,16 @@ async fn forgotten_credentials_on_a_public_address_refuse_to_start() {
     )
     .await;
     assert!(public_emulator.is_err());
+    // Behind a proxy on the same machine: the public origin gives it away.
+    let proxied = build_on(
+        "127.0.0.1:0",
+        &[
+            ("SESSION_STORE", "memory"),
+            ("PUBLIC_URL", "https://login.example.com"),
+        ],
+    )
+    .await;
+    assert!(proxied.is_err_and(|e| e.contains("login.example.com")));
     // The opt-in needs the provider named explicitly.
     let implicit = build_on("127.0.0.1:0", &[("EMULATOR_PUBLIC", "yes")]).await;
     assert!(implicit.is_err_and(|e| e.contains("EMULATOR_PUBLIC")));
@@ -76,6 +86,16 @@ async fn dev_pages_answer_only_loopback_peers() {
     assert_eq!(post.status(), StatusCode::NOT_FOUND);
     // The site itself still answers that peer.
     assert_eq!(app.get("/login").await.status, StatusCode::OK);
+    // A request relayed by a proxy on this machine is not local either.
+    let local = spawn_app_seen_from("127.0.0.1:50000", &[]).await;
+    let relayed = local
+        .client
+        .get(format!("{}/dev/messages", local.base))
+        .header("x-forwarded-for", "203.0.113.9")
+        .send()
+        .await
+        .expect("reachable");
+    assert_eq!(relayed.status(), StatusCode::NOT_FOUND);
     // A loopback peer (the developer's own browser) reads the outbox.
     let local = spawn_app_seen_from("127.0.0.1:50000", &[]).await;
     let outbox = local

@@ -107,7 +107,12 @@ async fn pages_carry_a_nonce_csp_and_security_headers() {
 
 #[tokio::test]
 async fn public_url_is_the_one_origin_accepted_behind_a_host_rewriting_proxy() {
-    let app = spawn_app_with(&[("PUBLIC_URL", "https://login.example.com")]).await;
+    // A public origin with the emulator needs the demo opt-in.
+    let app = spawn_app_with(&[
+        ("PUBLIC_URL", "https://login.example.com"),
+        ("EMULATOR_PUBLIC", "yes"),
+    ])
+    .await;
     let post = |origin: String| {
         app.client
             .post(format!("{}/api/login_status", app.base))
@@ -178,4 +183,35 @@ async fn provider_throttling_reaches_api_clients_with_retry_after() {
         .and_then(|v| v.parse().ok())
         .expect("Retry-After");
     assert!(retry >= 1, "{retry}");
+}
+
+#[tokio::test]
+async fn the_providers_own_retry_after_is_passed_on() {
+    let upstream = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(
+            wiremock::ResponseTemplate::new(429)
+                .insert_header("retry-after", "17")
+                .set_body_json(serde_json::json!({"title": "Rate Limit Hit"})),
+        )
+        .mount(&upstream)
+        .await;
+    let app = crate::helpers::spawn_against("vonage", &upstream.uri(), &[]).await;
+    let answer = app
+        .call("start_login", &[("number", "+447400123054")])
+        .await;
+    assert_eq!(
+        answer.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        answer.body
+    );
+    let retry: u64 = answer
+        .headers
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("Retry-After");
+    assert!((16..=17).contains(&retry), "{retry}");
+    assert!(answer.body.contains("Throttled"), "{}", answer.body);
 }

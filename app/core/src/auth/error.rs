@@ -28,7 +28,10 @@ pub enum AuthError {
     /// A code step was used without a pending login (e.g. a stale tab).
     NoPendingLogin,
     /// The provider throttled us; try again shortly.
-    Throttled,
+    Throttled {
+        /// Seconds until a retry can succeed: the provider's `Retry-After`, else 60.
+        retry_after_secs: u64,
+    },
     /// One of our send or check limits is reached.
     TooManyRequests {
         /// Seconds until a retry can succeed (sent as `Retry-After`).
@@ -84,7 +87,10 @@ impl AuthError {
             }
             Self::CodeExpired => "That code has expired. Request a new one.".into(),
             Self::NoPendingLogin => "There's no code waiting for you. Enter your phone number to get one.".into(),
-            Self::Throttled => "Too many attempts right now. Wait a minute, then try again.".into(),
+            Self::Throttled { retry_after_secs } => format!(
+                "Too many attempts right now. Try again in {}.",
+                human_wait(*retry_after_secs)
+            ),
             Self::TooManyRequests { retry_after_secs } => {
                 format!("Too many attempts. Try again in {}.", human_wait(*retry_after_secs))
             }
@@ -126,7 +132,7 @@ impl AuthError {
             | Self::NumberSettling => 409,
             Self::TooManyAttempts | Self::CodeExpired => 410,
             Self::InvalidNumber(_) | Self::InvalidCode(_) | Self::DestinationNotSupported => 422,
-            Self::Throttled
+            Self::Throttled { .. }
             | Self::TooManyRequests { .. }
             | Self::ResendTooSoon { .. }
             | Self::TooManyWrongCodes { .. } => 429,
@@ -139,11 +145,11 @@ impl AuthError {
     pub fn retry_after_secs(&self) -> Option<u64> {
         match self {
             Self::TooManyRequests { retry_after_secs }
+            | Self::Throttled { retry_after_secs }
             | Self::ResendTooSoon { retry_after_secs }
             | Self::NumberBusy { retry_after_secs }
             | Self::TooManyWrongCodes { retry_after_secs } => Some((*retry_after_secs).max(1)),
             Self::NumberSettling => Some(SETTLING_RETRY_SECS),
-            Self::Throttled => Some(THROTTLED_RETRY_SECS),
             _ => None,
         }
     }
@@ -160,8 +166,7 @@ impl AuthError {
 /// `Retry-After` for [`AuthError::NumberSettling`]: Vonage frees a cancelled number within
 /// a few seconds.
 pub const SETTLING_RETRY_SECS: u64 = 5;
-/// `Retry-After` for [`AuthError::Throttled`] when the provider named no wait ("wait a
-/// minute" in the message).
+/// The wait for [`AuthError::Throttled`] when the provider named none.
 pub const THROTTLED_RETRY_SECS: u64 = 60;
 
 /// "4:12" (minutes:seconds), or "1:02:03" past an hour: the countdown style for a wait the

@@ -1,9 +1,10 @@
 //! The emulator's developer pages (`/dev/*`: the outbox lists every code in clear) answer
 //! only loopback peers, unless the operator opted in with `EMULATOR_PUBLIC=yes`. The socket
-//! peer decides, never a header.
+//! peer decides, never a header; a request that came through a proxy on the same machine
+//! (it carries a forwarding header) is not local either.
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::net::SocketAddr;
@@ -31,7 +32,7 @@ pub async fn only_loopback_peers(
                 .map_or(v6.is_loopback(), |v4| v4.is_loopback()),
             ip => ip.is_loopback(),
         });
-    if exposure.public || loopback {
+    if exposure.public || (loopback && !forwarded(request.headers())) {
         return next.run(request).await;
     }
     tracing::warn!(
@@ -39,4 +40,16 @@ pub async fn only_loopback_peers(
         "developer page refused to a non-loopback peer"
     );
     (StatusCode::NOT_FOUND, "Not found.").into_response()
+}
+
+/// `true` when a proxy relayed the request (it named the client it relayed for).
+fn forwarded(headers: &HeaderMap) -> bool {
+    [
+        "forwarded",
+        "x-forwarded-for",
+        "x-real-ip",
+        "x-forwarded-host",
+    ]
+    .iter()
+    .any(|name| headers.contains_key(*name))
 }

@@ -1,7 +1,7 @@
 //! The PIN step: check the code, count wrong ones (per pending login and per number), sign in.
 
 use super::ownership::release_number;
-use super::{is_expired, now, refusal_error};
+use super::{is_expired, now, refusal_error, throttled};
 use crate::auth::server::metrics_names as metrics;
 use crate::auth::server::verify_port::{CheckFailure, ControlFailure};
 use crate::auth::server::{client_ip, AuthContext, LoginSession, PendingLogin, SignedInUser};
@@ -114,7 +114,7 @@ pub async fn finish_login(
         }
         Err(CheckFailure::Throttled) => {
             metrics::check("throttled");
-            Err(AuthError::Throttled)
+            Err(throttled(ctx))
         }
         Err(CheckFailure::Unavailable(detail)) => {
             tracing::warn!(number = %masked, provider = ctx.provider.name(), %detail, "code check failed upstream");

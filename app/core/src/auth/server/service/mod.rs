@@ -38,3 +38,13 @@ fn refusal_error(refusal: LimitRefusal) -> AuthError {
         LimitRefusal::StoreUnavailable => AuthError::TemporarilyUnavailable,
     }
 }
+
+/// The error for a provider's throttling: its own `Retry-After` when it gave one.
+fn throttled(ctx: &AuthContext) -> AuthError {
+    AuthError::Throttled {
+        retry_after_secs: ctx
+            .provider
+            .throttled_for_secs()
+            .unwrap_or(crate::auth::error::THROTTLED_RETRY_SECS),
+    }
+}

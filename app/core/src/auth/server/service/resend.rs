@@ -2,7 +2,7 @@
 
 use super::limits::allow_send;
 use super::ownership::release_number;
-use super::{is_expired, now};
+use super::{is_expired, now, throttled};
 use crate::auth::server::metrics_names;
 use crate::auth::server::verify_port::ControlFailure;
 use crate::auth::server::{AuthContext, LoginSession, PendingLogin};
@@ -49,7 +49,7 @@ pub async fn resend_code(ctx: &AuthContext, session: &LoginSession) -> Result<St
         Err(ControlFailure::TooSoon) => Err(AuthError::ResendTooSoon {
             retry_after_secs: ctx.resend_after.as_secs().max(1),
         }),
-        Err(ControlFailure::Throttled) => Err(AuthError::Throttled),
+        Err(ControlFailure::Throttled) => Err(throttled(ctx)),
         Err(ControlFailure::Unavailable(detail)) => {
             tracing::warn!(number = %masked, %detail, "resend failed upstream");
             Err(AuthError::ServiceUnavailable)

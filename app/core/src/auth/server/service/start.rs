@@ -2,7 +2,7 @@
 
 use super::limits::allow_send;
 use super::ownership::{release_number, take_number};
-use super::{is_expired, now, refusal_error};
+use super::{is_expired, now, refusal_error, throttled};
 use crate::auth::server::locale::preferred_locale;
 use crate::auth::server::metrics_names;
 use crate::auth::server::number_lock::LockOutcome;
@@ -126,7 +126,7 @@ async fn provider_start(
         match failure {
             StartFailure::InvalidNumber => AuthError::InvalidNumber(PhoneNumberProblem::Invalid),
             StartFailure::DestinationNotSupported => AuthError::DestinationNotSupported,
-            StartFailure::Throttled => AuthError::Throttled,
+            StartFailure::Throttled => throttled(ctx),
             StartFailure::Unavailable(_) => AuthError::ServiceUnavailable,
         }
     })
