@@ -253,3 +253,23 @@ async fn consecutive_wrong_codes_per_number_are_capped_across_sessions() {
         .expect("Retry-After");
     assert!(retry >= 60, "{retry}");
 }
+
+#[tokio::test]
+async fn moving_on_to_another_number_frees_the_first_for_others() {
+    let app = spawn_app().await;
+    app.call("start_login", &[("number", "+447400900619")])
+        .await;
+    app.call("start_login", &[("number", "+447400900620")])
+        .await;
+    // The first login was given up (one pending login per browser): its number is free.
+    let other = app.other_browser();
+    let start = other
+        .call("start_login", &[("number", "+447400900619")])
+        .await;
+    assert_eq!(start.status, StatusCode::OK, "{}", start.body);
+    // The second number is still owned by the first browser.
+    let busy = other
+        .call("start_login", &[("number", "+447400900620")])
+        .await;
+    assert!(busy.body.contains("NumberBusy"), "{}", busy.body);
+}

@@ -117,11 +117,24 @@ impl RateLimiter {
     }
 
     /// Allows and counts one code send to `number_e164` from `ip`, or refuses it without
-    /// counting. The per-session rule is applied by the caller (it lives in the session).
+    /// counting (per number, per IP and globally).
     pub async fn allow_send(
         &self,
         number_e164: &str,
         ip: Option<IpAddr>,
+        now: u64,
+    ) -> Result<(), LimitRefusal> {
+        self.allow_send_from(number_e164, ip, None, now).await
+    }
+
+    /// As [`Self::allow_send`], plus the per-session rule for the session whose secret
+    /// owner token is `session` (counted in the shared store, so parallel requests from
+    /// one browser cannot slip past it either).
+    pub async fn allow_send_from(
+        &self,
+        number_e164: &str,
+        ip: Option<IpAddr>,
+        session: Option<&str>,
         now: u64,
     ) -> Result<(), LimitRefusal> {
         let global = [Rule {
@@ -139,6 +152,13 @@ impl RateLimiter {
         if let Some(ip) = ip {
             let bucket = self.ip_bucket(ip);
             checks.push(("ip", format!("send:ip:{bucket}"), &self.policy.per_ip));
+        }
+        if let Some(session) = session {
+            checks.push((
+                "session",
+                format!("send:session:{session}"),
+                &self.policy.per_session,
+            ));
         }
         self.allow(&checks, now).await
     }

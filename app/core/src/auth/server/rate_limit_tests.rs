@@ -204,3 +204,22 @@ async fn wrong_codes_add_up_per_number_until_a_success_clears_them() {
     l.clear_failures(n, T0 + 20).await.expect("cleared");
     assert_eq!(l.failures(n, T0 + 20).await.map(|f| f.count), Ok(0));
 }
+
+#[tokio::test]
+async fn per_session_limit_is_counted_in_the_store() {
+    let l = limiter(LimitPolicy {
+        per_session: vec![rule(2, 3600)],
+        ..loose()
+    });
+    let send = |n: &'static str, s: &'static str| l.allow_send_from(n, IP, Some(s), T0);
+    send("+447400123401", "a").await.expect("1");
+    send("+447400123402", "a").await.expect("2");
+    assert!(matches!(
+        send("+447400123403", "a").await,
+        Err(LimitRefusal::Limited {
+            scope: "session",
+            ..
+        })
+    ));
+    send("+447400123403", "b").await.expect("another session");
+}

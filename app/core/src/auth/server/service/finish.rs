@@ -1,9 +1,9 @@
 //! The PIN step: check the code, count wrong ones (per pending login and per number), sign in.
 
-use super::ownership::release_number;
+use super::ownership::{give_up, release_number};
 use super::{is_expired, now, refusal_error, throttled};
 use crate::auth::server::metrics_names as metrics;
-use crate::auth::server::verify_port::{CheckFailure, ControlFailure};
+use crate::auth::server::verify_port::CheckFailure;
 use crate::auth::server::{client_ip, AuthContext, LoginSession, PendingLogin, SignedInUser};
 use crate::auth::AuthError;
 use crate::domain::Pin;
@@ -133,16 +133,9 @@ async fn end_pending(
     pending: &PendingLogin,
     cancel: bool,
 ) -> Result<(), AuthError> {
-    let freed = !cancel
-        || match ctx.provider.cancel(&pending.request_id).await {
-            Ok(()) | Err(ControlFailure::NotFound) => true,
-            Err(failure) => {
-                tracing::info!(number = %pending.number.masked(), %failure, "upstream cancel refused; left to expire");
-                false
-            }
-        };
-    // A request the provider still holds keeps its owner until it expires.
-    if freed {
+    if cancel {
+        give_up(ctx, session, pending).await;
+    } else {
         release_number(ctx, session, &pending.number).await;
     }
     session.clear_pending().await

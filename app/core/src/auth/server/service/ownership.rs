@@ -3,7 +3,8 @@
 //! lives in the owning session.
 
 use crate::auth::server::number_lock::{number_lock_key, LockOutcome};
-use crate::auth::server::{AuthContext, LoginSession};
+use crate::auth::server::verify_port::ControlFailure;
+use crate::auth::server::{AuthContext, LoginSession, PendingLogin};
 use crate::auth::AuthError;
 use crate::domain::PhoneNumber;
 
@@ -49,6 +50,23 @@ pub(super) async fn release_number(
         .await
     {
         tracing::warn!(number = %number.masked(), %error, "number lock not released; it will expire");
+    }
+}
+
+/// Gives up `pending`'s upstream request: cancels it where the provider allows, and frees
+/// the number once the provider has let it go. Vonage v1 refuses cancels in its first 30 s;
+/// the request then just expires, and the number stays this session's until then (so this
+/// session may resume it and no other can take it over).
+pub(super) async fn give_up(ctx: &AuthContext, session: &LoginSession, pending: &PendingLogin) {
+    let masked = pending.number.masked();
+    match ctx.provider.cancel(&pending.request_id).await {
+        Ok(()) | Err(ControlFailure::NotFound) => {
+            tracing::info!(number = %masked, "pending login cancelled");
+            release_number(ctx, session, &pending.number).await;
+        }
+        Err(failure) => {
+            tracing::info!(number = %masked, %failure, "upstream cancel refused; left to expire")
+        }
     }
 }
 

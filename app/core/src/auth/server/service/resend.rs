@@ -1,7 +1,7 @@
 //! "Send again" (next channel: the call) and "Use a different number" (cancel upstream).
 
 use super::limits::allow_send;
-use super::ownership::release_number;
+use super::ownership::{give_up, release_number};
 use super::{is_expired, now, throttled};
 use crate::auth::server::metrics_names;
 use crate::auth::server::verify_port::ControlFailure;
@@ -64,18 +64,7 @@ pub async fn change_number(ctx: &AuthContext, session: &LoginSession) -> Result<
     let Some(pending) = session.pending().await? else {
         return Ok(());
     };
-    let masked = pending.number.masked();
-    match ctx.provider.cancel(&pending.request_id).await {
-        Ok(()) | Err(ControlFailure::NotFound) => {
-            tracing::info!(number = %masked, "pending login cancelled");
-            release_number(ctx, session, &pending.number).await;
-        }
-        // Vonage v1 refuses cancels in the first 30 s; the request then just expires. The
-        // number stays ours until then, so this session may resume it and no other can.
-        Err(failure) => {
-            tracing::info!(number = %masked, %failure, "upstream cancel refused; left to expire")
-        }
-    }
+    give_up(ctx, session, &pending).await;
     session.clear_pending().await?;
     let flash = Flash {
         error: None,

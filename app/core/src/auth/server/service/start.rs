@@ -1,7 +1,7 @@
 //! The phone step: parse the number, check destination, ownership and limits, ask for a code.
 
 use super::limits::allow_send;
-use super::ownership::{release_number, take_number};
+use super::ownership::{give_up, release_number, take_number};
 use super::{is_expired, now, refusal_error, throttled};
 use crate::auth::server::locale::preferred_locale;
 use crate::auth::server::metrics_names;
@@ -35,10 +35,14 @@ pub async fn start_login(
     }
     let now = now(ctx);
     let next = next.and_then(safe_next);
-    if let Some(pending) = session.pending().await? {
-        if pending.number == number && !is_expired(ctx, &pending, now) {
+    let previous = session.pending().await?;
+    if let Some(pending) = &previous {
+        if pending.number == number && !is_expired(ctx, pending, now) {
             tracing::info!(number = %number.masked(), "login start repeated; keeping the code already sent");
-            let pending = PendingLogin { next, ..pending };
+            let pending = PendingLogin {
+                next,
+                ..pending.clone()
+            };
             return session.update_pending(&pending).await;
         }
     }
@@ -63,6 +67,11 @@ pub async fn start_login(
             return Err(error);
         }
     };
+    // One pending login per browser: the one for another number is given up, so that
+    // number is free for whoever owns it.
+    if let Some(previous) = previous.filter(|p| p.number != number) {
+        give_up(ctx, session, &previous).await;
+    }
     let pending = PendingLogin {
         number,
         request_id,
