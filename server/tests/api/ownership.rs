@@ -150,11 +150,12 @@ async fn the_owner_may_leave_and_come_back_to_the_same_number() {
         .await;
     app.call("start_login", &[("number", "+447400900614")])
         .await;
-    // Back to the first number: this session owns its live request, so it is resumed.
+    // Back to the first number (given up when the second was started): a fresh code.
     let back = app
         .call("start_login", &[("number", "+447400900613")])
         .await;
     assert_eq!(back.status, StatusCode::OK, "{}", back.body);
+    assert_eq!(sent_to(&app, "+447400900613").await, 2);
     let code = app.latest_code("+447400900613").await;
     let finish = app.call("finish_login", &[("code", &code)]).await;
     assert_eq!(finish.status, StatusCode::OK, "{}", finish.body);

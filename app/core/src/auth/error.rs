@@ -166,8 +166,6 @@ impl AuthError {
 /// `Retry-After` for [`AuthError::NumberSettling`]: Vonage frees a cancelled number within
 /// a few seconds.
 pub const SETTLING_RETRY_SECS: u64 = 5;
-/// The wait for [`AuthError::Throttled`] when the provider named none.
-pub const THROTTLED_RETRY_SECS: u64 = 60;
 
 /// "4:12" (minutes:seconds), or "1:02:03" past an hour: the countdown style for a wait the
 /// user can see end.

@@ -39,12 +39,15 @@ fn refusal_error(refusal: LimitRefusal) -> AuthError {
     }
 }
 
+/// The wait for [`AuthError::Throttled`] when the provider named none.
+const THROTTLED_RETRY_SECS: u64 = 60;
+
 /// The error for a provider's throttling: its own `Retry-After` when it gave one.
 fn throttled(ctx: &AuthContext) -> AuthError {
     AuthError::Throttled {
         retry_after_secs: ctx
             .provider
             .throttled_for_secs()
-            .unwrap_or(crate::auth::error::THROTTLED_RETRY_SECS),
+            .unwrap_or(THROTTLED_RETRY_SECS),
     }
 }
