@@ -158,7 +158,10 @@ impl AuthError {
     pub fn restarts_login(&self) -> bool {
         matches!(
             self,
-            Self::TooManyAttempts | Self::CodeExpired | Self::NoPendingLogin
+            Self::TooManyAttempts
+                | Self::CodeExpired
+                | Self::NoPendingLogin
+                | Self::TooManyWrongCodes { .. }
         )
     }
 }
@@ -275,6 +278,10 @@ mod tests {
     fn dead_ends_send_user_back_to_phone_step() {
         assert!(AuthError::TooManyAttempts.restarts_login());
         assert!(AuthError::CodeExpired.restarts_login());
+        assert!(AuthError::TooManyWrongCodes {
+            retry_after_secs: 60
+        }
+        .restarts_login());
         assert!(!AuthError::WrongCode { attempts_left: 2 }.restarts_login());
     }
 
