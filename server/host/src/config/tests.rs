@@ -1,4 +1,5 @@
 use super::*;
+use app_core::auth::server::rate_limit::Rule;
 
 fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
     let map: HashMap<String, String> = vars

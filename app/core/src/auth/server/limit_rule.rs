@@ -1,4 +1,5 @@
-//! One limit rule, `COUNT/WINDOW`, as written in the `LIMIT_*` settings.
+//! One limit rule, `COUNT/WINDOW`, as written in the `LIMIT_*` settings, and the sliding-window
+//! arithmetic over its two fixed windows.
 
 use std::fmt;
 use std::time::Duration;
@@ -66,4 +67,33 @@ impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}/{}s", self.max, self.window.as_secs())
     }
+}
+
+/// The counter key of `rule` for `key`, its window's start and when it may be forgotten.
+pub(super) fn window_of(key: &str, rule: Rule, now: u64) -> (String, u64, u64) {
+    let window = rule.window.as_secs();
+    let start = now - now % window;
+    (format!("{key}:{window}"), start, start + 2 * window)
+}
+
+/// The sliding-window estimate of events in the last window.
+pub(super) fn estimate(rule: Rule, previous: u32, current: u32, elapsed: u64) -> f64 {
+    let window = rule.window.as_secs();
+    let overlap = (window - elapsed) as f64 / window as f64;
+    f64::from(previous) * overlap + f64::from(current)
+}
+
+/// Seconds until the estimate has room for one more event, given `current` events counted.
+pub(super) fn wait_secs(rule: Rule, previous: u32, current: u32, elapsed: u64) -> u64 {
+    let window = rule.window.as_secs();
+    // When the current window alone is full, only its end helps; otherwise the previous
+    // window's weight decays linearly until the estimate has room for one more.
+    let retry = if current >= rule.max || previous == 0 {
+        window - elapsed
+    } else {
+        let needed = estimate(rule, previous, current, elapsed) + 1.0 - f64::from(rule.max);
+        let per_second = f64::from(previous) / window as f64;
+        (needed / per_second).ceil() as u64
+    };
+    retry.clamp(1, window)
 }
