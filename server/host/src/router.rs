@@ -10,8 +10,9 @@ use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use crate::bad_request::undecodable_input_is_400;
 use crate::operations::{self, Readiness};
 use crate::security::{
-    assign_request_id, attach_client_ip, buffer_api_bodies, reject_cross_site_posts,
-    security_headers, ClientIpSource, REQUEST_ID,
+    assign_request_id, attach_client_ip, buffer_api_bodies, no_store_for_personal_answers,
+    only_loopback_peers, reject_cross_site_posts, security_headers, ClientIpSource, DevExposure,
+    OriginPolicy, REQUEST_ID,
 };
 use crate::session_store::AnyStore;
 use crate::store_outage::store_failure_is_503;
@@ -34,6 +35,10 @@ pub struct AppState {
     pub readiness: Option<Readiness>,
     /// Extra routes served only in development (the emulator's outbox).
     pub dev_routes: Option<Router>,
+    /// Who may read `dev_routes` (loopback peers only, unless opted in).
+    pub dev_exposure: DevExposure,
+    /// What the `Origin` of state-changing requests must match.
+    pub origin_policy: OriginPolicy,
     /// Mark the session cookie `Secure` and name it with the `__Host-` prefix.
     pub secure_cookies: bool,
 }
@@ -54,6 +59,8 @@ pub fn router(state: AppState, site_routes: SiteRoutes) -> Router {
         client_ip,
         readiness,
         dev_routes,
+        dev_exposure,
+        origin_policy,
         secure_cookies,
     } = state;
     let mut router = crate::static_files::pkg_routes(&leptos_options)
@@ -62,7 +69,10 @@ pub fn router(state: AppState, site_routes: SiteRoutes) -> Router {
         router = router.merge(operations::routes(readiness));
     }
     if let Some(dev) = dev_routes {
-        router = router.merge(dev);
+        router = router.merge(dev.layer(axum::middleware::from_fn_with_state(
+            dev_exposure,
+            only_loopback_peers,
+        )));
     }
     let cookie_name = if secure_cookies {
         "__Host-session"
@@ -80,7 +90,11 @@ pub fn router(state: AppState, site_routes: SiteRoutes) -> Router {
         .layer(axum::middleware::map_response(undecodable_input_is_400))
         .layer(sessions)
         .layer(axum::middleware::from_fn(store_failure_is_503))
-        .layer(axum::middleware::from_fn(reject_cross_site_posts))
+        .layer(axum::middleware::from_fn_with_state(
+            origin_policy,
+            reject_cross_site_posts,
+        ))
+        .layer(axum::middleware::from_fn(no_store_for_personal_answers))
         .layer(axum::middleware::from_fn(buffer_api_bodies))
         // Audit trail: every log line of a request carries its id and client IP.
         .layer(TraceLayer::new_for_http().make_span_with(request_span))

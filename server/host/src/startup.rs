@@ -5,7 +5,7 @@ use crate::config::{Config, ProviderConfig};
 use crate::emulator::{Emulator, EmulatorConfig};
 use crate::operations::{self, metrics_handle, Readiness};
 use crate::router::{router, AppState, SiteRoutes};
-use crate::security::ClientIpSource;
+use crate::security::{ClientIpSource, DevExposure, OriginPolicy};
 use crate::session_store::AnyStore;
 use crate::verify::{Timed, VonageLegacyClient, VonageSettings, VonageV2Client};
 use app_core::auth::server::clock::Clock;
@@ -51,6 +51,16 @@ pub enum StartupError {
     /// A provider client could not be built.
     #[error("verify provider: {0}")]
     Provider(String),
+    /// The emulator (which shows every code) would face the public.
+    #[error(
+        "refusing to serve the Verify emulator on the non-loopback address {place}: it shows every code it sends. \
+         Set VONAGE_API_KEY and VONAGE_API_SECRET to send real codes, or listen on 127.0.0.1, \
+         or for a public demo set VERIFY_PROVIDER=emulator and EMULATOR_PUBLIC=yes"
+    )]
+    EmulatorOnPublicAddress {
+        /// The address that is not loopback (the site's, the emulator's or `PUBLIC_URL`).
+        place: String,
+    },
 }
 
 impl Application {
@@ -62,6 +72,22 @@ impl Application {
         clock: Arc<dyn Clock>,
         site_routes: SiteRoutes,
     ) -> Result<Self, StartupError> {
+        if let ProviderConfig::Emulator(settings) = &config.provider {
+            if !config.emulator_public {
+                for addr in [leptos_options.site_addr, settings.addr] {
+                    if !addr.ip().is_loopback() {
+                        return Err(StartupError::EmulatorOnPublicAddress {
+                            place: addr.to_string(),
+                        });
+                    }
+                }
+                if let Some(origin) = config.public_origin.as_deref().filter(|o| !is_local(o)) {
+                    return Err(StartupError::EmulatorOnPublicAddress {
+                        place: origin.to_owned(),
+                    });
+                }
+            }
+        }
         let (provider, emulator, provider_url): (
             Arc<dyn VerifyProvider>,
             Option<Emulator>,
@@ -149,6 +175,7 @@ impl Application {
             dev_outbox: emulator.is_some(),
             allowed_countries: config.allowed_countries,
             limits: RateLimiter::new(stores.counters, config.limits),
+            locks: stores.locks,
         };
         let readiness = Readiness::new(stores.sessions.clone(), provider_url)
             .map_err(|e| StartupError::Provider(e.to_string()))?;
@@ -168,8 +195,15 @@ impl Application {
             store: stores.sessions,
             client_ip: ClientIpSource {
                 trusted_header: config.client_ip_header,
+                trusted_proxies: config.trusted_proxies,
             },
             dev_routes: emulator.as_ref().map(Emulator::dev_router),
+            dev_exposure: DevExposure {
+                public: config.emulator_public,
+            },
+            origin_policy: OriginPolicy {
+                public_origin: config.public_origin,
+            },
             secure_cookies,
         };
         Ok(Self {
@@ -183,6 +217,11 @@ impl Application {
     /// The address the site actually listens on.
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
+    }
+
+    /// The whole router, for tests that serve it themselves (e.g. with a chosen peer address).
+    pub fn router(&self) -> axum::Router {
+        self.router.clone()
     }
 
     /// The address of the operator endpoints when `OPS_ADDR` gave them their own listener.
@@ -236,6 +275,18 @@ impl Application {
             }
         }
     }
+}
+
+/// `true` for an origin on this machine (`http://localhost:3000`, `http://127.0.0.1`).
+fn is_local(origin: &str) -> bool {
+    url::Url::parse(origin)
+        .ok()
+        .and_then(|url| match url.host()? {
+            url::Host::Domain(name) => Some(name.eq_ignore_ascii_case("localhost")),
+            url::Host::Ipv4(ip) => Some(ip.is_loopback()),
+            url::Host::Ipv6(ip) => Some(ip.is_loopback()),
+        })
+        .unwrap_or(false)
 }
 
 /// How long in-flight requests may run after a stop signal.

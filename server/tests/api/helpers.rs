@@ -31,6 +31,50 @@ pub struct Answer {
 
 /// Starts the app with default settings plus `extra` environment-style settings.
 pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
+    let (app, clock, emulator_base) = build_app_with(extra).await;
+    let addr = app.local_addr().expect("bound");
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        base: format!("http://{addr}"),
+        client: new_client(),
+        clock,
+        emulator_base,
+    }
+}
+
+/// Starts the app as [`spawn_app_with`] does, but every request reaches it as if from the
+/// socket peer `peer` (e.g. a proxy or a public client), while the test still talks over
+/// loopback only.
+pub async fn spawn_app_seen_from(peer: &str, extra: &[(&str, &str)]) -> TestApp {
+    let (app, clock, emulator_base) = build_app_with(extra).await;
+    let peer: SocketAddr = peer.parse().expect("peer address");
+    let router = app.router().layer(axum::middleware::map_request(
+        move |mut request: axum::extract::Request| async move {
+            request
+                .extensions_mut()
+                .insert(axum::extract::ConnectInfo(peer));
+            request
+        },
+    ));
+    tokio::spawn(app.run_until_stopped());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let addr = listener.local_addr().expect("bound");
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    TestApp {
+        base: format!("http://{addr}"),
+        client: new_client(),
+        clock,
+        emulator_base,
+    }
+}
+
+/// Builds (without serving the site) the app with `extra` settings; answers it, its clock
+/// and the emulator's base URL.
+pub async fn build_app_with(
+    extra: &[(&str, &str)],
+) -> (server::startup::Application, ManualClock, String) {
     server::telemetry::init();
     let emulator_port = free_port();
     let emulator_addr = format!("127.0.0.1:{emulator_port}");
@@ -51,14 +95,7 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     let app = server::startup::build(config, options, Arc::new(clock.clone()))
         .await
         .expect("app builds");
-    let addr = app.local_addr().expect("bound");
-    tokio::spawn(app.run_until_stopped());
-    TestApp {
-        base: format!("http://{addr}"),
-        client: new_client(),
-        clock,
-        emulator_base: format!("http://{emulator_addr}"),
-    }
+    (app, clock, format!("http://{emulator_addr}"))
 }
 
 /// A loopback port nothing listens on right now.
@@ -164,6 +201,24 @@ impl TestApp {
             .as_str()
             .expect("409 carries request_id")
             .to_owned()
+    }
+
+    /// Starts a verification for `e164` directly at the emulator, as another client of the
+    /// provider would, and answers its request id.
+    pub async fn live_request_id_after_starting(&self, e164: &str) -> String {
+        let response = new_client()
+            .post(format!("{}/v2/verify", self.emulator_base))
+            .basic_auth("test", Some("test"))
+            .json(&serde_json::json!({
+                "brand": "Test",
+                "workflow": [{"channel": "sms", "to": e164.trim_start_matches('+')}]
+            }))
+            .send()
+            .await
+            .expect("emulator reachable");
+        assert!(response.status().is_success(), "{}", response.status());
+        let body: serde_json::Value = response.json().await.expect("JSON");
+        body["request_id"].as_str().expect("request_id").to_owned()
     }
 
     /// `POST /api/start_login` from a new browser carrying one extra header; the status.

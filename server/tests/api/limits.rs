@@ -1,6 +1,6 @@
 //! Send and check limits hold before anything reaches the provider.
 
-use crate::helpers::{spawn_app_with, wrong_code, TestApp};
+use crate::helpers::{spawn_app_seen_from, spawn_app_with, wrong_code, TestApp};
 use reqwest::StatusCode;
 
 async fn start(app: &TestApp, number: &str) -> crate::helpers::Answer {
@@ -32,13 +32,13 @@ async fn sent_count(app: &TestApp) -> usize {
 async fn per_number_flood_is_stopped() {
     let app = spawn_app_with(&[("LIMIT_PER_NUMBER", "2/10m")]).await;
     for _ in 0..2 {
-        // A new browser each time, as a bot would; the live request is resumed upstream.
-        assert_eq!(
-            start(&app.other_browser(), "+447400123060").await.status,
-            StatusCode::OK
-        );
+        // A new browser each time, as a bot would, giving the number up after each code.
+        let bot = app.other_browser();
+        assert_eq!(start(&bot, "+447400123060").await.status, StatusCode::OK);
+        bot.call("change_number", &[]).await;
     }
     assert_limited(&start(&app.other_browser(), "+447400123060").await);
+    assert_eq!(sent_count(&app).await, 2);
 }
 
 #[tokio::test]
@@ -150,4 +150,63 @@ async fn disallowed_country_and_premium_numbers_are_refused_before_sending() {
     );
     assert_eq!(sent_count(&app).await, 0);
     assert_eq!(start(&app, "+447400123090").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_direct_client_cannot_choose_its_ip_with_the_proxy_header() {
+    // The header is configured, but this peer is no trusted proxy (default: loopback only).
+    let app = spawn_app_seen_from(
+        "203.0.113.50:40000",
+        &[("LIMIT_PER_IP", "1/1h"), ("CLIENT_IP_HEADER", "X-Real-IP")],
+    )
+    .await;
+    let send = |ip, number| app.start_with_header("x-real-ip", ip, number);
+    assert_eq!(send("198.51.100.1", "+447400123091").await, StatusCode::OK);
+    assert_eq!(
+        send("198.51.100.2", "+447400123092").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+#[tokio::test]
+async fn forwarded_for_from_a_trusted_proxy_counts_the_rightmost_untrusted_address() {
+    let app = spawn_app_seen_from(
+        "10.0.0.2:40000",
+        &[
+            ("LIMIT_PER_IP", "1/1h"),
+            ("CLIENT_IP_HEADER", "X-Forwarded-For"),
+            ("TRUSTED_PROXIES", "10.0.0.0/8"),
+        ],
+    )
+    .await;
+    let send = |chain, number| app.start_with_header("x-forwarded-for", chain, number);
+    assert_eq!(
+        send("1.1.1.1, 198.51.100.7, 10.0.0.9", "+447400123093").await,
+        StatusCode::OK
+    );
+    // The client forges a new leftmost entry: still the same client to us.
+    assert_eq!(
+        send("2.2.2.2, 198.51.100.7, 10.0.0.9", "+447400123094").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(send("198.51.100.8", "+447400123095").await, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn ipv6_clients_are_limited_per_64() {
+    let app = spawn_app_with(&[("LIMIT_PER_IP", "1/1h"), ("CLIENT_IP_HEADER", "X-Real-IP")]).await;
+    let send = |ip, number| app.start_with_header("x-real-ip", ip, number);
+    assert_eq!(
+        send("2001:db8:1:2::1", "+447400123096").await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        send("2001:db8:1:2:ffff:ffff:ffff:fffe", "+447400123097").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "another address in the same /64"
+    );
+    assert_eq!(
+        send("2001:db8:1:3::1", "+447400123098").await,
+        StatusCode::OK
+    );
 }

@@ -1,6 +1,7 @@
 //! Integration tests: the whole server over HTTP, against the in-process emulator.
 
 mod emulator_process;
+mod exposure;
 mod faults;
 mod graceful_shutdown;
 mod helpers;
@@ -13,6 +14,8 @@ mod login_flow;
 mod no_js_flow;
 mod no_leaks;
 mod operations;
+mod ownership;
+mod parallel_limits;
 mod pending_rules;
 mod real_provider_fakes;
 mod scale_out;

@@ -94,19 +94,21 @@ async fn login_ttl_expires_the_pending_login_on_our_side_too() {
 }
 
 #[tokio::test]
-async fn concurrent_start_from_another_browser_resumes_the_live_request() {
+async fn concurrent_start_from_another_browser_is_refused_and_sends_nothing() {
     let app = spawn_app().await;
     app.call("start_login", &[("number", "+447400123025")])
         .await;
     let code = app.latest_code("+447400123025").await;
     // A second browser (new cookie jar) asks for the same number while the code is live:
-    // the provider answers "concurrent" and we resume instead of dead-ending like the seed.
+    // the code belongs to the first browser, so the second is told to wait (not resumed).
     let other = app.other_browser();
     let start = other
         .call("start_login", &[("number", "+447400123025")])
         .await;
-    assert_eq!(start.status, StatusCode::OK, "{}", start.body);
-    let finish = other.call("finish_login", &[("code", &code)]).await;
+    assert_eq!(start.status, StatusCode::CONFLICT, "{}", start.body);
+    assert!(start.body.contains("NumberBusy"), "{}", start.body);
+    assert_eq!(app.messages().await.len(), 1);
+    let finish = app.call("finish_login", &[("code", &code)]).await;
     assert_eq!(finish.status, StatusCode::OK, "{}", finish.body);
 }
 

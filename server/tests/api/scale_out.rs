@@ -88,6 +88,8 @@ async fn per_number_limit_reached_through_one_instance_holds_on_the_other() {
         .call("start_login", &[("number", "+447400123502")])
         .await;
     assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    // The first browser gives the number up, so only the limit stands in the way.
+    first.call("change_number", &[]).await;
 
     let second = c.b.other_browser();
     let refused = second

@@ -1,15 +1,25 @@
 //! Cross-site request refusal and security headers.
 
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, spawn_app_with};
 use reqwest::StatusCode;
 
 #[tokio::test]
 async fn cross_site_posts_to_every_server_function_are_refused() {
     let app = spawn_app().await;
-    for function in ["start_login", "finish_login", "logout", "login_status"] {
+    for function in [
+        "start_login",
+        "finish_login",
+        "resend_code",
+        "change_number",
+        "logout",
+        "login_status",
+    ] {
         for (name, value) in [
             ("origin", "https://evil.example"),
+            ("origin", "null"),
             ("sec-fetch-site", "cross-site"),
+            // A sibling subdomain (e.g. a user-content host) is another site for login CSRF.
+            ("sec-fetch-site", "same-site"),
         ] {
             let response = app
                 .client
@@ -93,4 +103,115 @@ async fn pages_carry_a_nonce_csp_and_security_headers() {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     assert!(api_csp.contains("default-src 'none'"), "{api_csp}");
+}
+
+#[tokio::test]
+async fn public_url_is_the_one_origin_accepted_behind_a_host_rewriting_proxy() {
+    // A public origin with the emulator needs the demo opt-in.
+    let app = spawn_app_with(&[
+        ("PUBLIC_URL", "https://login.example.com"),
+        ("EMULATOR_PUBLIC", "yes"),
+    ])
+    .await;
+    let post = |origin: String| {
+        app.client
+            .post(format!("{}/api/login_status", app.base))
+            .header("origin", origin)
+            .header("sec-fetch-site", "same-origin")
+            .send()
+    };
+    // The proxy forwards Host as the backend's address; the browser's Origin is public.
+    let public = post("https://login.example.com".into())
+        .await
+        .expect("reachable");
+    assert_eq!(public.status(), StatusCode::OK);
+    // An Origin that only matches the (rewritten or attacker-chosen) Host is refused.
+    let host_only = post(app.base.clone()).await.expect("reachable");
+    assert_eq!(host_only.status(), StatusCode::FORBIDDEN);
+    let http = post("http://login.example.com".into())
+        .await
+        .expect("reachable");
+    assert_eq!(http.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn personal_pages_and_answers_are_never_cached() {
+    let app = spawn_app().await;
+    app.call("start_login", &[("number", "+447400123052")])
+        .await;
+    for answer in [
+        app.get("/login").await,
+        app.get("/verify").await,
+        app.get("/").await,
+        app.call("login_status", &[]).await,
+        app.call("finish_login", &[("code", "000000")]).await,
+    ] {
+        let cache = answer
+            .headers
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        assert_eq!(cache, "no-store", "{}", answer.status);
+    }
+}
+
+#[tokio::test]
+async fn provider_throttling_reaches_api_clients_with_retry_after() {
+    let app = spawn_app().await;
+    let fault = app
+        .client
+        .post(format!("{}/dev/faults", app.base))
+        .json(&serde_json::json!({"kind": "status", "status": 429}))
+        .send()
+        .await
+        .expect("fault switch");
+    assert_eq!(fault.status(), StatusCode::OK);
+    let answer = app
+        .call("start_login", &[("number", "+447400123053")])
+        .await;
+    assert_eq!(
+        answer.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        answer.body
+    );
+    assert!(answer.body.contains("Throttled"), "{}", answer.body);
+    let retry: u64 = answer
+        .headers
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("Retry-After");
+    assert!(retry >= 1, "{retry}");
+}
+
+#[tokio::test]
+async fn the_providers_own_retry_after_is_passed_on() {
+    let upstream = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(
+            wiremock::ResponseTemplate::new(429)
+                .insert_header("retry-after", "17")
+                .set_body_json(serde_json::json!({"title": "Rate Limit Hit"})),
+        )
+        .mount(&upstream)
+        .await;
+    let app = crate::helpers::spawn_against("vonage", &upstream.uri(), &[]).await;
+    let answer = app
+        .call("start_login", &[("number", "+447400123054")])
+        .await;
+    assert_eq!(
+        answer.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        answer.body
+    );
+    let retry: u64 = answer
+        .headers
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("Retry-After");
+    assert!((16..=17).contains(&retry), "{retry}");
+    assert!(answer.body.contains("Throttled"), "{}", answer.body);
 }

@@ -28,7 +28,10 @@ pub enum AuthError {
     /// A code step was used without a pending login (e.g. a stale tab).
     NoPendingLogin,
     /// The provider throttled us; try again shortly.
-    Throttled,
+    Throttled {
+        /// Seconds until a retry can succeed: the provider's `Retry-After`, else 60.
+        retry_after_secs: u64,
+    },
     /// One of our send or check limits is reached.
     TooManyRequests {
         /// Seconds until a retry can succeed (sent as `Retry-After`).
@@ -47,6 +50,21 @@ pub enum AuthError {
     TemporarilyUnavailable,
     /// The request itself was malformed (missing field, bad encoding).
     BadRequest,
+    /// Another browser holds a live code for this number; nothing was sent. Only the session
+    /// that asked for the code can use, resend or cancel it.
+    NumberBusy {
+        /// Seconds until that code expires and the number is free.
+        retry_after_secs: u64,
+    },
+    /// The provider still counts a just-ended request for this number (Vonage v2 answers 409
+    /// for a few seconds after a cancel); nothing was sent and nothing was resumed.
+    NumberSettling,
+    /// Too many wrong codes for this number, across codes and browsers; nothing was sent or
+    /// checked.
+    TooManyWrongCodes {
+        /// Seconds until one more try is allowed.
+        retry_after_secs: u64,
+    },
 }
 
 impl AuthError {
@@ -69,7 +87,10 @@ impl AuthError {
             }
             Self::CodeExpired => "That code has expired. Request a new one.".into(),
             Self::NoPendingLogin => "There's no code waiting for you. Enter your phone number to get one.".into(),
-            Self::Throttled => "Too many attempts right now. Wait a minute, then try again.".into(),
+            Self::Throttled { retry_after_secs } => format!(
+                "Too many attempts right now. Try again in {}.",
+                human_wait(*retry_after_secs)
+            ),
             Self::TooManyRequests { retry_after_secs } => {
                 format!("Too many attempts. Try again in {}.", human_wait(*retry_after_secs))
             }
@@ -86,6 +107,17 @@ impl AuthError {
                 "Sign-in is temporarily unavailable. Please try again in a few seconds.".into()
             }
             Self::BadRequest => "Something went wrong with that request. Please try again.".into(),
+            Self::NumberBusy { retry_after_secs } => format!(
+                "A code was just sent to this number. Use it in the browser where you asked for it, or try again in {}.",
+                clock_wait(*retry_after_secs)
+            ),
+            Self::NumberSettling => {
+                "This number is still busy with the last code. Wait a moment, then try again.".into()
+            }
+            Self::TooManyWrongCodes { retry_after_secs } => format!(
+                "Too many wrong codes for this number. For your safety, try again in {}.",
+                human_wait(*retry_after_secs)
+            ),
         }
     }
 
@@ -94,11 +126,31 @@ impl AuthError {
         match self {
             Self::BadRequest => 400,
             Self::WrongCode { .. } => 401,
-            Self::NoPendingLogin | Self::NoChannelLeft => 409,
+            Self::NoPendingLogin
+            | Self::NoChannelLeft
+            | Self::NumberBusy { .. }
+            | Self::NumberSettling => 409,
             Self::TooManyAttempts | Self::CodeExpired => 410,
             Self::InvalidNumber(_) | Self::InvalidCode(_) | Self::DestinationNotSupported => 422,
-            Self::Throttled | Self::TooManyRequests { .. } | Self::ResendTooSoon { .. } => 429,
+            Self::Throttled { .. }
+            | Self::TooManyRequests { .. }
+            | Self::ResendTooSoon { .. }
+            | Self::TooManyWrongCodes { .. } => 429,
             Self::ServiceUnavailable | Self::TemporarilyUnavailable => 503,
+        }
+    }
+
+    /// Seconds an API client should wait before retrying (sent as `Retry-After`), for the
+    /// errors that end with "try again later".
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            Self::TooManyRequests { retry_after_secs }
+            | Self::Throttled { retry_after_secs }
+            | Self::ResendTooSoon { retry_after_secs }
+            | Self::NumberBusy { retry_after_secs }
+            | Self::TooManyWrongCodes { retry_after_secs } => Some((*retry_after_secs).max(1)),
+            Self::NumberSettling => Some(SETTLING_RETRY_SECS),
+            _ => None,
         }
     }
 
@@ -106,8 +158,27 @@ impl AuthError {
     pub fn restarts_login(&self) -> bool {
         matches!(
             self,
-            Self::TooManyAttempts | Self::CodeExpired | Self::NoPendingLogin
+            Self::TooManyAttempts
+                | Self::CodeExpired
+                | Self::NoPendingLogin
+                | Self::TooManyWrongCodes { .. }
         )
+    }
+}
+
+/// `Retry-After` for [`AuthError::NumberSettling`]: Vonage frees a cancelled number within
+/// a few seconds.
+pub const SETTLING_RETRY_SECS: u64 = 5;
+
+/// "4:12" (minutes:seconds), or "1:02:03" past an hour: the countdown style for a wait the
+/// user can see end.
+fn clock_wait(seconds: u64) -> String {
+    let seconds = seconds.max(1);
+    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
     }
 }
 
@@ -185,9 +256,32 @@ mod tests {
     }
 
     #[test]
+    fn busy_number_says_where_the_code_is_and_when_to_retry() {
+        let busy = AuthError::NumberBusy {
+            retry_after_secs: 252,
+        };
+        assert!(busy.message().contains("browser where you asked for it"));
+        assert!(busy.message().contains("4:12"), "{}", busy.message());
+        assert_eq!(
+            (busy.http_status(), busy.retry_after_secs()),
+            (409, Some(252))
+        );
+        assert_eq!(AuthError::NumberSettling.retry_after_secs(), Some(5));
+        let locked = AuthError::TooManyWrongCodes {
+            retry_after_secs: 7200,
+        };
+        assert!(locked.message().contains("2 hours"), "{}", locked.message());
+        assert_eq!(locked.http_status(), 429);
+    }
+
+    #[test]
     fn dead_ends_send_user_back_to_phone_step() {
         assert!(AuthError::TooManyAttempts.restarts_login());
         assert!(AuthError::CodeExpired.restarts_login());
+        assert!(AuthError::TooManyWrongCodes {
+            retry_after_secs: 60
+        }
+        .restarts_login());
         assert!(!AuthError::WrongCode { attempts_left: 2 }.restarts_login());
     }
 

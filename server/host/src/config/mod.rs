@@ -1,15 +1,20 @@
 //! One typed configuration tree, read from the environment (and `.env`), validated at start-up.
 //! Every problem names the variable at fault.
 
-use app_core::auth::server::rate_limit::{LimitPolicy, Rule};
+use app_core::auth::server::rate_limit::LimitPolicy;
 use app_core::domain::DefaultCountry;
 use secrecy::SecretString;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+mod edge;
+mod limits;
 mod store;
 mod values;
+pub use edge::Cidr;
+use edge::{parse_public_origin, parse_trusted_proxies, parse_yes_no};
+use limits::parse_limits;
 pub use store::{RedisSettings, SessionStoreConfig};
 use values::{parse_or, parse_test_numbers};
 
@@ -91,7 +96,8 @@ pub struct Config {
     /// `RESEND_AFTER`: seconds before "Send again" (default 30).
     pub resend_after: Duration,
     /// `LIMIT_PER_NUMBER`, `LIMIT_PER_IP`, `LIMIT_PER_SESSION`, `LIMIT_GLOBAL_PER_HOUR`,
-    /// `LIMIT_CHECKS_PER_IP`.
+    /// `LIMIT_CHECKS_PER_IP`, `LIMIT_FAILED_PER_NUMBER` (default `10/1d`) and
+    /// `LIMIT_IPV6_PREFIX` (default 64).
     pub limits: LimitPolicy,
     /// `ALLOWED_COUNTRIES`: ISO codes codes may be sent to (`GB,IE`); unset allows all.
     pub allowed_countries: Option<Vec<String>>,
@@ -99,8 +105,18 @@ pub struct Config {
     /// loopback), `always` (e.g. behind a TLS-terminating proxy on loopback) or `never`.
     pub cookie_secure: Option<bool>,
     /// `CLIENT_IP_HEADER`: header a trusted reverse proxy sets to the client address
-    /// (e.g. `X-Real-IP`); unset means the socket peer address.
+    /// (e.g. `X-Real-IP`); unset means the socket peer address. Honoured only on requests
+    /// whose socket peer is in `trusted_proxies`.
     pub client_ip_header: Option<http::HeaderName>,
+    /// `TRUSTED_PROXIES`: addresses or CIDR ranges of the proxies allowed to set
+    /// `CLIENT_IP_HEADER` (default: loopback only, `127.0.0.0/8,::1`).
+    pub trusted_proxies: Vec<Cidr>,
+    /// `PUBLIC_URL`: the site's public origin (`https://login.example.com`); when set, the
+    /// `Origin` of every state-changing request must equal it. Unset: compared with `Host`.
+    pub public_origin: Option<String>,
+    /// `EMULATOR_PUBLIC=yes` with `VERIFY_PROVIDER=emulator`: serve the emulator (and its
+    /// outbox of codes) on a non-loopback address, for a demo. Default `no`.
+    pub emulator_public: bool,
     /// `OPS_ADDR`: where `/healthz`, `/readyz` and `/metrics` are served instead of the site's
     /// port (e.g. `127.0.0.1:9090`, reachable only by the orchestrator); unset: the site port.
     pub ops_addr: Option<SocketAddr>,
@@ -198,39 +214,26 @@ impl Config {
                 "must be 60 to 600 seconds (NIST: codes live at most 10 minutes)".into(),
             ));
         }
-        let defaults = LimitPolicy::default();
-        let rules = |variable: &'static str, fallback: Vec<Rule>| match get(variable) {
-            None => Ok(fallback),
-            Some(text) => Rule::parse_list(&text)
-                .and_then(|r| {
-                    if r.is_empty() {
-                        Err("needs at least one COUNT/WINDOW".into())
-                    } else {
-                        Ok(r)
-                    }
-                })
-                .map_err(|problem| fail(variable, problem)),
-        };
-        let limits = LimitPolicy {
-            per_number: rules("LIMIT_PER_NUMBER", defaults.per_number)?,
-            per_ip: rules("LIMIT_PER_IP", defaults.per_ip)?,
-            per_session: rules("LIMIT_PER_SESSION", defaults.per_session)?,
-            global_per_hour: parse_or(
-                "LIMIT_GLOBAL_PER_HOUR",
-                get("LIMIT_GLOBAL_PER_HOUR"),
-                &defaults.global_per_hour.to_string(),
-            )?,
-            checks_per_ip: rules("LIMIT_CHECKS_PER_IP", defaults.checks_per_ip)?,
-        };
-        if limits.global_per_hour == 0 {
-            return Err(fail("LIMIT_GLOBAL_PER_HOUR", "must be at least 1".into()));
-        }
+        let limits = parse_limits(&get)?;
         let client_ip_header = get("CLIENT_IP_HEADER")
             .map(|name| {
                 http::HeaderName::try_from(name.as_str())
                     .map_err(|_| fail("CLIENT_IP_HEADER", format!("`{name}` is not a header name")))
             })
             .transpose()?;
+        let trusted_proxies = match get("TRUSTED_PROXIES") {
+            Some(list) => parse_trusted_proxies(Some(list))?,
+            None => parse_trusted_proxies(Some("127.0.0.0/8,::1".into()))?,
+        };
+        let public_origin = parse_public_origin(get("PUBLIC_URL"))?;
+        let emulator_public = parse_yes_no("EMULATOR_PUBLIC", get("EMULATOR_PUBLIC"))?;
+        if emulator_public && get("VERIFY_PROVIDER").as_deref() != Some("emulator") {
+            return Err(fail(
+                "EMULATOR_PUBLIC",
+                "serving the emulator publicly needs VERIFY_PROVIDER=emulator set explicitly"
+                    .into(),
+            ));
+        }
         let ops_addr = get("OPS_ADDR")
             .map(|raw| {
                 raw.parse::<SocketAddr>()
@@ -303,6 +306,9 @@ impl Config {
             pending_ttl: Duration::from_secs(pending_secs),
             limits,
             client_ip_header,
+            trusted_proxies,
+            public_origin,
+            emulator_public,
             ops_addr,
         })
     }

@@ -1,4 +1,5 @@
 use super::*;
+use app_core::auth::server::rate_limit::Rule;
 
 fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
     let map: HashMap<String, String> = vars
@@ -193,4 +194,30 @@ fn redis_url_without_host_or_with_bad_db_is_refused() {
         let error = config(&[("SESSION_STORE", bad)]).expect_err(bad);
         assert_eq!(error.variable, "SESSION_STORE", "{bad}");
     }
+}
+
+#[test]
+fn edge_and_new_limit_settings_name_their_variable() {
+    let c = config(&[]).expect("defaults");
+    assert_eq!(c.limits.ipv6_prefix, 64);
+    assert_eq!(c.limits.failed_per_number[0].max, 10);
+    assert_eq!(c.trusted_proxies.len(), 2, "loopback v4 and v6");
+    assert!(!c.emulator_public && c.public_origin.is_none());
+    for (variable, value) in [
+        ("TRUSTED_PROXIES", "10.0.0.0/99"),
+        ("LIMIT_IPV6_PREFIX", "16"),
+        ("LIMIT_FAILED_PER_NUMBER", "101/1d"),
+        ("PUBLIC_URL", "login.example.com"),
+        ("EMULATOR_PUBLIC", "maybe"),
+        ("EMULATOR_PUBLIC", "yes"),
+    ] {
+        assert_eq!(
+            config(&[(variable, value)]).expect_err(value).variable,
+            variable,
+            "{value}"
+        );
+    }
+    let demo = config(&[("VERIFY_PROVIDER", "emulator"), ("EMULATOR_PUBLIC", "yes")])
+        .expect("explicit opt-in");
+    assert!(demo.emulator_public);
 }

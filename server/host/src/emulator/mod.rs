@@ -138,7 +138,14 @@ impl Emulator {
     pub async fn serve(&self, addr: SocketAddr) -> std::io::Result<SocketAddr> {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let bound = listener.local_addr()?;
-        let router = self.api_router().merge(self.dev_router());
+        // The fault switch gets the same cross-site refusal here as on the site.
+        let dev = self
+            .dev_router()
+            .layer(axum::middleware::from_fn_with_state(
+                crate::security::OriginPolicy::default(),
+                crate::security::reject_cross_site_posts,
+            ));
+        let router = self.api_router().merge(dev);
         let service = router.into_make_service_with_connect_info::<ResetHandle>();
         tokio::spawn(async move {
             if let Err(error) = axum::serve(FaultListener::new(listener), service).await {

@@ -3,11 +3,15 @@
 mod body_limit;
 mod client_ip;
 mod csrf;
+mod dev_guard;
 mod headers;
+mod no_store;
 mod request_id;
 
 pub use body_limit::buffer_api_bodies;
 pub use client_ip::{attach_client_ip, ClientIpSource};
-pub use csrf::reject_cross_site_posts;
+pub use csrf::{reject_cross_site_posts, OriginPolicy};
+pub use dev_guard::{only_loopback_peers, DevExposure};
 pub use headers::security_headers;
+pub use no_store::no_store_for_personal_answers;
 pub use request_id::{assign_request_id, REQUEST_ID};

@@ -2,12 +2,16 @@
 //! instances) or memory.
 
 mod redis;
+mod redis_locks;
 mod sqlite_counters;
+mod sqlite_locks;
 
 use crate::config::SessionStoreConfig;
+use app_core::auth::server::number_lock::{LockStore, MemoryLocks};
 use app_core::auth::server::rate_limit::{CounterStore, MemoryCounters};
 use async_trait::async_trait;
 use sqlite_counters::SqliteCounters;
+use sqlite_locks::SqliteLocks;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_sessions::{
@@ -41,6 +45,8 @@ pub struct Stores {
     pub sessions: AnyStore,
     /// Rate-limit counters in the same database.
     pub counters: Arc<dyn CounterStore>,
+    /// Number locks (one owner per pending code) in the same database.
+    pub locks: Arc<dyn LockStore>,
 }
 
 impl AnyStore {
@@ -51,6 +57,7 @@ impl AnyStore {
             SessionStoreConfig::Memory => Ok(Stores {
                 sessions: Self::Memory(MemoryStore::default()),
                 counters: Arc::new(MemoryCounters::default()),
+                locks: Arc::new(MemoryLocks::default()),
             }),
             SessionStoreConfig::Sqlite(path) => {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -73,6 +80,9 @@ impl AnyStore {
                 let counters = SqliteCounters::open(pool.clone())
                     .await
                     .map_err(|e| format!("cannot prepare {}: {e}", path.display()))?;
+                let locks = SqliteLocks::open(pool.clone())
+                    .await
+                    .map_err(|e| format!("cannot prepare {}: {e}", path.display()))?;
                 let store = SqliteStore::new(pool.clone());
                 store
                     .migrate()
@@ -87,13 +97,15 @@ impl AnyStore {
                 Ok(Stores {
                     sessions: Self::Sqlite(store, pool),
                     counters: Arc::new(counters),
+                    locks: Arc::new(locks),
                 })
             }
             SessionStoreConfig::Redis(settings) => {
                 let pool = redis::connect(&settings.url, settings.ca_file.as_deref()).await?;
                 Ok(Stores {
                     sessions: Self::Redis(RedisStore::new(pool.clone()), pool.clone()),
-                    counters: Arc::new(redis::RedisCounters::new(pool)),
+                    counters: Arc::new(redis::RedisCounters::new(pool.clone())),
+                    locks: Arc::new(redis_locks::RedisLocks::new(pool)),
                 })
             }
         }

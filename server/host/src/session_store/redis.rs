@@ -1,14 +1,12 @@
 //! Redis as the shared store for several instances: sessions through
-//! `tower-sessions-redis-store`, rate-limit counters as `INCR` + `EXPIREAT` keys.
+//! `tower-sessions-redis-store`, rate-limit counters as keys changed by one atomic script (`INCRBY` + `EXPIREAT`).
 
 use app_core::auth::server::rate_limit::CounterStore;
 use async_trait::async_trait;
-use fred::prelude::{
-    Builder, ClientLike, Config, KeysInterface, Pool, ReconnectPolicy, TransactionInterface,
-};
+use fred::prelude::{Builder, ClientLike, Config, KeysInterface, Pool, ReconnectPolicy};
 use fred::rustls::pki_types::{pem::PemObject, CertificateDer};
 use fred::rustls::{ClientConfig, RootCertStore};
-use fred::types::Value;
+use fred::types::{ClusterHash, CustomCommand, Value};
 use std::path::Path;
 use std::time::Duration;
 
@@ -124,18 +122,56 @@ impl CounterStore for RedisCounters {
             .map_err(|e| e.to_string())
     }
 
-    async fn increment(&self, key: &str, window_start: u64, expires_at: u64) -> Result<(), String> {
+    async fn add(
+        &self,
+        key: &str,
+        window_start: u64,
+        delta: i32,
+        expires_at: u64,
+    ) -> Result<u32, String> {
         let key = counter_key(key, window_start);
-        // MULTI/EXEC, so a counter never exists without its expiry.
-        let transaction = self.pool.next().multi();
-        let queued: Result<(), _> = async {
-            transaction.incr::<Value, _>(&key).await?;
-            transaction
-                .expire_at::<Value, _>(&key, i64::try_from(expires_at).unwrap_or(i64::MAX), None)
-                .await?;
-            transaction.exec::<Value>(true).await.map(|_| ())
-        }
-        .await;
-        queued.map_err(|e| e.to_string())
+        let expires_at = i64::try_from(expires_at).unwrap_or(i64::MAX);
+        // One script: Redis runs it atomically, so each caller gets its own new count and a
+        // counter never exists without its expiry.
+        let count: i64 = eval(
+            &self.pool,
+            ADD_SCRIPT,
+            &key,
+            vec![Value::from(i64::from(delta)), Value::from(expires_at)],
+        )
+        .await?;
+        Ok(u32::try_from(count.max(0)).unwrap_or(u32::MAX))
     }
+
+    async fn delete(&self, key: &str, window_start: u64) -> Result<(), String> {
+        self.pool
+            .del::<Value, _>(counter_key(key, window_start))
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// `INCRBY` then `EXPIREAT` (the same instant for every change of one window), answering
+/// the new count, never below zero.
+const ADD_SCRIPT: &str = "local c = redis.call('INCRBY', KEYS[1], ARGV[1]) \
+    if c < 0 then redis.call('SET', KEYS[1], 0) c = 0 end \
+    redis.call('EXPIREAT', KEYS[1], ARGV[2]) \
+    return c";
+
+/// Runs a Lua `script` on one `key` with `args` (Redis runs each script atomically).
+pub(super) async fn eval<R: fred::types::FromValue>(
+    pool: &Pool,
+    script: &str,
+    key: &str,
+    args: Vec<Value>,
+) -> Result<R, String> {
+    let mut all = vec![Value::from(script), Value::from(1_i64), Value::from(key)];
+    all.extend(args);
+    pool.custom::<R, Value>(
+        CustomCommand::new_static("EVAL", ClusterHash::Random, false),
+        all,
+    )
+    .await
+    .map_err(|e| e.to_string())
 }

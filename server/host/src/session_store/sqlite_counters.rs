@@ -62,17 +62,39 @@ impl CounterStore for SqliteCounters {
         Ok(count.map_or(0, |c| u32::try_from(c).unwrap_or(u32::MAX)))
     }
 
-    async fn increment(&self, key: &str, window_start: u64, expires_at: u64) -> Result<(), String> {
-        sqlx::query(
-            "INSERT INTO rate_counters (key, window_start, count, expires_at) VALUES (?, ?, 1, ?)
-             ON CONFLICT (key, window_start) DO UPDATE SET count = count + 1",
+    async fn add(
+        &self,
+        key: &str,
+        window_start: u64,
+        delta: i32,
+        expires_at: u64,
+    ) -> Result<u32, String> {
+        // One statement: SQLite serialises writers, so each caller gets its own new count.
+        let count: i64 = sqlx::query_scalar(
+            "INSERT INTO rate_counters (key, window_start, count, expires_at) VALUES (?, ?, MAX(?, 0), ?)
+             ON CONFLICT (key, window_start) DO UPDATE
+                SET count = MAX(rate_counters.count + ?, 0),
+                    expires_at = MAX(rate_counters.expires_at, excluded.expires_at)
+             RETURNING count",
         )
         .bind(key)
         .bind(window_start as i64)
+        .bind(delta)
         .bind(expires_at as i64)
-        .execute(&self.pool)
+        .bind(delta)
+        .fetch_one(&self.pool)
         .await
-        .map(|_| ())
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+        Ok(u32::try_from(count).unwrap_or(u32::MAX))
+    }
+
+    async fn delete(&self, key: &str, window_start: u64) -> Result<(), String> {
+        sqlx::query("DELETE FROM rate_counters WHERE key = ? AND window_start = ?")
+            .bind(key)
+            .bind(window_start as i64)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
     }
 }

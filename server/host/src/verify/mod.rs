@@ -14,6 +14,7 @@
 //! `Unavailable(detail)`, where the detail is for logs and never contains the secret or the
 //! code.
 
+mod backoff;
 mod timed;
 mod vonage_legacy;
 mod vonage_v2;

@@ -51,6 +51,10 @@ impl<P: VerifyProvider> VerifyProvider for Timed<P> {
         result
     }
 
+    fn throttled_for_secs(&self) -> Option<u64> {
+        self.0.throttled_for_secs()
+    }
+
     fn name(&self) -> &'static str {
         self.0.name()
     }

@@ -3,8 +3,9 @@
 //! `DELETE {base}/v2/verify/{id}` to cancel; JSON bodies, HTTP Basic auth with the API key and
 //! secret.
 
+use super::backoff::{send_noting, Backoff};
 use super::{
-    endpoint, excerpt, http_client, log_control_failure, send, truncate_chars, ClientBuildError,
+    endpoint, excerpt, http_client, log_control_failure, truncate_chars, ClientBuildError,
     VonageSettings,
 };
 use app_core::auth::server::verify_port::{
@@ -46,13 +47,18 @@ const CODE_LENGTH: u8 = 6;
 pub struct VonageV2Client {
     http: reqwest::Client,
     settings: VonageSettings,
+    backoff: Backoff,
 }
 
 impl VonageV2Client {
     /// Builds the client; fails only on a base URL that is not http(s) or a TLS setup error.
     pub fn new(settings: VonageSettings) -> Result<Self, ClientBuildError> {
         let http = http_client(&settings)?;
-        Ok(Self { http, settings })
+        Ok(Self {
+            http,
+            settings,
+            backoff: Backoff::default(),
+        })
     }
 
     fn post(&self, url: Url) -> reqwest::RequestBuilder {
@@ -87,7 +93,7 @@ impl VonageV2Client {
         let url = self
             .url(&["v2", "verify"])
             .map_err(StartFailure::Unavailable)?;
-        let (status, reply) = send(self.post(url).json(&body))
+        let (status, reply) = send_noting(self.post(url).json(&body), &self.backoff)
             .await
             .map_err(StartFailure::Unavailable)?;
         match status {
@@ -131,7 +137,7 @@ impl VonageV2Client {
         let body = CheckBody {
             code: code.expose(),
         };
-        let (status, reply) = send(self.post(url).json(&body))
+        let (status, reply) = send_noting(self.post(url).json(&body), &self.backoff)
             .await
             .map_err(CheckFailure::Unavailable)?;
         match status {
@@ -156,7 +162,7 @@ impl VonageV2Client {
         let url = self
             .url(&["v2", "verify", request_id.expose(), "next_workflow"])
             .map_err(ControlFailure::Unavailable)?;
-        let (status, reply) = send(self.post(url))
+        let (status, reply) = send_noting(self.post(url), &self.backoff)
             .await
             .map_err(ControlFailure::Unavailable)?;
         match status {
@@ -172,7 +178,7 @@ impl VonageV2Client {
         let url = self
             .url(&["v2", "verify", request_id.expose()])
             .map_err(ControlFailure::Unavailable)?;
-        let (status, reply) = send(self.authed(self.http.delete(url)))
+        let (status, reply) = send_noting(self.authed(self.http.delete(url)), &self.backoff)
             .await
             .map_err(ControlFailure::Unavailable)?;
         match status {
@@ -229,6 +235,10 @@ impl VerifyProvider for VonageV2Client {
         let result = self.try_cancel(request_id).await;
         log_control_failure(self.name(), "cancel", &result);
         result
+    }
+
+    fn throttled_for_secs(&self) -> Option<u64> {
+        self.backoff.remaining_secs()
     }
 
     fn name(&self) -> &'static str {

@@ -1,6 +1,7 @@
 //! The services and settings server functions reach through Leptos context.
 
 use super::clock::Clock;
+use super::number_lock::LockStore;
 use super::rate_limit::RateLimiter;
 use super::verify_port::VerifyProvider;
 use crate::domain::DefaultCountry;
@@ -32,6 +33,8 @@ pub struct AuthContext {
     pub dev_outbox: bool,
     /// ISO codes of the countries codes may be sent to; `None` allows every country.
     pub allowed_countries: Option<Vec<String>>,
-    /// Send and check limits, shared by every instance through the store.
+    /// Send, check and wrong-code limits, shared by every instance through the store.
     pub limits: RateLimiter,
+    /// One owner per number's pending code, shared by every instance through the store.
+    pub locks: Arc<dyn LockStore>,
 }

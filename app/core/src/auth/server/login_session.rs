@@ -22,7 +22,7 @@ fn idle(duration: Duration) -> Option<Expiry> {
 const PENDING_KEY: &str = "login.pending";
 const USER_KEY: &str = "login.user";
 const FLASH_KEY: &str = "login.flash";
-const SENDS_KEY: &str = "login.sends";
+const OWNER_KEY: &str = "login.owner";
 
 /// A code was sent and the user has not typed it yet.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -130,14 +130,15 @@ impl LoginSession {
         self.0.flush().await.map_err(store_error)
     }
 
-    /// Unix seconds of the codes this session asked for (for the per-session limit).
-    pub async fn sends(&self) -> Result<Vec<u64>, AuthError> {
-        Ok(self.get(SENDS_KEY).await?.unwrap_or_default())
-    }
-
-    /// Replaces the recorded send times.
-    pub async fn set_sends(&self, sends: &[u64]) -> Result<(), AuthError> {
-        self.insert(SENDS_KEY, &sends).await
+    /// This session's secret owner token for number locks (128 random bits), created on
+    /// first use. Never sent to the browser.
+    pub async fn owner_token(&self) -> Result<String, AuthError> {
+        if let Some(token) = self.get::<String>(OWNER_KEY).await? {
+            return Ok(token);
+        }
+        let token = tower_sessions::session::Id::default().to_string();
+        self.insert(OWNER_KEY, &token).await?;
+        Ok(token)
     }
 
     /// Keeps an error for the next page render (no-JS post/redirect/get).

@@ -3,9 +3,12 @@
 
 pub mod clock;
 mod context;
+mod counter_store;
+mod limit_rule;
 pub mod locale;
 mod login_session;
 pub mod metrics_names;
+pub mod number_lock;
 pub mod rate_limit;
 mod scope;
 pub mod service;

@@ -1,87 +1,27 @@
-//! Send and check limits, checked before any SMS is sent or any code is checked upstream.
-//! Counters live in a shared [`CounterStore`] (the session store's database), so every server
-//! instance sees the same counts. Each rule is a sliding window estimated from two fixed
-//! windows (current count plus the previous window's count weighted by how much of it still
-//! overlaps), which avoids the double burst a plain fixed window allows at its boundary.
+//! Send, check and wrong-code limits, checked before any SMS is sent or any code is checked
+//! upstream. Counters live in a shared [`CounterStore`] (the session store's database), so
+//! every server instance sees the same counts. Each rule is a sliding window estimated from
+//! two fixed windows (current count plus the previous window's count weighted by how much
+//! of it still overlaps), which avoids the double burst a plain fixed window allows at its
+//! boundary.
+//!
+//! Every limit is atomic: an event is first counted with one store operation that answers
+//! the new count, and taken back when that count is over the limit. However many requests
+//! run in parallel, at most the limit see room.
 
-use async_trait::async_trait;
-use std::collections::HashMap;
-use std::fmt;
+pub use super::counter_store::{CounterStore, MemoryCounters};
+pub use super::limit_rule::Rule;
+use super::limit_rule::{estimate, wait_secs, window_of};
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
-
-/// At most `max` events per `window`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Rule {
-    /// Events allowed per window.
-    pub max: u32,
-    /// The window length.
-    pub window: Duration,
-}
-
-impl Rule {
-    /// Parses `COUNT/WINDOW` such as `3/10m` (units `s`, `m`, `h`, `d`).
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let (count, window) = text
-            .trim()
-            .split_once('/')
-            .ok_or_else(|| format!("`{text}` is not COUNT/WINDOW such as 3/10m"))?;
-        let max: u32 = count
-            .trim()
-            .parse()
-            .map_err(|_| format!("`{count}` is not a whole number"))?;
-        let window = window.trim();
-        let split = window
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(window.len());
-        let (amount, unit) = window.split_at(split);
-        let amount: u64 = if amount.is_empty() {
-            1
-        } else {
-            amount
-                .parse()
-                .map_err(|_| format!("`{window}` is not a window"))?
-        };
-        let seconds = match unit {
-            "s" => 1,
-            "m" => 60,
-            "h" => 3600,
-            "d" => 86_400,
-            _ => return Err(format!("`{window}` needs a unit: s, m, h or d")),
-        };
-        if max == 0 || amount == 0 {
-            return Err(format!(
-                "`{text}` must allow at least 1 event in a non-empty window"
-            ));
-        }
-        Ok(Self {
-            max,
-            window: Duration::from_secs(amount * seconds),
-        })
-    }
-
-    /// Parses a comma-separated list of rules.
-    pub fn parse_list(text: &str) -> Result<Vec<Self>, String> {
-        text.split(',')
-            .filter(|p| !p.trim().is_empty())
-            .map(Self::parse)
-            .collect()
-    }
-}
-
-impl fmt::Display for Rule {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}s", self.max, self.window.as_secs())
-    }
-}
 
 /// Every limit the login enforces.
 #[derive(Clone, Debug)]
 pub struct LimitPolicy {
     /// Code sends per destination number (starts; resends count too).
     pub per_number: Vec<Rule>,
-    /// Code sends per client IP.
+    /// Code sends per client IP (an IPv6 client per network, see `ipv6_prefix`).
     pub per_ip: Vec<Rule>,
     /// Code sends per browser session.
     pub per_session: Vec<Rule>,
@@ -89,6 +29,12 @@ pub struct LimitPolicy {
     pub global_per_hour: u32,
     /// Code checks per client IP (against guessing across many logins).
     pub checks_per_ip: Vec<Rule>,
+    /// Consecutive wrong codes per destination number, across sessions, codes and restarts;
+    /// a right code clears them (NIST SP 800-63B-4 §3.2.2 allows at most 100).
+    pub failed_per_number: Vec<Rule>,
+    /// IPv6 clients are counted per network of this prefix length (one customer usually
+    /// holds a whole /64); IPv4 clients per address.
+    pub ipv6_prefix: u8,
 }
 
 impl Default for LimitPolicy {
@@ -103,17 +49,10 @@ impl Default for LimitPolicy {
             per_session: vec![rule(5, 3600)],
             global_per_hour: 1000,
             checks_per_ip: vec![rule(30, 300)],
+            failed_per_number: vec![rule(10, 86_400)],
+            ipv6_prefix: 64,
         }
     }
-}
-
-/// Shared event counters in fixed windows.
-#[async_trait]
-pub trait CounterStore: Send + Sync + 'static {
-    /// The count of `key` in the window starting at `window_start` (Unix seconds).
-    async fn get(&self, key: &str, window_start: u64) -> Result<u32, String>;
-    /// Adds one to `key` in that window; the counter may be forgotten after `expires_at`.
-    async fn increment(&self, key: &str, window_start: u64, expires_at: u64) -> Result<(), String>;
 }
 
 /// Why an event was refused.
@@ -121,7 +60,7 @@ pub trait CounterStore: Send + Sync + 'static {
 pub enum LimitRefusal {
     /// A limit is reached; retry after this many seconds.
     Limited {
-        /// Which limit, for logs (`number`, `ip`, `session`, `global`, `checks`).
+        /// Which limit, for logs (`number`, `ip`, `session`, `global`, `checks`, `failed`).
         scope: &'static str,
         /// Seconds until the estimate drops below the limit (at most one window).
         retry_after_secs: u64,
@@ -130,12 +69,26 @@ pub enum LimitRefusal {
     StoreUnavailable,
 }
 
+/// Recent wrong codes for one destination number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Failures {
+    /// Wrong codes that still count (the highest over the rules).
+    pub count: u32,
+    /// Wrong codes allowed before the number is locked (the tightest rule's room).
+    pub left: u32,
+    /// Seconds until one more try is allowed, when none is left now.
+    pub blocked_for: Option<u64>,
+}
+
 /// Applies a [`LimitPolicy`] with counters in a [`CounterStore`].
 #[derive(Clone)]
 pub struct RateLimiter {
     store: Arc<dyn CounterStore>,
     policy: LimitPolicy,
 }
+
+/// One counter one event touches: its scope, key and rules.
+type Check<'a> = (&'static str, String, &'a [Rule]);
 
 impl RateLimiter {
     /// A limiter over `store`.
@@ -148,19 +101,48 @@ impl RateLimiter {
         &self.policy
     }
 
+    /// The key an IP is counted under: the address for IPv4, its network for IPv6.
+    pub fn ip_bucket(&self, ip: IpAddr) -> String {
+        match ip {
+            IpAddr::V4(v4) => v4.to_string(),
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => v4.to_string(),
+                None => {
+                    let prefix = u32::from(self.policy.ipv6_prefix.min(128));
+                    let mask = u128::MAX.checked_shl(128 - prefix).unwrap_or(0);
+                    let network = std::net::Ipv6Addr::from(u128::from(v6) & mask);
+                    format!("{network}/{prefix}")
+                }
+            },
+        }
+    }
+
     /// Allows and counts one code send to `number_e164` from `ip`, or refuses it without
-    /// counting. The per-session rule is applied by the caller (it lives in the session).
+    /// counting (per number, per IP and globally).
     pub async fn allow_send(
         &self,
         number_e164: &str,
         ip: Option<IpAddr>,
         now: u64,
     ) -> Result<(), LimitRefusal> {
+        self.allow_send_from(number_e164, ip, None, now).await
+    }
+
+    /// As [`Self::allow_send`], plus the per-session rule for the session whose secret
+    /// owner token is `session` (counted in the shared store, so parallel requests from
+    /// one browser cannot slip past it either).
+    pub async fn allow_send_from(
+        &self,
+        number_e164: &str,
+        ip: Option<IpAddr>,
+        session: Option<&str>,
+        now: u64,
+    ) -> Result<(), LimitRefusal> {
         let global = [Rule {
             max: self.policy.global_per_hour,
             window: Duration::from_secs(3600),
         }];
-        let mut checks: Vec<(&'static str, String, &[Rule])> = vec![
+        let mut checks: Vec<Check<'_>> = vec![
             (
                 "number",
                 format!("send:number:{number_e164}"),
@@ -169,7 +151,15 @@ impl RateLimiter {
             ("global", "send:global".to_owned(), &global),
         ];
         if let Some(ip) = ip {
-            checks.push(("ip", format!("send:ip:{ip}"), &self.policy.per_ip));
+            let bucket = self.ip_bucket(ip);
+            checks.push(("ip", format!("send:ip:{bucket}"), &self.policy.per_ip));
+        }
+        if let Some(session) = session {
+            checks.push((
+                "session",
+                format!("send:session:{session}"),
+                &self.policy.per_session,
+            ));
         }
         self.allow(&checks, now).await
     }
@@ -177,39 +167,46 @@ impl RateLimiter {
     /// Allows and counts one code check from `ip`.
     pub async fn allow_check(&self, ip: Option<IpAddr>, now: u64) -> Result<(), LimitRefusal> {
         let Some(ip) = ip else { return Ok(()) };
-        self.allow(
-            &[(
-                "checks",
-                format!("check:ip:{ip}"),
-                &self.policy.checks_per_ip,
-            )],
-            now,
-        )
-        .await
+        let key = format!("check:ip:{}", self.ip_bucket(ip));
+        self.allow(&[("checks", key, &self.policy.checks_per_ip)], now)
+            .await
     }
 
-    async fn allow(
+    /// The wrong codes that still count for `number_e164`.
+    pub async fn failures(&self, number_e164: &str, now: u64) -> Result<Failures, LimitRefusal> {
+        self.failures_now(number_e164, now).await
+    }
+
+    /// Counts one wrong code for `number_e164` (one atomic store operation per rule) and
+    /// answers the updated [`Failures`].
+    pub async fn record_failure(
         &self,
-        checks: &[(&'static str, String, &[Rule])],
+        number_e164: &str,
         now: u64,
-    ) -> Result<(), LimitRefusal> {
-        for (scope, key, rules) in checks {
-            for rule in rules.iter() {
-                if let Some(retry_after_secs) = self.blocked_for(key, *rule, now).await? {
-                    return Err(LimitRefusal::Limited {
-                        scope,
-                        retry_after_secs,
-                    });
-                }
-            }
+    ) -> Result<Failures, LimitRefusal> {
+        let key = failure_key(number_e164);
+        for rule in &self.policy.failed_per_number {
+            let (rule_key, start, expires) = window_of(&key, *rule, now);
+            self.store
+                .add(&rule_key, start, 1, expires)
+                .await
+                .map_err(store_failed)?;
         }
-        for (_, key, rules) in checks {
-            for rule in rules.iter() {
-                let window = rule.window.as_secs();
-                let start = now - now % window;
-                let rule_key = format!("{key}:{window}");
+        self.failures_now(number_e164, now).await
+    }
+
+    /// Forgets the wrong codes of `number_e164` (after a right one).
+    pub async fn clear_failures(&self, number_e164: &str, now: u64) -> Result<(), LimitRefusal> {
+        let key = failure_key(number_e164);
+        for rule in &self.policy.failed_per_number {
+            let (rule_key, start, _) = window_of(&key, *rule, now);
+            let window = rule.window.as_secs();
+            for window_start in [Some(start), start.checked_sub(window)]
+                .into_iter()
+                .flatten()
+            {
                 self.store
-                    .increment(&rule_key, start, start + 2 * window)
+                    .delete(&rule_key, window_start)
                     .await
                     .map_err(store_failed)?;
             }
@@ -217,82 +214,97 @@ impl RateLimiter {
         Ok(())
     }
 
-    /// `Some(seconds to wait)` when one more event would exceed `rule`.
-    async fn blocked_for(
-        &self,
-        key: &str,
-        rule: Rule,
-        now: u64,
-    ) -> Result<Option<u64>, LimitRefusal> {
-        let window = rule.window.as_secs();
-        let start = now - now % window;
-        let rule_key = format!("{key}:{window}");
-        let current = self
-            .store
-            .get(&rule_key, start)
-            .await
-            .map_err(store_failed)?;
-        let previous = match start.checked_sub(window) {
-            Some(previous_start) => self
-                .store
-                .get(&rule_key, previous_start)
-                .await
-                .map_err(store_failed)?,
-            None => 0,
+    async fn failures_now(&self, number_e164: &str, now: u64) -> Result<Failures, LimitRefusal> {
+        let key = failure_key(number_e164);
+        let mut failures = Failures {
+            count: 0,
+            left: u32::MAX,
+            blocked_for: None,
         };
-        let elapsed = now - start;
-        let overlap = (window - elapsed) as f64 / window as f64;
-        let estimate = previous as f64 * overlap + current as f64;
-        if estimate + 1.0 <= rule.max as f64 {
-            return Ok(None);
+        for rule in &self.policy.failed_per_number {
+            let (rule_key, start, _) = window_of(&key, *rule, now);
+            let current = self.count(&rule_key, start).await?;
+            let previous = self.previous(&rule_key, *rule, start).await?;
+            let estimate = estimate(*rule, previous, current, now - start);
+            let used = estimate.ceil() as u32;
+            failures.count = failures.count.max(used);
+            failures.left = failures.left.min(rule.max.saturating_sub(used));
+            if estimate + 1.0 > f64::from(rule.max) {
+                let wait = wait_secs(*rule, previous, current, now - start);
+                failures.blocked_for = Some(failures.blocked_for.unwrap_or(0).max(wait));
+            }
         }
-        // When the current window alone is full, only its end helps; otherwise the previous
-        // window's weight decays linearly until the estimate has room for one more.
-        let retry = if current >= rule.max || previous == 0 {
-            window - elapsed
-        } else {
-            let needed = estimate + 1.0 - rule.max as f64;
-            let per_second = previous as f64 / window as f64;
-            (needed / per_second).ceil() as u64
-        };
-        Ok(Some(retry.clamp(1, window)))
+        if failures.left == u32::MAX {
+            failures.left = 0;
+        }
+        Ok(failures)
     }
+
+    /// Counts the event in every rule of every check; when one is over its limit, takes the
+    /// counts back and refuses.
+    async fn allow(&self, checks: &[Check<'_>], now: u64) -> Result<(), LimitRefusal> {
+        let mut taken: Vec<(String, u64, u64)> = Vec::new();
+        let mut refusal = None;
+        'checks: for (scope, key, rules) in checks {
+            for rule in rules.iter() {
+                let (rule_key, start, expires) = window_of(key, *rule, now);
+                let previous = match self.previous(&rule_key, *rule, start).await {
+                    Ok(previous) => previous,
+                    Err(e) => {
+                        refusal = Some(e);
+                        break 'checks;
+                    }
+                };
+                let current = match self.store.add(&rule_key, start, 1, expires).await {
+                    Ok(current) => current,
+                    Err(e) => {
+                        refusal = Some(store_failed(e));
+                        break 'checks;
+                    }
+                };
+                taken.push((rule_key, start, expires));
+                let elapsed = now - start;
+                if estimate(*rule, previous, current, elapsed) > f64::from(rule.max) {
+                    refusal = Some(LimitRefusal::Limited {
+                        scope,
+                        retry_after_secs: wait_secs(*rule, previous, current - 1, elapsed),
+                    });
+                    break 'checks;
+                }
+            }
+        }
+        let Some(refusal) = refusal else {
+            return Ok(());
+        };
+        for (rule_key, start, expires) in taken {
+            // A counter left one too high only refuses a little early; never an extra send.
+            if let Err(error) = self.store.add(&rule_key, start, -1, expires).await {
+                store_failed(error);
+            }
+        }
+        Err(refusal)
+    }
+
+    async fn count(&self, rule_key: &str, start: u64) -> Result<u32, LimitRefusal> {
+        self.store.get(rule_key, start).await.map_err(store_failed)
+    }
+
+    async fn previous(&self, rule_key: &str, rule: Rule, start: u64) -> Result<u32, LimitRefusal> {
+        match start.checked_sub(rule.window.as_secs()) {
+            Some(previous_start) => self.count(rule_key, previous_start).await,
+            None => Ok(0),
+        }
+    }
+}
+
+fn failure_key(number_e164: &str) -> String {
+    format!("failed:number:{number_e164}")
 }
 
 fn store_failed(error: String) -> LimitRefusal {
     tracing::error!(%error, "rate-limit counter store failed");
     metrics::counter!(super::metrics_names::STORE_ERRORS).increment(1);
     LimitRefusal::StoreUnavailable
-}
-
-/// Counters in this process only: for `SESSION_STORE=memory` and tests.
-#[derive(Default)]
-pub struct MemoryCounters(Mutex<HashMap<(String, u64), (u32, u64)>>);
-
-#[async_trait]
-impl CounterStore for MemoryCounters {
-    async fn get(&self, key: &str, window_start: u64) -> Result<u32, String> {
-        let map = self
-            .0
-            .lock()
-            .map_err(|_| "counter lock poisoned".to_owned())?;
-        Ok(map
-            .get(&(key.to_owned(), window_start))
-            .map_or(0, |(count, _)| *count))
-    }
-
-    async fn increment(&self, key: &str, window_start: u64, expires_at: u64) -> Result<(), String> {
-        let mut map = self
-            .0
-            .lock()
-            .map_err(|_| "counter lock poisoned".to_owned())?;
-        // Forget windows that can no longer matter, so memory stays bounded.
-        map.retain(|_, (_, expiry)| *expiry > window_start);
-        map.entry((key.to_owned(), window_start))
-            .or_insert((0, expires_at))
-            .0 += 1;
-        Ok(())
-    }
 }
 
 #[cfg(test)]

@@ -18,6 +18,8 @@ fn loose() -> LimitPolicy {
         per_session: vec![rule(100, 60)],
         global_per_hour: 100,
         checks_per_ip: vec![rule(100, 60)],
+        failed_per_number: vec![rule(100, 60)],
+        ipv6_prefix: 64,
     }
 }
 
@@ -140,4 +142,84 @@ async fn check_limit_per_ip() {
         Ok(()),
         "no IP known: not limited per IP"
     );
+}
+
+#[tokio::test]
+async fn parallel_sends_never_exceed_the_limit() {
+    let l = limiter(LimitPolicy {
+        per_ip: vec![rule(10, 3600)],
+        ..loose()
+    });
+    let tasks: Vec<_> = (0..60)
+        .map(|n| {
+            let l = l.clone();
+            tokio::spawn(async move { l.allow_send(&format!("+4474001234{n:02}"), IP, T0).await })
+        })
+        .collect();
+    let mut allowed = 0;
+    for task in tasks {
+        if task.await.expect("task ran").is_ok() {
+            allowed += 1;
+        }
+    }
+    assert_eq!(allowed, 10);
+}
+
+#[test]
+fn ipv6_clients_share_a_budget_per_network() {
+    let l = limiter(loose());
+    let ip = |s: &str| s.parse::<IpAddr>().expect("ip");
+    assert_eq!(
+        l.ip_bucket(ip("2001:db8:1:2:aaaa::1")),
+        l.ip_bucket(ip("2001:db8:1:2:bbbb::2"))
+    );
+    assert_ne!(
+        l.ip_bucket(ip("2001:db8:1:2::1")),
+        l.ip_bucket(ip("2001:db8:1:3::1"))
+    );
+    assert_eq!(l.ip_bucket(ip("2001:db8:1:2::1")), "2001:db8:1:2::/64");
+    assert_eq!(l.ip_bucket(ip("203.0.113.7")), "203.0.113.7");
+    assert_eq!(l.ip_bucket(ip("::ffff:203.0.113.7")), "203.0.113.7");
+    let l128 = limiter(LimitPolicy {
+        ipv6_prefix: 128,
+        ..loose()
+    });
+    assert_eq!(l128.ip_bucket(ip("2001:db8::1")), "2001:db8::1/128");
+}
+
+#[tokio::test]
+async fn wrong_codes_add_up_per_number_until_a_success_clears_them() {
+    let l = limiter(LimitPolicy {
+        failed_per_number: vec![rule(3, 86_400)],
+        ..loose()
+    });
+    let n = "+447400123456";
+    assert_eq!(l.failures(n, T0).await.map(|f| f.count), Ok(0));
+    l.record_failure(n, T0).await.expect("1");
+    let two = l.record_failure(n, T0 + 5).await.expect("2");
+    assert_eq!((two.count, two.left, two.blocked_for), (2, 1, None));
+    let three = l.record_failure(n, T0 + 10).await.expect("3");
+    assert_eq!(three.left, 0);
+    assert!(three.blocked_for.is_some_and(|s| s > 3600), "{three:?}");
+    l.clear_failures(n, T0 + 20).await.expect("cleared");
+    assert_eq!(l.failures(n, T0 + 20).await.map(|f| f.count), Ok(0));
+}
+
+#[tokio::test]
+async fn per_session_limit_is_counted_in_the_store() {
+    let l = limiter(LimitPolicy {
+        per_session: vec![rule(2, 3600)],
+        ..loose()
+    });
+    let send = |n: &'static str, s: &'static str| l.allow_send_from(n, IP, Some(s), T0);
+    send("+447400123401", "a").await.expect("1");
+    send("+447400123402", "a").await.expect("2");
+    assert!(matches!(
+        send("+447400123403", "a").await,
+        Err(LimitRefusal::Limited {
+            scope: "session",
+            ..
+        })
+    ));
+    send("+447400123403", "b").await.expect("another session");
 }

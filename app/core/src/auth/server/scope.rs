@@ -60,10 +60,8 @@ pub async fn form_redirect<T>(
             options.set_status(
                 StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::BAD_REQUEST),
             );
-            if let AuthError::TooManyRequests { retry_after_secs }
-            | AuthError::ResendTooSoon { retry_after_secs } = error
-            {
-                options.insert_header(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+            if let Some(retry_after_secs) = error.retry_after_secs() {
+                options.insert_header(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
             }
         }
         return result;

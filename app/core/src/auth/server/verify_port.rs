@@ -127,6 +127,12 @@ pub trait VerifyProvider: Send + Sync + 'static {
     /// v1 `cmd=cancel`).
     async fn cancel(&self, request_id: &RequestId) -> Result<(), ControlFailure>;
 
+    /// Seconds left of the wait the provider asked for with its last throttling answer
+    /// (HTTP 429 `Retry-After`), if it named one and it is not over.
+    fn throttled_for_secs(&self) -> Option<u64> {
+        None
+    }
+
     /// Short name for logs, e.g. `vonage`.
     fn name(&self) -> &'static str;
 }

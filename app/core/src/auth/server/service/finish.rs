@@ -1,16 +1,18 @@
-//! The PIN step: check the code, count wrong ones, sign in.
+//! The PIN step: check the code, count wrong ones (per pending login and per number), sign in.
 
-use super::{is_expired, now, refusal_error};
+use super::ownership::{give_up, release_number};
+use super::{is_expired, now, refusal_error, throttled};
 use crate::auth::server::metrics_names as metrics;
 use crate::auth::server::verify_port::CheckFailure;
-use crate::auth::server::{client_ip, AuthContext, LoginSession, SignedInUser};
+use crate::auth::server::{client_ip, AuthContext, LoginSession, PendingLogin, SignedInUser};
 use crate::auth::AuthError;
 use crate::domain::Pin;
 
-/// Checks `raw_code` against the pending login. Right: signs in (new session id). Wrong:
-/// counts it and says how many tries are left; past the cap, or expired, the pending login
-/// ends and the user must start again. On success answers where to go next (`/` unless the
-/// login was started with a safe `next`).
+/// Checks `raw_code` against the pending login. Right: signs in (new session id) and clears
+/// the number's wrong-code count. Wrong: counts it for the pending login and for the number
+/// (shared store, across sessions and codes) and says how many tries are left; past either
+/// cap, or expired, the pending login ends and the user must start again. On success
+/// answers where to go next (`/` unless the login was started with a safe `next`).
 pub async fn finish_login(
     ctx: &AuthContext,
     session: &LoginSession,
@@ -21,7 +23,7 @@ pub async fn finish_login(
     };
     let now = now(ctx);
     if is_expired(ctx, &pending, now) {
-        session.clear_pending().await?;
+        end_pending(ctx, session, &pending, false).await?;
         tracing::info!(number = %pending.number.masked(), "code check on expired login");
         metrics::check("expired");
         return Err(AuthError::CodeExpired);
@@ -36,8 +38,23 @@ pub async fn finish_login(
             metrics::limit_hit("checks");
             refusal_error(refusal)
         })?;
+    let failures = ctx
+        .limits
+        .failures(pending.number.e164(), now)
+        .await
+        .map_err(refusal_error)?;
+    if let Some(retry_after_secs) = failures.blocked_for {
+        end_pending(ctx, session, &pending, true).await?;
+        tracing::warn!(number = %masked, "code check refused: too many wrong codes for this number");
+        metrics::limit_hit("failed");
+        return Err(AuthError::TooManyWrongCodes { retry_after_secs });
+    }
     match ctx.provider.check(&pending.request_id, &code).await {
         Ok(()) => {
+            if let Err(refusal) = ctx.limits.clear_failures(pending.number.e164(), now).await {
+                tracing::warn!(number = %masked, ?refusal, "wrong-code count not cleared");
+            }
+            release_number(ctx, session, &pending.number).await;
             let destination = pending.next.clone().unwrap_or_else(|| "/".to_owned());
             let user = SignedInUser {
                 number: pending.number,
@@ -50,35 +67,54 @@ pub async fn finish_login(
             Ok(destination)
         }
         Err(CheckFailure::WrongCode) => {
+            let failures = ctx
+                .limits
+                .record_failure(pending.number.e164(), now)
+                .await
+                .map_err(refusal_error)?;
             pending.wrong_codes += 1;
-            if pending.wrong_codes >= ctx.max_wrong_codes {
-                session.clear_pending().await?;
+            let left = ctx
+                .max_wrong_codes
+                .saturating_sub(pending.wrong_codes)
+                .min(failures.left);
+            if let Some(retry_after_secs) = failures.blocked_for {
+                end_pending(ctx, session, &pending, true).await?;
+                tracing::warn!(number = %masked, "code check wrong; number locked for too many wrong codes");
+                metrics::check("exhausted");
+                return Err(AuthError::TooManyWrongCodes { retry_after_secs });
+            }
+            if left == 0 {
+                end_pending(ctx, session, &pending, true).await?;
                 tracing::info!(number = %masked, "code check wrong; attempts exhausted");
                 metrics::check("exhausted");
                 return Err(AuthError::TooManyAttempts);
             }
+            pending.wrong_codes = ctx.max_wrong_codes - left;
             session.update_pending(&pending).await?;
             tracing::info!(number = %masked, wrong_codes = pending.wrong_codes, "code check wrong");
             metrics::check("wrong");
             Err(AuthError::WrongCode {
-                attempts_left: ctx.max_wrong_codes - pending.wrong_codes,
+                attempts_left: left,
             })
         }
         Err(CheckFailure::TooManyAttempts) => {
-            session.clear_pending().await?;
+            if let Err(refusal) = ctx.limits.record_failure(pending.number.e164(), now).await {
+                tracing::warn!(number = %masked, ?refusal, "wrong code not counted");
+            }
+            end_pending(ctx, session, &pending, false).await?;
             tracing::info!(number = %masked, "code check refused by provider; attempts exhausted");
             metrics::check("exhausted");
             Err(AuthError::TooManyAttempts)
         }
         Err(CheckFailure::NotFound) => {
-            session.clear_pending().await?;
+            end_pending(ctx, session, &pending, false).await?;
             tracing::info!(number = %masked, "code check on request the provider no longer has");
             metrics::check("expired");
             Err(AuthError::CodeExpired)
         }
         Err(CheckFailure::Throttled) => {
             metrics::check("throttled");
-            Err(AuthError::Throttled)
+            Err(throttled(ctx))
         }
         Err(CheckFailure::Unavailable(detail)) => {
             tracing::warn!(number = %masked, provider = ctx.provider.name(), %detail, "code check failed upstream");
@@ -86,4 +122,21 @@ pub async fn finish_login(
             Err(AuthError::ServiceUnavailable)
         }
     }
+}
+
+/// Ends the pending login: cancels the upstream request when it may still be live
+/// (`cancel`, best effort), frees the number once the provider has let it go, and forgets
+/// the login.
+async fn end_pending(
+    ctx: &AuthContext,
+    session: &LoginSession,
+    pending: &PendingLogin,
+    cancel: bool,
+) -> Result<(), AuthError> {
+    if cancel {
+        give_up(ctx, session, pending).await;
+    } else {
+        release_number(ctx, session, &pending.number).await;
+    }
+    session.clear_pending().await
 }

@@ -3,6 +3,7 @@
 
 mod finish;
 mod limits;
+mod ownership;
 mod resend;
 mod start;
 mod status;
@@ -35,5 +36,18 @@ fn refusal_error(refusal: LimitRefusal) -> AuthError {
             retry_after_secs, ..
         } => AuthError::TooManyRequests { retry_after_secs },
         LimitRefusal::StoreUnavailable => AuthError::TemporarilyUnavailable,
+    }
+}
+
+/// The wait for [`AuthError::Throttled`] when the provider named none.
+const THROTTLED_RETRY_SECS: u64 = 60;
+
+/// The error for a provider's throttling: its own `Retry-After` when it gave one.
+fn throttled(ctx: &AuthContext) -> AuthError {
+    AuthError::Throttled {
+        retry_after_secs: ctx
+            .provider
+            .throttled_for_secs()
+            .unwrap_or(THROTTLED_RETRY_SECS),
     }
 }

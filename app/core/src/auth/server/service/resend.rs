@@ -1,7 +1,8 @@
 //! "Send again" (next channel: the call) and "Use a different number" (cancel upstream).
 
 use super::limits::allow_send;
-use super::{is_expired, now};
+use super::ownership::{give_up, release_number};
+use super::{is_expired, now, throttled};
 use crate::auth::server::metrics_names;
 use crate::auth::server::verify_port::ControlFailure;
 use crate::auth::server::{AuthContext, LoginSession, PendingLogin};
@@ -41,13 +42,14 @@ pub async fn resend_code(ctx: &AuthContext, session: &LoginSession) -> Result<St
             Err(AuthError::NoChannelLeft)
         }
         Err(ControlFailure::NotFound) => {
+            release_number(ctx, session, &pending.number).await;
             session.clear_pending().await?;
             Err(AuthError::CodeExpired)
         }
         Err(ControlFailure::TooSoon) => Err(AuthError::ResendTooSoon {
             retry_after_secs: ctx.resend_after.as_secs().max(1),
         }),
-        Err(ControlFailure::Throttled) => Err(AuthError::Throttled),
+        Err(ControlFailure::Throttled) => Err(throttled(ctx)),
         Err(ControlFailure::Unavailable(detail)) => {
             tracing::warn!(number = %masked, %detail, "resend failed upstream");
             Err(AuthError::ServiceUnavailable)
@@ -56,20 +58,13 @@ pub async fn resend_code(ctx: &AuthContext, session: &LoginSession) -> Result<St
 }
 
 /// Abandons the pending login: cancels the upstream request where the provider allows it
-/// (else it simply expires), and returns to the phone step with the number filled in.
+/// (else it simply expires), frees the number for other sessions, and returns to the phone
+/// step with the number filled in.
 pub async fn change_number(ctx: &AuthContext, session: &LoginSession) -> Result<(), AuthError> {
     let Some(pending) = session.pending().await? else {
         return Ok(());
     };
-    let masked = pending.number.masked();
-    match ctx.provider.cancel(&pending.request_id).await {
-        Ok(()) => tracing::info!(number = %masked, "pending login cancelled"),
-        // Vonage v1 refuses cancels in the first 30 s; the request then just expires and a
-        // new start for the same number resumes it.
-        Err(failure) => {
-            tracing::info!(number = %masked, %failure, "upstream cancel refused; left to expire")
-        }
-    }
+    give_up(ctx, session, &pending).await;
     session.clear_pending().await?;
     let flash = Flash {
         error: None,
@@ -86,6 +81,7 @@ async fn live_pending(
 ) -> Result<PendingLogin, AuthError> {
     let pending = session.pending().await?.ok_or(AuthError::NoPendingLogin)?;
     if is_expired(ctx, &pending, now) {
+        release_number(ctx, session, &pending.number).await;
         session.clear_pending().await?;
         return Err(AuthError::CodeExpired);
     }

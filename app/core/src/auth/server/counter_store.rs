@@ -1,0 +1,75 @@
+//! The shared-counter port the rate limiter uses, and its in-process implementation.
+//! Every change is one atomic store operation that answers the new count, so parallel
+//! requests can never both see room for "one more".
+
+use async_trait::async_trait;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// Shared event counters in fixed windows.
+#[async_trait]
+pub trait CounterStore: Send + Sync + 'static {
+    /// The count of `key` in the window starting at `window_start` (Unix seconds).
+    async fn get(&self, key: &str, window_start: u64) -> Result<u32, String>;
+    /// Atomically adds `delta` (negative to take back an event) to `key` in that window and
+    /// answers the new count; one store operation, so concurrent callers each see a distinct
+    /// count. The counter may be forgotten after `expires_at`.
+    async fn add(
+        &self,
+        key: &str,
+        window_start: u64,
+        delta: i32,
+        expires_at: u64,
+    ) -> Result<u32, String>;
+    /// Forgets `key` in that window (e.g. wrong codes after a success).
+    async fn delete(&self, key: &str, window_start: u64) -> Result<(), String>;
+}
+
+/// (key, window start) → (count, expires at).
+type CounterMap = HashMap<(String, u64), (u32, u64)>;
+
+/// Counters in this process only: for `SESSION_STORE=memory` and tests. Every operation
+/// runs under one lock.
+#[derive(Default)]
+pub struct MemoryCounters(Mutex<CounterMap>);
+
+impl MemoryCounters {
+    fn map(&self) -> Result<std::sync::MutexGuard<'_, CounterMap>, String> {
+        self.0
+            .lock()
+            .map_err(|_| "counter lock poisoned".to_owned())
+    }
+}
+
+#[async_trait]
+impl CounterStore for MemoryCounters {
+    async fn get(&self, key: &str, window_start: u64) -> Result<u32, String> {
+        Ok(self
+            .map()?
+            .get(&(key.to_owned(), window_start))
+            .map_or(0, |(count, _)| *count))
+    }
+
+    async fn add(
+        &self,
+        key: &str,
+        window_start: u64,
+        delta: i32,
+        expires_at: u64,
+    ) -> Result<u32, String> {
+        let mut map = self.map()?;
+        // Forget windows that can no longer matter, so memory stays bounded.
+        map.retain(|_, (_, expiry)| *expiry > window_start);
+        let entry = map
+            .entry((key.to_owned(), window_start))
+            .or_insert((0, expires_at));
+        entry.0 = entry.0.saturating_add_signed(delta);
+        entry.1 = entry.1.max(expires_at);
+        Ok(entry.0)
+    }
+
+    async fn delete(&self, key: &str, window_start: u64) -> Result<(), String> {
+        self.map()?.remove(&(key.to_owned(), window_start));
+        Ok(())
+    }
+}

@@ -1,0 +1,57 @@
+//! The `LIMIT_*` settings: send, check and wrong-code limits, and the IPv6 grouping.
+
+use super::values::parse_or;
+use super::ConfigError;
+use app_core::auth::server::rate_limit::{LimitPolicy, Rule};
+
+/// Reads `LIMIT_PER_NUMBER`, `LIMIT_PER_IP`, `LIMIT_PER_SESSION`, `LIMIT_GLOBAL_PER_HOUR`,
+/// `LIMIT_CHECKS_PER_IP`, `LIMIT_FAILED_PER_NUMBER` and `LIMIT_IPV6_PREFIX` (unset: the
+/// [`LimitPolicy`] defaults).
+pub(super) fn parse_limits(
+    get: &impl Fn(&str) -> Option<String>,
+) -> Result<LimitPolicy, ConfigError> {
+    let fail = |variable: &'static str, problem: String| ConfigError { variable, problem };
+    let defaults = LimitPolicy::default();
+    let rules = |variable: &'static str, fallback: Vec<Rule>| match get(variable) {
+        None => Ok(fallback),
+        Some(text) => Rule::parse_list(&text)
+            .and_then(|r| {
+                if r.is_empty() {
+                    Err("needs at least one COUNT/WINDOW".into())
+                } else {
+                    Ok(r)
+                }
+            })
+            .map_err(|problem| fail(variable, problem)),
+    };
+    let limits = LimitPolicy {
+        per_number: rules("LIMIT_PER_NUMBER", defaults.per_number)?,
+        per_ip: rules("LIMIT_PER_IP", defaults.per_ip)?,
+        per_session: rules("LIMIT_PER_SESSION", defaults.per_session)?,
+        global_per_hour: parse_or(
+            "LIMIT_GLOBAL_PER_HOUR",
+            get("LIMIT_GLOBAL_PER_HOUR"),
+            &defaults.global_per_hour.to_string(),
+        )?,
+        checks_per_ip: rules("LIMIT_CHECKS_PER_IP", defaults.checks_per_ip)?,
+        failed_per_number: rules("LIMIT_FAILED_PER_NUMBER", defaults.failed_per_number)?,
+        ipv6_prefix: parse_or(
+            "LIMIT_IPV6_PREFIX",
+            get("LIMIT_IPV6_PREFIX"),
+            &defaults.ipv6_prefix.to_string(),
+        )?,
+    };
+    if !(32..=128).contains(&limits.ipv6_prefix) {
+        return Err(fail("LIMIT_IPV6_PREFIX", "must be 32 to 128".into()));
+    }
+    if limits.failed_per_number.iter().any(|r| r.max > 100) {
+        return Err(fail(
+            "LIMIT_FAILED_PER_NUMBER",
+            "must allow at most 100 wrong codes (NIST SP 800-63B-4 §3.2.2)".into(),
+        ));
+    }
+    if limits.global_per_hour == 0 {
+        return Err(fail("LIMIT_GLOBAL_PER_HOUR", "must be at least 1".into()));
+    }
+    Ok(limits)
+}

@@ -1,0 +1,112 @@
+//! Number locks (one owner per pending upstream request) in the session database.
+
+use app_core::auth::server::number_lock::{LockOutcome, LockStore};
+use async_trait::async_trait;
+use std::time::{Duration, SystemTime};
+use tower_sessions_sqlx_store::sqlx::{self, SqlitePool};
+
+/// Locks in a SQLite table next to the sessions.
+#[derive(Clone, Debug)]
+pub struct SqliteLocks {
+    pool: SqlitePool,
+}
+
+/// How often expired locks are deleted.
+const PURGE_EVERY: Duration = Duration::from_secs(600);
+
+impl SqliteLocks {
+    /// Creates the table if missing and starts a background purge of expired locks.
+    pub async fn open(pool: SqlitePool) -> Result<Self, sqlx::Error> {
+        sqlx::query(
+            "CREATE TABLE IF NOT EXISTS number_locks (
+                key TEXT PRIMARY KEY NOT NULL,
+                owner TEXT NOT NULL,
+                expires_at INTEGER NOT NULL
+            )",
+        )
+        .execute(&pool)
+        .await?;
+        let purger = pool.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(PURGE_EVERY);
+            loop {
+                tick.tick().await;
+                let now = app_core::auth::server::clock::unix_seconds(SystemTime::now()) as i64;
+                if let Err(error) = sqlx::query("DELETE FROM number_locks WHERE expires_at < ?")
+                    .bind(now)
+                    .execute(&purger)
+                    .await
+                {
+                    tracing::warn!(%error, "number lock purge failed");
+                }
+            }
+        });
+        Ok(Self { pool })
+    }
+}
+
+fn text(e: sqlx::Error) -> String {
+    e.to_string()
+}
+
+#[async_trait]
+impl LockStore for SqliteLocks {
+    async fn acquire(
+        &self,
+        key: &str,
+        owner: &str,
+        expires_at: u64,
+        now: u64,
+    ) -> Result<LockOutcome, String> {
+        let (expires_at, now) = (expires_at as i64, now as i64);
+        // Only this owner ever writes its own token, so extending our own lock needs no
+        // read-then-write atomicity; taking a free one is a single conditional upsert.
+        let extended = sqlx::query(
+            "UPDATE number_locks SET expires_at = ? WHERE key = ? AND owner = ? AND expires_at > ?",
+        )
+        .bind(expires_at)
+        .bind(key)
+        .bind(owner)
+        .bind(now)
+        .execute(&self.pool)
+        .await
+        .map_err(text)?;
+        if extended.rows_affected() == 1 {
+            return Ok(LockOutcome::AlreadyOurs);
+        }
+        let taken = sqlx::query(
+            "INSERT INTO number_locks (key, owner, expires_at) VALUES (?, ?, ?)
+             ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+             WHERE number_locks.expires_at <= ?",
+        )
+        .bind(key)
+        .bind(owner)
+        .bind(expires_at)
+        .bind(now)
+        .execute(&self.pool)
+        .await
+        .map_err(text)?;
+        if taken.rows_affected() == 1 {
+            return Ok(LockOutcome::Acquired);
+        }
+        let held: Option<i64> =
+            sqlx::query_scalar("SELECT expires_at FROM number_locks WHERE key = ?")
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(text)?;
+        // Released in between: still report busy, briefly, rather than race again.
+        let until = held.unwrap_or(now + 1).max(now + 1);
+        Ok(LockOutcome::HeldUntil(u64::try_from(until).unwrap_or(0)))
+    }
+
+    async fn release(&self, key: &str, owner: &str) -> Result<(), String> {
+        sqlx::query("DELETE FROM number_locks WHERE key = ? AND owner = ?")
+            .bind(key)
+            .bind(owner)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(text)
+    }
+}
