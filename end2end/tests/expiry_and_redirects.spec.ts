@@ -31,21 +31,27 @@ test.describe("JavaScript off", () => {
   });
 });
 
-test("a second browser asking for the same number resumes the live code", async ({ browser }) => {
-  const number = uniqueNumber();
-  const first = await (await browser.newContext()).newPage();
-  await open(first, "/login");
-  await submitNumber(first, number.typed);
-  await expectPinStep(first, number.e164);
-  const code = await latestCode(first.request, number.e164);
+for (const js of [true, false]) {
+  test(`a second browser asking for the same number is refused, and the owner still signs in (JavaScript ${js ? "on" : "off"})`, async ({ browser }) => {
+    const number = uniqueNumber();
+    const owner = await (await browser.newContext()).newPage();
+    await open(owner, "/login");
+    await submitNumber(owner, number.typed);
+    await expectPinStep(owner, number.e164);
+    const code = await latestCode(owner.request, number.e164);
 
-  const second = await (await browser.newContext()).newPage();
-  await open(second, "/login");
-  await submitNumber(second, number.typed);
-  await expectPinStep(second, number.e164);
-  await submitCode(second, code);
-  await expect(second.getByRole("heading", { name: `Hello ${number.e164}` })).toBeVisible();
-});
+    const other = await (await browser.newContext({ javaScriptEnabled: js })).newPage();
+    await open(other, "/login", js);
+    await submitNumber(other, number.typed);
+    await expect(other.getByRole("alert")).toContainText("A code was just sent to this number. Use it in the browser where you asked for it");
+    await expect(other).toHaveURL(/\/login$/);
+    const sent: { to: string }[] = await (await other.request.get("/dev/messages")).json();
+    expect(sent.filter((m) => m.to === number.e164)).toHaveLength(1);
+
+    await submitCode(owner, code);
+    await expect(owner.getByRole("heading", { name: `Hello ${number.e164}` })).toBeVisible();
+  });
+}
 
 for (const js of [true, false]) {
   for (const next of ["//evil.example", "https://evil.example/", "/\\evil.example"]) {

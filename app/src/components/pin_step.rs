@@ -67,7 +67,10 @@ pub fn PinStep(
             navigate("/login", Default::default());
         }
         Some(Err(failure)) => {
-            if let AuthError::WrongCode { attempts_left: left } = failure {
+            if let AuthError::WrongCode {
+                attempts_left: left,
+            } = failure
+            {
                 attempts_left.set(left);
             }
             code_error.set(Some(failure.message()));

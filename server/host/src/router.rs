@@ -63,8 +63,8 @@ pub fn router(state: AppState, site_routes: SiteRoutes) -> Router {
         origin_policy,
         secure_cookies,
     } = state;
-    let mut router = crate::static_files::pkg_routes(&leptos_options)
-        .merge(site_routes(&leptos_options, auth));
+    let mut router =
+        crate::static_files::pkg_routes(&leptos_options).merge(site_routes(&leptos_options, auth));
     if let Some(readiness) = readiness {
         router = router.merge(operations::routes(readiness));
     }

@@ -39,16 +39,34 @@ fn header_of<'a>(response: &'a Response<Body>, name: header::HeaderName) -> Opti
 async fn brotli_is_sent_to_browsers_that_accept_it_and_hashed_files_are_immutable() {
     let (options, root) = site_with_pkg(true);
     let router = pkg_routes(&options);
-    let (response, body) = get(router.clone(), "/pkg/app.0123abcd.wasm", "gzip, deflate, br").await;
+    let (response, body) = get(
+        router.clone(),
+        "/pkg/app.0123abcd.wasm",
+        "gzip, deflate, br",
+    )
+    .await;
     assert_eq!(response.status(), 200);
     assert_eq!(body, b"brotli");
     assert_eq!(header_of(&response, header::CONTENT_ENCODING), Some("br"));
-    assert_eq!(header_of(&response, header::CONTENT_TYPE), Some("application/wasm"));
-    assert_eq!(header_of(&response, header::CACHE_CONTROL), Some(CACHE_IMMUTABLE));
-    assert!(header_of(&response, header::VARY).is_some_and(|v| v.to_ascii_lowercase().contains("accept-encoding")));
+    assert_eq!(
+        header_of(&response, header::CONTENT_TYPE),
+        Some("application/wasm")
+    );
+    assert_eq!(
+        header_of(&response, header::CACHE_CONTROL),
+        Some(CACHE_IMMUTABLE)
+    );
+    assert!(header_of(&response, header::VARY)
+        .is_some_and(|v| v.to_ascii_lowercase().contains("accept-encoding")));
 
     let (response, body) = get(router.clone(), "/pkg/app.0123abcd.wasm", "gzip").await;
-    assert_eq!((body.as_slice(), header_of(&response, header::CONTENT_ENCODING)), (&b"gzip"[..], Some("gzip")));
+    assert_eq!(
+        (
+            body.as_slice(),
+            header_of(&response, header::CONTENT_ENCODING)
+        ),
+        (&b"gzip"[..], Some("gzip"))
+    );
 
     let (response, body) = get(router, "/pkg/app.0123abcd.wasm", "identity").await;
     assert_eq!(body, b"plain");
@@ -61,7 +79,10 @@ async fn a_missing_file_is_404_and_never_cached() {
     let (options, root) = site_with_pkg(true);
     let (response, _) = get(pkg_routes(&options), "/pkg/app.ffffffff.wasm", "br").await;
     assert_eq!(response.status(), 404);
-    assert_eq!(header_of(&response, header::CACHE_CONTROL), Some("no-store"));
+    assert_eq!(
+        header_of(&response, header::CACHE_CONTROL),
+        Some("no-store")
+    );
     let _ = std::fs::remove_dir_all(root);
 }
 
@@ -69,6 +90,9 @@ async fn a_missing_file_is_404_and_never_cached() {
 async fn unhashed_names_are_revalidated() {
     let (options, root) = site_with_pkg(false);
     let (response, _) = get(pkg_routes(&options), "/pkg/app.0123abcd.wasm", "br").await;
-    assert_eq!(header_of(&response, header::CACHE_CONTROL), Some(CACHE_REVALIDATE));
+    assert_eq!(
+        header_of(&response, header::CACHE_CONTROL),
+        Some(CACHE_REVALIDATE)
+    );
     let _ = std::fs::remove_dir_all(root);
 }

@@ -140,8 +140,16 @@ fn precheck_refuses_what_parse_refuses_cheaply_and_passes_the_rest() {
         ("07400 abc", PhoneNumberProblem::NotANumber),
         ("123456789012345678", PhoneNumberProblem::TooLong),
     ] {
-        assert_eq!(PhoneNumberProblem::precheck(input), Err(problem), "{input:?}");
-        assert_eq!(PhoneNumber::parse(input, gb()).err(), Some(problem), "{input:?}");
+        assert_eq!(
+            PhoneNumberProblem::precheck(input),
+            Err(problem),
+            "{input:?}"
+        );
+        assert_eq!(
+            PhoneNumber::parse(input, gb()).err(),
+            Some(problem),
+            "{input:?}"
+        );
     }
     // Passing the precheck leaves the real verdict to the parser.
     assert_eq!(PhoneNumberProblem::precheck("07400 123123"), Ok(()));
