@@ -31,7 +31,7 @@ async fn get(router: Router, path: &str, accept_encoding: &str) -> (Response<Bod
     (Response::from_parts(parts, Body::empty()), bytes.to_vec())
 }
 
-fn header_of<'a>(response: &'a Response<Body>, name: header::HeaderName) -> Option<&'a str> {
+fn header_of(response: &Response<Body>, name: header::HeaderName) -> Option<&str> {
     response.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
