@@ -9,7 +9,9 @@ export PATH="$PWD/.tools/npm/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export VERIFY_PROVIDER=emulator SESSION_STORE=memory
 cargo leptos build
 log=target/devloop-watch.log
-setsid cargo leptos watch >"$log" 2>&1 &
+# DEVLOOP_HOT=1: `--hot-reload` as well, and report whether view edits are patched in place.
+hot=""; [ "${DEVLOOP_HOT:-}" = 1 ] && hot="--hot-reload"
+setsid cargo leptos watch $hot >"$log" 2>&1 &
 watch_pid=$!
 trap 'kill -- -$watch_pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do
