@@ -5,6 +5,7 @@ mod redis;
 mod redis_locks;
 mod sqlite_counters;
 mod sqlite_locks;
+mod sqlite_purge;
 
 use crate::config::SessionStoreConfig;
 use app_core::auth::server::number_lock::{LockStore, MemoryLocks};

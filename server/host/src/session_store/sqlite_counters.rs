@@ -3,7 +3,6 @@
 
 use app_core::auth::server::rate_limit::CounterStore;
 use async_trait::async_trait;
-use std::time::{Duration, SystemTime};
 use tower_sessions_sqlx_store::sqlx::{self, SqlitePool};
 
 /// Counters in a SQLite table next to the sessions.
@@ -12,8 +11,6 @@ pub struct SqliteCounters {
     pool: SqlitePool,
 }
 
-/// How often windows that can no longer matter are deleted.
-const PURGE_EVERY: Duration = Duration::from_secs(600);
 
 impl SqliteCounters {
     /// Creates the table if missing and starts a background purge of expired windows.
@@ -29,21 +26,7 @@ impl SqliteCounters {
         )
         .execute(&pool)
         .await?;
-        let purger = pool.clone();
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(PURGE_EVERY);
-            loop {
-                tick.tick().await;
-                let now = app_core::auth::server::clock::unix_seconds(SystemTime::now()) as i64;
-                if let Err(error) = sqlx::query("DELETE FROM rate_counters WHERE expires_at < ?")
-                    .bind(now)
-                    .execute(&purger)
-                    .await
-                {
-                    tracing::warn!(%error, "rate counter purge failed");
-                }
-            }
-        });
+        super::sqlite_purge::spawn_expiry_purge(pool.clone(), "rate_counters");
         Ok(Self { pool })
     }
 }

@@ -2,7 +2,6 @@
 
 use app_core::auth::server::number_lock::{LockOutcome, LockStore};
 use async_trait::async_trait;
-use std::time::{Duration, SystemTime};
 use tower_sessions_sqlx_store::sqlx::{self, SqlitePool};
 
 /// Locks in a SQLite table next to the sessions.
@@ -11,8 +10,6 @@ pub struct SqliteLocks {
     pool: SqlitePool,
 }
 
-/// How often expired locks are deleted.
-const PURGE_EVERY: Duration = Duration::from_secs(600);
 
 impl SqliteLocks {
     /// Creates the table if missing and starts a background purge of expired locks.
@@ -26,21 +23,7 @@ impl SqliteLocks {
         )
         .execute(&pool)
         .await?;
-        let purger = pool.clone();
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(PURGE_EVERY);
-            loop {
-                tick.tick().await;
-                let now = app_core::auth::server::clock::unix_seconds(SystemTime::now()) as i64;
-                if let Err(error) = sqlx::query("DELETE FROM number_locks WHERE expires_at < ?")
-                    .bind(now)
-                    .execute(&purger)
-                    .await
-                {
-                    tracing::warn!(%error, "number lock purge failed");
-                }
-            }
-        });
+        super::sqlite_purge::spawn_expiry_purge(pool.clone(), "number_locks");
         Ok(Self { pool })
     }
 }
