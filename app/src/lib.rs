@@ -4,6 +4,7 @@
 
 mod app;
 mod components;
+mod lazy_pages;
 mod pages;
 #[cfg(feature = "ssr")]
 mod security;
