@@ -7,7 +7,7 @@ export PATH := $(CURDIR)/.tools/npm/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 ## run: release build, served on http://127.0.0.1:3000 (emulator unless credentials are set)
 run:
 	./scripts/setup.sh build
-	cargo leptos serve --release --precompress --split
+	cargo leptos serve --release --precompress
 
 ## dev: rebuild and reload the browser on every save (cargo leptos watch)
 dev:
@@ -22,12 +22,12 @@ test:
 ## build: release build only
 build:
 	./scripts/setup.sh build
-	cargo leptos build --release --precompress --split
+	cargo leptos build --release --precompress
 
 ## bench: release build, then login flows/s, latency and server memory (memory, SQLite, 2 instances on Redis)
 bench:
 	./scripts/setup.sh bench
-	cargo leptos build --release --precompress --split
+	cargo leptos build --release --precompress
 	cargo run --release -p bench -- $(BENCH_ARGS)
 
 ## devloop: save → browser reloaded under `make dev`, for a view edit and a server-function edit
@@ -37,7 +37,7 @@ devloop:
 ## size: release bundle sizes, raw and brotli
 size:
 	./scripts/setup.sh build
-	cargo leptos build --release --precompress --split
+	cargo leptos build --release --precompress
 	./scripts/size.sh
 
 ## setup: install the toolchain pieces (wasm target, cargo-leptos, wasm-bindgen, wasm-opt, test deps)

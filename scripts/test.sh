@@ -38,7 +38,7 @@ step "browser tests (Playwright, Debian Chromium) on the release build"
 CANARY="canary-secret-$RANDOM$RANDOM"
 LIMIT_PER_IP=1000/1h LIMIT_CHECKS_PER_IP=1000/5m RESEND_AFTER=5 EMULATOR_CODE_TTL=20 \
   VONAGE_API_SECRET="$CANARY" \
-  cargo leptos end-to-end --release --precompress --split
+  cargo leptos end-to-end --release --precompress
 
 step "release build scan: no secret, no request id, no server-only crate in the site files"
 ./scripts/scan_release.sh "$CANARY"

@@ -1,13 +1,12 @@
 //! The HTML shell and the router.
 
 use crate::components::CarriedNote;
-use crate::lazy_pages::{AccountRoute, HomeRoute, VerifyRoute};
-use crate::pages::{LoginPage, NotFound};
+use crate::pages::{AccountPage, HomePage, LoginPage, NotFound, VerifyPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, Lazy, SsrMode,
+    path, SsrMode,
 };
 
 /// The full HTML document the server renders around [`App`]. Only the server renders it;
@@ -54,10 +53,10 @@ pub fn App() -> impl IntoView {
         <Router>
             <main data-hydrated=move || hydrated.get().to_string()>
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
-                    <Route path=path!("/verify") view={Lazy::<VerifyRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

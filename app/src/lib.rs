@@ -4,7 +4,6 @@
 
 mod app;
 mod components;
-mod lazy_pages;
 mod pages;
 #[cfg(feature = "ssr")]
 mod security;
