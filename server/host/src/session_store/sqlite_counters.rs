@@ -11,7 +11,6 @@ pub struct SqliteCounters {
     pool: SqlitePool,
 }
 
-
 impl SqliteCounters {
     /// Creates the table if missing and starts a background purge of expired windows.
     pub async fn open(pool: SqlitePool) -> Result<Self, sqlx::Error> {

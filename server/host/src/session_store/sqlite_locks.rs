@@ -10,7 +10,6 @@ pub struct SqliteLocks {
     pool: SqlitePool,
 }
 
-
 impl SqliteLocks {
     /// Creates the table if missing and starts a background purge of expired locks.
     pub async fn open(pool: SqlitePool) -> Result<Self, sqlx::Error> {
