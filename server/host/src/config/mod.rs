@@ -3,75 +3,21 @@
 
 use app_core::auth::server::rate_limit::LimitPolicy;
 use app_core::domain::DefaultCountry;
-use secrecy::SecretString;
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::Duration;
 
 mod edge;
 mod limits;
+mod provider;
 mod store;
 mod values;
 pub use edge::Cidr;
 use edge::{parse_public_origin, parse_trusted_proxies, parse_yes_no};
 use limits::parse_limits;
+use provider::parse_provider;
+pub use provider::{EmulatorSettings, ProviderConfig, VonageCredentials, DEFAULT_VONAGE_BASE_URL};
 pub use store::{RedisSettings, SessionStoreConfig};
-use values::{parse_or, parse_test_numbers};
-
-/// The real Vonage API host, used unless `VONAGE_BASE_URL` says otherwise.
-pub const DEFAULT_VONAGE_BASE_URL: &str = "https://api.nexmo.com";
-
-/// Which Verify provider sends the codes.
-#[derive(Debug, Clone)]
-pub enum ProviderConfig {
-    /// The built-in emulator (no account, codes in the outbox).
-    Emulator(EmulatorSettings),
-    /// Vonage Verify v2.
-    Vonage(VonageCredentials),
-    /// Vonage Verify v1 (the seed's API).
-    VonageLegacy(VonageCredentials),
-}
-
-/// Account settings for either Vonage API.
-#[derive(Debug, Clone)]
-pub struct VonageCredentials {
-    /// `VONAGE_API_KEY`.
-    pub api_key: String,
-    /// `VONAGE_API_SECRET`; never logged.
-    pub api_secret: SecretString,
-    /// `VONAGE_BASE_URL`.
-    pub base_url: url::Url,
-}
-
-/// How the in-process emulator behaves.
-#[derive(Debug, Clone)]
-pub struct EmulatorSettings {
-    /// `EMULATOR_ADDR`: where its Vonage-compatible API listens (default an ephemeral
-    /// loopback port).
-    pub addr: SocketAddr,
-    /// `EMULATOR_CODE_TTL`: seconds a code lives (default 300).
-    pub code_ttl: Duration,
-    /// `EMULATOR_TEST_NUMBERS`: `+12015550100=123456,...` fixed codes for test numbers.
-    pub test_numbers: HashMap<String, String>,
-}
-
-impl EmulatorSettings {
-    /// Reads `EMULATOR_ADDR`, `EMULATOR_CODE_TTL` and `EMULATOR_TEST_NUMBERS` (blank values
-    /// count as unset); used by the site and by the standalone `server emulator`.
-    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        Ok(Self {
-            addr: parse_or("EMULATOR_ADDR", get("EMULATOR_ADDR"), "127.0.0.1:0")?,
-            code_ttl: Duration::from_secs(parse_or(
-                "EMULATOR_CODE_TTL",
-                get("EMULATOR_CODE_TTL"),
-                "300",
-            )?),
-            test_numbers: parse_test_numbers(
-                get("EMULATOR_TEST_NUMBERS").as_deref().unwrap_or(""),
-            )?,
-        })
-    }
-}
+use values::parse_or;
 
 /// The whole configuration.
 #[derive(Debug, Clone)]
@@ -148,52 +94,7 @@ impl Config {
         };
         let fail = |variable: &'static str, problem: String| ConfigError { variable, problem };
 
-        let has_credentials = get("VONAGE_API_KEY").is_some() && get("VONAGE_API_SECRET").is_some();
-        let provider_name = get("VERIFY_PROVIDER").unwrap_or_else(|| {
-            if has_credentials {
-                "vonage"
-            } else {
-                "emulator"
-            }
-            .to_owned()
-        });
-        let credentials = || -> Result<VonageCredentials, ConfigError> {
-            let required = |variable: &'static str| {
-                get(variable).ok_or_else(|| {
-                    fail(
-                        variable,
-                        format!("required when VERIFY_PROVIDER={provider_name}"),
-                    )
-                })
-            };
-            let base_url =
-                get("VONAGE_BASE_URL").unwrap_or_else(|| DEFAULT_VONAGE_BASE_URL.to_owned());
-            let parsed = url::Url::parse(&base_url)
-                .ok()
-                .filter(|u| matches!(u.scheme(), "http" | "https"))
-                .ok_or_else(|| {
-                    fail(
-                        "VONAGE_BASE_URL",
-                        format!("`{base_url}` is not an http(s) URL"),
-                    )
-                })?;
-            Ok(VonageCredentials {
-                api_key: required("VONAGE_API_KEY")?,
-                api_secret: SecretString::from(required("VONAGE_API_SECRET")?),
-                base_url: parsed,
-            })
-        };
-        let provider = match provider_name.as_str() {
-            "emulator" => ProviderConfig::Emulator(EmulatorSettings::from_lookup(get)?),
-            "vonage" => ProviderConfig::Vonage(credentials()?),
-            "vonage-legacy" => ProviderConfig::VonageLegacy(credentials()?),
-            other => {
-                return Err(fail(
-                    "VERIFY_PROVIDER",
-                    format!("`{other}` is not one of emulator, vonage, vonage-legacy"),
-                ))
-            }
-        };
+        let provider = parse_provider(&get)?;
 
         let brand = get("VERIFY_BRAND").unwrap_or_else(|| "Passwordless".to_owned());
         if brand.chars().count() > 16 {
@@ -221,10 +122,9 @@ impl Config {
                     .map_err(|_| fail("CLIENT_IP_HEADER", format!("`{name}` is not a header name")))
             })
             .transpose()?;
-        let trusted_proxies = match get("TRUSTED_PROXIES") {
-            Some(list) => parse_trusted_proxies(Some(list))?,
-            None => parse_trusted_proxies(Some("127.0.0.0/8,::1".into()))?,
-        };
+        let trusted_proxies = parse_trusted_proxies(Some(
+            get("TRUSTED_PROXIES").unwrap_or_else(|| "127.0.0.0/8,::1".into()),
+        ))?;
         let public_origin = parse_public_origin(get("PUBLIC_URL"))?;
         let emulator_public = parse_yes_no("EMULATOR_PUBLIC", get("EMULATOR_PUBLIC"))?;
         if emulator_public && get("VERIFY_PROVIDER").as_deref() != Some("emulator") {

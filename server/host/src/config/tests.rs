@@ -1,5 +1,6 @@
 use super::*;
 use app_core::auth::server::rate_limit::Rule;
+use std::collections::HashMap;
 
 fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
     let map: HashMap<String, String> = vars

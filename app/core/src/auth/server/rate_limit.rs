@@ -69,17 +69,6 @@ pub enum LimitRefusal {
     StoreUnavailable,
 }
 
-/// Recent wrong codes for one destination number.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Failures {
-    /// Wrong codes that still count (the highest over the rules).
-    pub count: u32,
-    /// Wrong codes allowed before the number is locked (the tightest rule's room).
-    pub left: u32,
-    /// Seconds until one more try is allowed, when none is left now.
-    pub blocked_for: Option<u64>,
-}
-
 /// Applies a [`LimitPolicy`] with counters in a [`CounterStore`].
 #[derive(Clone)]
 pub struct RateLimiter {
@@ -172,74 +161,6 @@ impl RateLimiter {
             .await
     }
 
-    /// The wrong codes that still count for `number_e164`.
-    pub async fn failures(&self, number_e164: &str, now: u64) -> Result<Failures, LimitRefusal> {
-        self.failures_now(number_e164, now).await
-    }
-
-    /// Counts one wrong code for `number_e164` (one atomic store operation per rule) and
-    /// answers the updated [`Failures`].
-    pub async fn record_failure(
-        &self,
-        number_e164: &str,
-        now: u64,
-    ) -> Result<Failures, LimitRefusal> {
-        let key = failure_key(number_e164);
-        for rule in &self.policy.failed_per_number {
-            let (rule_key, start, expires) = window_of(&key, *rule, now);
-            self.store
-                .add(&rule_key, start, 1, expires)
-                .await
-                .map_err(store_failed)?;
-        }
-        self.failures_now(number_e164, now).await
-    }
-
-    /// Forgets the wrong codes of `number_e164` (after a right one).
-    pub async fn clear_failures(&self, number_e164: &str, now: u64) -> Result<(), LimitRefusal> {
-        let key = failure_key(number_e164);
-        for rule in &self.policy.failed_per_number {
-            let (rule_key, start, _) = window_of(&key, *rule, now);
-            let window = rule.window.as_secs();
-            for window_start in [Some(start), start.checked_sub(window)]
-                .into_iter()
-                .flatten()
-            {
-                self.store
-                    .delete(&rule_key, window_start)
-                    .await
-                    .map_err(store_failed)?;
-            }
-        }
-        Ok(())
-    }
-
-    async fn failures_now(&self, number_e164: &str, now: u64) -> Result<Failures, LimitRefusal> {
-        let key = failure_key(number_e164);
-        let mut failures = Failures {
-            count: 0,
-            left: u32::MAX,
-            blocked_for: None,
-        };
-        for rule in &self.policy.failed_per_number {
-            let (rule_key, start, _) = window_of(&key, *rule, now);
-            let current = self.count(&rule_key, start).await?;
-            let previous = self.previous(&rule_key, *rule, start).await?;
-            let estimate = estimate(*rule, previous, current, now - start);
-            let used = estimate.ceil() as u32;
-            failures.count = failures.count.max(used);
-            failures.left = failures.left.min(rule.max.saturating_sub(used));
-            if estimate + 1.0 > f64::from(rule.max) {
-                let wait = wait_secs(*rule, previous, current, now - start);
-                failures.blocked_for = Some(failures.blocked_for.unwrap_or(0).max(wait));
-            }
-        }
-        if failures.left == u32::MAX {
-            failures.left = 0;
-        }
-        Ok(failures)
-    }
-
     /// Counts the event in every rule of every check; when one is over its limit, takes the
     /// counts back and refuses.
     async fn allow(&self, checks: &[Check<'_>], now: u64) -> Result<(), LimitRefusal> {
@@ -297,15 +218,15 @@ impl RateLimiter {
     }
 }
 
-fn failure_key(number_e164: &str) -> String {
-    format!("failed:number:{number_e164}")
-}
-
 fn store_failed(error: String) -> LimitRefusal {
     tracing::error!(%error, "rate-limit counter store failed");
     metrics::counter!(super::metrics_names::STORE_ERRORS).increment(1);
     LimitRefusal::StoreUnavailable
 }
+
+#[path = "failed_codes.rs"]
+mod failed_codes;
+pub use failed_codes::Failures;
 
 #[cfg(test)]
 #[path = "rate_limit_tests.rs"]
