@@ -1,10 +1,12 @@
-//! The port through which the login talks to a Verify provider (Vonage v2, v1, the emulator).
+//! The port through which the login talks to a Verify provider (Vonage v2, v1, Twilio, the
+//! emulator).
 //! Adapters live in the `server` crate, one file per vendor.
 
 use crate::domain::{PhoneNumber, Pin};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::time::Duration;
 
 /// The provider's id for one verification. Secret to the server: kept in the server-side
 /// session only, never rendered, never logged in full.
@@ -50,21 +52,83 @@ pub struct Started {
     pub resumed: bool,
 }
 
+/// The delivery sequence a provider runs for each verification, as the login announces it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DeliveryPlan {
+    /// A voice call can follow the first message ("Call me instead" is offered).
+    pub call_available: bool,
+    /// The provider itself moves to the voice call this long after the start unless the
+    /// code was checked or the request cancelled (Vonage v1 `next_event_wait`, v2
+    /// `channel_timeout`); `None` when it never moves on by itself (Twilio).
+    pub auto_call_after: Option<Duration>,
+}
+
+impl Default for DeliveryPlan {
+    /// A call on request only, never by itself.
+    fn default() -> Self {
+        Self {
+            call_available: true,
+            auto_call_after: None,
+        }
+    }
+}
+
+/// A mistake on the operator's side that no user can fix: logged at ERROR, counted in
+/// `passwordless_provider_faults_total{kind}`, shown in `/readyz`, and shown to the user as
+/// "temporarily unavailable".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OperatorFault {
+    /// Wrong or disabled credentials (Vonage v2 401, v1 2/4; Twilio 20003, HTTP 401).
+    Credentials,
+    /// Out of credit (Vonage v2 402, v1 9).
+    Balance,
+    /// The account is barred, restricted or a trial limited to listed numbers (Vonage v2
+    /// 403, v1 8/29).
+    Account,
+    /// A request parameter other than the number was refused: brand, locale, workflow,
+    /// timeouts (Vonage v2 422 naming another field, v1 3; Twilio 60200 naming another field).
+    InvalidRequest,
+}
+
+impl OperatorFault {
+    /// The metric label and `/readyz` word: `credentials`, `balance`, `account`, `request`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Credentials => "credentials",
+            Self::Balance => "balance",
+            Self::Account => "account",
+            Self::InvalidRequest => "request",
+        }
+    }
+}
+
+impl fmt::Display for OperatorFault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Why a provider would not start a verification.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum StartFailure {
     /// The provider rejected the number as invalid (v2 422, v1 3).
     #[error("provider rejected the number")]
     InvalidNumber,
-    /// The destination cannot be reached: blocked, unsupported network or not permitted
-    /// (v1 6, 7, 15, 29).
+    /// The destination cannot be reached: blocked or unsupported network (v1 6, 7, 15;
+    /// Twilio 60205, 60410, 60605).
     #[error("destination not supported")]
     DestinationNotSupported,
+    /// The provider still counts a request we cancelled moments ago as live (Vonage v2 409
+    /// in the seconds after a `DELETE`): try again in a moment, never resume it.
+    #[error("provider still settling a cancelled request")]
+    Settling,
     /// The provider throttled us (v2 429, v1 1).
     #[error("throttled by provider")]
     Throttled,
-    /// Anything else: credentials, credit, 5xx, timeouts, unreadable bodies. The detail is for
-    /// logs only.
+    /// The operator's account or settings are at fault; the detail is for logs only.
+    #[error("operator fault ({0}): {1}")]
+    OperatorFault(OperatorFault, String),
+    /// Anything else: 5xx, timeouts, unreadable bodies. The detail is for logs only.
     #[error("provider unavailable: {0}")]
     Unavailable(String),
 }
@@ -78,12 +142,16 @@ pub enum CheckFailure {
     /// Too many wrong codes: the request is dead (v2 410, v1 17).
     #[error("too many wrong codes")]
     TooManyAttempts,
-    /// Unknown, expired or already used request (v2 404, v1 6).
+    /// Unknown, expired or already used request (v2 404, v1 6 and 3 naming `request_id`,
+    /// Twilio 20404).
     #[error("request not found or expired")]
     NotFound,
     /// The provider throttled us (v2 429, v1 1).
     #[error("throttled by provider")]
     Throttled,
+    /// The operator's account or settings are at fault; the detail is for logs only.
+    #[error("operator fault ({0}): {1}")]
+    OperatorFault(OperatorFault, String),
     /// Anything else; the detail is for logs only.
     #[error("provider unavailable: {0}")]
     Unavailable(String),
@@ -104,6 +172,9 @@ pub enum ControlFailure {
     /// The provider throttled us (v2 429, v1 1).
     #[error("throttled by provider")]
     Throttled,
+    /// The operator's account or settings are at fault; the detail is for logs only.
+    #[error("operator fault ({0}): {1}")]
+    OperatorFault(OperatorFault, String),
     /// Anything else; the detail is for logs only.
     #[error("provider unavailable: {0}")]
     Unavailable(String),
@@ -126,6 +197,12 @@ pub trait VerifyProvider: Send + Sync + 'static {
     /// Cancels the request so the number is free for a new one (v2 `DELETE /v2/verify/{id}`,
     /// v1 `cmd=cancel`).
     async fn cancel(&self, request_id: &RequestId) -> Result<(), ControlFailure>;
+
+    /// What this provider delivers and when, so the login announces exactly that. Default:
+    /// a call only when asked for.
+    fn delivery_plan(&self) -> DeliveryPlan {
+        DeliveryPlan::default()
+    }
 
     /// Seconds left of the wait the provider asked for with its last throttling answer
     /// (HTTP 429 `Retry-After`), if it named one and it is not over.

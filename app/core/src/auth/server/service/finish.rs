@@ -116,8 +116,8 @@ pub async fn finish_login(
             metrics::check("throttled");
             Err(throttled(ctx))
         }
-        Err(CheckFailure::Unavailable(detail)) => {
-            tracing::warn!(number = %masked, provider = ctx.provider.name(), %detail, "code check failed upstream");
+        Err(failure @ (CheckFailure::Unavailable(_) | CheckFailure::OperatorFault(..))) => {
+            tracing::warn!(number = %masked, provider = ctx.provider.name(), %failure, "code check failed upstream");
             metrics::check("error");
             Err(AuthError::ServiceUnavailable)
         }

@@ -50,8 +50,8 @@ pub async fn resend_code(ctx: &AuthContext, session: &LoginSession) -> Result<St
             retry_after_secs: ctx.resend_after.as_secs().max(1),
         }),
         Err(ControlFailure::Throttled) => Err(throttled(ctx)),
-        Err(ControlFailure::Unavailable(detail)) => {
-            tracing::warn!(number = %masked, %detail, "resend failed upstream");
+        Err(failure @ (ControlFailure::Unavailable(_) | ControlFailure::OperatorFault(..))) => {
+            tracing::warn!(number = %masked, %failure, "resend failed upstream");
             Err(AuthError::ServiceUnavailable)
         }
     }

@@ -135,8 +135,11 @@ async fn provider_start(
         match failure {
             StartFailure::InvalidNumber => AuthError::InvalidNumber(PhoneNumberProblem::Invalid),
             StartFailure::DestinationNotSupported => AuthError::DestinationNotSupported,
+            StartFailure::Settling => AuthError::NumberSettling,
             StartFailure::Throttled => throttled(ctx),
-            StartFailure::Unavailable(_) => AuthError::ServiceUnavailable,
+            StartFailure::OperatorFault(..) | StartFailure::Unavailable(_) => {
+                AuthError::ServiceUnavailable
+            }
         }
     })
 }
