@@ -17,15 +17,31 @@ fn start_fault(result: Result<Started, StartFailure>) -> OperatorFault {
 async fn operator_statuses_are_faults_on_start() {
     for (status, text, expected) in [
         ("2", "Missing api_key", OperatorFault::Credentials),
-        ("2", "Your request is incomplete and missing the mandatory parameter brand", OperatorFault::InvalidRequest),
+        (
+            "2",
+            "Your request is incomplete and missing the mandatory parameter brand",
+            OperatorFault::InvalidRequest,
+        ),
         ("4", "Bad credentials", OperatorFault::Credentials),
-        ("8", "The api_key you supplied is for an account that has been barred", OperatorFault::Account),
+        (
+            "8",
+            "The api_key you supplied is for an account that has been barred",
+            OperatorFault::Account,
+        ),
         ("9", "Partner quota exceeded", OperatorFault::Balance),
         ("29", "Non-Permitted Destination", OperatorFault::Account),
-        ("3", "Invalid value for parameter lg", OperatorFault::InvalidRequest),
+        (
+            "3",
+            "Invalid value for parameter lg",
+            OperatorFault::InvalidRequest,
+        ),
     ] {
         let reply = ok_json(json!({"status": status, "error_text": text}));
-        assert_eq!(start_fault(start_with(reply).await), expected, "status {status}");
+        assert_eq!(
+            start_fault(start_with(reply).await),
+            expected,
+            "status {status}"
+        );
     }
 }
 
@@ -46,11 +62,13 @@ async fn operator_statuses_are_faults_on_check_and_control() {
 
 #[tokio::test]
 async fn status_3_on_check_is_read_by_the_parameter_it_names() {
-    let unknown = ok_json(json!({"status": "3", "error_text": "Invalid value for param: request_id"}));
+    let unknown =
+        ok_json(json!({"status": "3", "error_text": "Invalid value for param: request_id"}));
     assert_eq!(check_with(unknown).await, Err(CheckFailure::NotFound));
     let code = ok_json(json!({"status": "3", "error_text": "Invalid value for param: code"}));
     assert_eq!(check_with(code).await, Err(CheckFailure::WrongCode));
-    let unknown = ok_json(json!({"status": "3", "error_text": "Invalid value for param: request_id"}));
+    let unknown =
+        ok_json(json!({"status": "3", "error_text": "Invalid value for param: request_id"}));
     assert_eq!(
         control_with(Call::Next, unknown).await,
         Err(ControlFailure::NotFound)

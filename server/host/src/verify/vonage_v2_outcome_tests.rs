@@ -102,10 +102,7 @@ async fn a_conflict_with_a_request_we_just_cancelled_is_settling_not_resumed() {
     let request = start_request("Passwordless", None);
     let before = client.start(&request).await.expect("resumable");
     assert!(before.resumed, "a live request nobody cancelled is resumed");
-    client
-        .cancel(&RequestId::new(ID))
-        .await
-        .expect("cancelled");
+    client.cancel(&RequestId::new(ID)).await.expect("cancelled");
     assert_eq!(client.start(&request).await, Err(StartFailure::Settling));
 }
 
