@@ -50,7 +50,7 @@ pub(super) fn parse_delivery(
             ),
         ));
     }
-    if call && legacy && lifetime.as_secs() % call_after != 0 {
+    if call && legacy && !lifetime.as_secs().is_multiple_of(call_after) {
         return Err(fail(
             "AUTO_CALL_AFTER",
             format!(
