@@ -1,7 +1,7 @@
 //! Builds the application from configuration: provider, emulator, session store, router,
 //! listener. Tests call [`Application::build`] with their own clock and port 0.
 
-use crate::config::{Config, ProviderConfig};
+use crate::config::{Config, EmulatorApi, ProviderConfig};
 use crate::emulator::{Emulator, EmulatorConfig};
 use crate::operations::{self, metrics_handle, Readiness};
 use crate::router::{router, AppState, SiteRoutes};
@@ -22,6 +22,15 @@ use tokio::net::TcpListener;
 pub const MAX_WRONG_CODES: u32 = 5;
 /// Wrong codes the Vonage APIs (and so the emulator) accept per code before terminating.
 const VONAGE_WRONG_CODE_BUDGET: u32 = 3;
+
+/// Wraps a freshly built client in [`Timed`], reporting to `health`.
+fn timed<P: VerifyProvider>(
+    client: Result<P, crate::verify::ClientBuildError>,
+    health: &ProviderHealth,
+) -> Result<Arc<dyn VerifyProvider>, StartupError> {
+    let client = client.map_err(|e| StartupError::Provider(e.to_string()))?;
+    Ok(Arc::new(Timed::new(client, health.clone())))
+}
 
 /// A server ready to run: bound to its address, with its emulator (if any) already serving.
 pub struct Application {
@@ -112,27 +121,26 @@ impl Application {
                 tracing::info!(%addr, "Verify emulator listening; codes appear at /dev/outbox");
                 let base = url::Url::parse(&format!("http://{addr}"))
                     .map_err(|e| StartupError::Provider(e.to_string()))?;
-                let settings = VonageSettings::new("emulator", SecretString::from("emulator"))
-                    .with_base_url(base.clone())
-                    .with_timeouts(config.connect_timeout, config.timeout)
-                    .with_delivery(config.delivery);
-                let client = VonageV2Client::new(settings)
-                    .map_err(|e| StartupError::Provider(e.to_string()))?;
-                (
-                    Arc::new(Timed::new(client, health.clone())),
-                    Some(emulator),
-                    base,
-                )
+                let client_settings =
+                    VonageSettings::new("emulator", SecretString::from("emulator"))
+                        .with_base_url(base.clone())
+                        .with_timeouts(config.connect_timeout, config.timeout)
+                        .with_delivery(config.delivery);
+                let client = match settings.api {
+                    EmulatorApi::Vonage => timed(VonageV2Client::new(client_settings), &health)?,
+                    EmulatorApi::VonageLegacy => {
+                        timed(VonageLegacyClient::new(client_settings), &health)?
+                    }
+                };
+                (client, Some(emulator), base)
             }
             ProviderConfig::Vonage(c) => {
                 let settings = VonageSettings::new(c.api_key.clone(), c.api_secret.clone())
                     .with_base_url(c.base_url.clone())
                     .with_timeouts(config.connect_timeout, config.timeout)
                     .with_delivery(config.delivery);
-                let client = VonageV2Client::new(settings)
-                    .map_err(|e| StartupError::Provider(e.to_string()))?;
                 (
-                    Arc::new(Timed::new(client, health.clone())),
+                    timed(VonageV2Client::new(settings), &health)?,
                     None,
                     c.base_url.clone(),
                 )
@@ -142,10 +150,8 @@ impl Application {
                     .with_base_url(c.base_url.clone())
                     .with_timeouts(config.connect_timeout, config.timeout)
                     .with_delivery(config.delivery);
-                let client = VonageLegacyClient::new(settings)
-                    .map_err(|e| StartupError::Provider(e.to_string()))?;
                 (
-                    Arc::new(Timed::new(client, health.clone())),
+                    timed(VonageLegacyClient::new(settings), &health)?,
                     None,
                     c.base_url.clone(),
                 )

@@ -17,6 +17,7 @@ mod operations;
 mod ownership;
 mod parallel_limits;
 mod pending_rules;
+mod provider_journeys;
 mod real_provider_fakes;
 mod scale_out;
 mod scale_out_support;

@@ -18,7 +18,9 @@ pub use edge::Cidr;
 use edge::{parse_public_origin, parse_trusted_proxies, parse_yes_no};
 use limits::parse_limits;
 use provider::parse_provider;
-pub use provider::{EmulatorSettings, ProviderConfig, VonageCredentials, DEFAULT_VONAGE_BASE_URL};
+pub use provider::{
+    EmulatorApi, EmulatorSettings, ProviderConfig, VonageCredentials, DEFAULT_VONAGE_BASE_URL,
+};
 pub use store::{RedisSettings, SessionStoreConfig};
 use values::parse_or;
 
@@ -125,7 +127,14 @@ impl Config {
         let delivery = parse_delivery(
             &get,
             Duration::from_secs(pending_secs),
-            matches!(provider, ProviderConfig::VonageLegacy(_)),
+            matches!(
+                &provider,
+                ProviderConfig::VonageLegacy(_)
+                    | ProviderConfig::Emulator(EmulatorSettings {
+                        api: EmulatorApi::VonageLegacy,
+                        ..
+                    })
+            ),
         )?;
         let client_ip_header = get("CLIENT_IP_HEADER")
             .map(|name| {

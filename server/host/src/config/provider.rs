@@ -42,6 +42,32 @@ pub struct EmulatorSettings {
     pub code_ttl: Duration,
     /// `EMULATOR_TEST_NUMBERS`: `+12015550100=123456,...` fixed codes for test numbers.
     pub test_numbers: HashMap<String, String>,
+    /// `EMULATOR_API`: which vendor API (and so which of the app's clients) the site uses to
+    /// talk to the in-process emulator (default `vonage`).
+    pub api: EmulatorApi,
+}
+
+/// The vendor API the app speaks to the emulator, so each client runs the same journeys
+/// without an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmulatorApi {
+    /// Vonage Verify v2 (`vonage`).
+    Vonage,
+    /// Vonage Verify v1 (`vonage-legacy`).
+    VonageLegacy,
+}
+
+impl EmulatorApi {
+    fn parse(raw: Option<String>) -> Result<Self, ConfigError> {
+        match raw.as_deref().unwrap_or("vonage") {
+            "vonage" => Ok(Self::Vonage),
+            "vonage-legacy" => Ok(Self::VonageLegacy),
+            other => Err(ConfigError {
+                variable: "EMULATOR_API",
+                problem: format!("`{other}` is not one of vonage, vonage-legacy"),
+            }),
+        }
+    }
 }
 
 impl EmulatorSettings {
@@ -58,6 +84,7 @@ impl EmulatorSettings {
             test_numbers: parse_test_numbers(
                 get("EMULATOR_TEST_NUMBERS").as_deref().unwrap_or(""),
             )?,
+            api: EmulatorApi::parse(get("EMULATOR_API"))?,
         })
     }
 }

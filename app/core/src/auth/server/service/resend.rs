@@ -9,18 +9,20 @@ use crate::auth::server::{AuthContext, LoginSession, PendingLogin};
 use crate::auth::{AuthError, Channel, Flash};
 
 /// Moves the pending login to its next channel (a phone call reading the same code) once
-/// the countdown is over. Counts against the send limits; never resets the wrong-code
+/// the countdown is over ([`AuthError::NoChannelLeft`] once the call was made, by request or
+/// by the provider itself). Counts against the send limits (unless it is the provider's
+/// scheduled call, counted at the start, made sooner); never resets the wrong-code
 /// budget. Answers the confirmation to show, e.g. "We're calling +44 … now."
 pub async fn resend_code(ctx: &AuthContext, session: &LoginSession) -> Result<String, AuthError> {
     let now = now(ctx);
     let mut pending = live_pending(ctx, session, now).await?;
+    if pending.channel_at(now) == Channel::Voice || !ctx.provider.delivery_plan().call_available {
+        return Err(AuthError::NoChannelLeft);
+    }
     if now < pending.resend_at {
         return Err(AuthError::ResendTooSoon {
             retry_after_secs: pending.resend_at - now,
         });
-    }
-    if pending.channel_at(now) == Channel::Voice || !ctx.provider.delivery_plan().call_available {
-        return Err(AuthError::NoChannelLeft);
     }
     // The call the provider scheduled was counted at the start; asking for it sooner is
     // not a second delivery.

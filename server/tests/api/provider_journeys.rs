@@ -1,0 +1,145 @@
+//! The same login journeys through each client the app has, against the emulator speaking
+//! that vendor's API (`EMULATOR_API`): a client proves itself by passing all of them.
+
+use crate::helpers::{spawn_app_with, wrong_code, TestApp};
+use reqwest::StatusCode;
+use std::time::Duration;
+
+async fn app_for(api: &str) -> TestApp {
+    spawn_app_with(&[("EMULATOR_API", api)]).await
+}
+
+async fn assert_signed_in(app: &TestApp, e164: &str) {
+    let home = app.get("/").await;
+    assert!(home.body.contains("Hello "), "{}", home.body);
+    assert!(home.body.contains(e164), "{}", home.body);
+}
+
+async fn right_code_signs_in(api: &str) {
+    let app = app_for(api).await;
+    let e164 = "+447400123150";
+    let start = app.call("start_login", &[("number", e164)]).await;
+    assert_eq!(start.status, StatusCode::OK, "{api}: {}", start.body);
+    let code = app.latest_code(e164).await;
+    let finish = app.call("finish_login", &[("code", &code)]).await;
+    assert_eq!(finish.status, StatusCode::OK, "{api}: {}", finish.body);
+    assert_signed_in(&app, e164).await;
+}
+
+async fn wrong_code_then_right_code(api: &str) {
+    let app = app_for(api).await;
+    let e164 = "+447400123151";
+    app.call("start_login", &[("number", e164)]).await;
+    let code = app.latest_code(e164).await;
+    let wrong = app
+        .call("finish_login", &[("code", wrong_code(&code))])
+        .await;
+    assert!(wrong.body.contains("WrongCode"), "{api}: {}", wrong.body);
+    let finish = app.call("finish_login", &[("code", &code)]).await;
+    assert_eq!(finish.status, StatusCode::OK, "{api}: {}", finish.body);
+}
+
+async fn call_me_reads_the_same_code(api: &str) {
+    let app = app_for(api).await;
+    let e164 = "+447400123152";
+    app.call("start_login", &[("number", e164)]).await;
+    let code = app.latest_code(e164).await;
+    app.clock.advance(Duration::from_secs(31));
+    let resend = app.call("resend_code", &[]).await;
+    assert_eq!(resend.status, StatusCode::OK, "{api}: {}", resend.body);
+    let newest = &app.messages().await[0];
+    assert_eq!(newest["channel"], "voice", "{api}");
+    assert_eq!(newest["code"], code.as_str(), "{api}");
+    let again = app.call("resend_code", &[]).await;
+    assert!(
+        again.body.contains("NoChannelLeft"),
+        "{api}: {}",
+        again.body
+    );
+    let finish = app.call("finish_login", &[("code", &code)]).await;
+    assert_eq!(finish.status, StatusCode::OK, "{api}: {}", finish.body);
+}
+
+async fn change_number_then_sign_in_with_another(api: &str) {
+    let app = app_for(api).await;
+    app.call("start_login", &[("number", "+447400123153")])
+        .await;
+    app.clock.advance(Duration::from_secs(31));
+    let change = app.call("change_number", &[]).await;
+    assert_eq!(change.status, StatusCode::OK, "{api}: {}", change.body);
+    let other = "+447400123154";
+    let start = app.call("start_login", &[("number", other)]).await;
+    assert_eq!(start.status, StatusCode::OK, "{api}: {}", start.body);
+    let code = app.latest_code(other).await;
+    app.call("finish_login", &[("code", &code)]).await;
+    assert_signed_in(&app, other).await;
+}
+
+async fn an_expired_code_is_refused(api: &str) {
+    let app = app_for(api).await;
+    let e164 = "+447400123155";
+    app.call("start_login", &[("number", e164)]).await;
+    let code = app.latest_code(e164).await;
+    app.clock.advance(Duration::from_secs(301));
+    let finish = app.call("finish_login", &[("code", &code)]).await;
+    assert!(
+        finish.body.contains("CodeExpired"),
+        "{api}: {}",
+        finish.body
+    );
+}
+
+async fn too_many_wrong_codes_end_the_login(api: &str) {
+    let app = app_for(api).await;
+    let e164 = "+447400123156";
+    app.call("start_login", &[("number", e164)]).await;
+    let code = app.latest_code(e164).await;
+    let mut last = String::new();
+    for _ in 0..3 {
+        last = app
+            .call("finish_login", &[("code", wrong_code(&code))])
+            .await
+            .body;
+    }
+    assert!(last.contains("TooManyAttempts"), "{api}: {last}");
+    let finish = app.call("finish_login", &[("code", &code)]).await;
+    assert!(
+        finish.body.contains("NoPendingLogin"),
+        "{api}: {}",
+        finish.body
+    );
+}
+
+macro_rules! journeys {
+    ($module:ident, $api:literal) => {
+        mod $module {
+            #[tokio::test]
+            async fn right_code_signs_in() {
+                super::right_code_signs_in($api).await
+            }
+            #[tokio::test]
+            async fn wrong_code_then_right_code() {
+                super::wrong_code_then_right_code($api).await
+            }
+            #[tokio::test]
+            async fn call_me_reads_the_same_code() {
+                super::call_me_reads_the_same_code($api).await
+            }
+            #[tokio::test]
+            async fn change_number_then_sign_in_with_another() {
+                super::change_number_then_sign_in_with_another($api).await
+            }
+            #[tokio::test]
+            async fn an_expired_code_is_refused() {
+                super::an_expired_code_is_refused($api).await
+            }
+            #[tokio::test]
+            async fn too_many_wrong_codes_end_the_login() {
+                super::too_many_wrong_codes_end_the_login($api).await
+            }
+        }
+    };
+}
+
+journeys!(vonage, "vonage");
+journeys!(vonage_legacy, "vonage-legacy");
