@@ -11,7 +11,8 @@ use std::time::Duration;
 pub const VONAGE_LIFETIME: Duration = Duration::from_secs(300);
 
 /// Reads the delivery sequence for a login of `login_ttl` (capped at [`VONAGE_LIFETIME`]).
-/// `AUTO_CALL_AFTER` (default half the lifetime, at most 150) must be less than that
+/// `AUTO_CALL_AFTER` (default half the lifetime, 150 at most and at least the shortest
+/// allowed) must be less than that
 /// lifetime and 15 to 900 seconds (v2 `channel_timeout`), or 60 to 900 for Vonage v1,
 /// where the lifetime must also be a multiple of it (v1 requires `pin_expiry` to be a
 /// multiple of `next_event_wait`).
@@ -32,9 +33,9 @@ pub(super) fn parse_delivery(
         }
     };
     let lifetime = login_ttl.min(VONAGE_LIFETIME);
-    let default = (lifetime.as_secs() / 2).min(150).to_string();
-    let call_after: u64 = parse_or("AUTO_CALL_AFTER", get("AUTO_CALL_AFTER"), &default)?;
     let shortest = if legacy { 60 } else { 15 };
+    let default = (lifetime.as_secs() / 2).clamp(shortest, 150).to_string();
+    let call_after: u64 = parse_or("AUTO_CALL_AFTER", get("AUTO_CALL_AFTER"), &default)?;
     if call && !(shortest..=900).contains(&call_after) {
         return Err(fail(
             "AUTO_CALL_AFTER",

@@ -124,9 +124,15 @@ impl Config {
             ));
         }
         let limits = parse_limits(&get)?;
+        // The emulator's codes may be set to live shorter (EMULATOR_CODE_TTL, for fast
+        // expiry in development and tests): the call must come within that life too.
+        let code_life = match &provider {
+            ProviderConfig::Emulator(settings) => settings.code_ttl,
+            _ => Duration::MAX,
+        };
         let delivery = parse_delivery(
             &get,
-            Duration::from_secs(pending_secs),
+            Duration::from_secs(pending_secs).min(code_life),
             matches!(
                 &provider,
                 ProviderConfig::VonageLegacy(_)
