@@ -7,7 +7,9 @@ use crate::operations::{self, metrics_handle, Readiness};
 use crate::router::{router, AppState, SiteRoutes};
 use crate::security::{ClientIpSource, DevExposure, OriginPolicy};
 use crate::session_store::AnyStore;
-use crate::verify::{Timed, VonageLegacyClient, VonageSettings, VonageV2Client};
+use crate::verify::{
+    Timed, TwilioClient, TwilioSettings, VonageLegacyClient, VonageSettings, VonageV2Client,
+};
 use app_core::auth::server::clock::Clock;
 use app_core::auth::server::rate_limit::RateLimiter;
 use app_core::auth::server::verify_port::VerifyProvider;
@@ -24,6 +26,10 @@ pub const MAX_WRONG_CODES: u32 = 5;
 const VONAGE_WRONG_CODE_BUDGET: u32 = 3;
 /// How long Vonage keeps a code by default (v1 `pin_expiry`, v2 `channel_timeout`).
 const VONAGE_CODE_TTL: std::time::Duration = std::time::Duration::from_secs(300);
+/// Checks Twilio Verify accepts per verification before answering 60202.
+const TWILIO_WRONG_CODE_BUDGET: u32 = 5;
+/// How long a Twilio Verify code lives (10 minutes by default).
+const TWILIO_CODE_TTL: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// A server ready to run: bound to its address, with its emulator (if any) already serving.
 pub struct Application {
@@ -136,6 +142,18 @@ impl Application {
                         .map_err(|e| StartupError::Provider(e.to_string()))?;
                     (Arc::new(Timed(client)), None, c.base_url.clone())
                 }
+                ProviderConfig::Twilio(c) => {
+                    let settings = TwilioSettings::new(
+                        c.base_url.clone(),
+                        c.account_sid.clone(),
+                        c.auth_token.clone(),
+                        c.service_sid.clone(),
+                    )
+                    .with_timeouts(config.connect_timeout, config.timeout);
+                    let client = TwilioClient::new(settings)
+                        .map_err(|e| StartupError::Provider(e.to_string()))?;
+                    (Arc::new(Timed(client)), None, c.base_url.clone())
+                }
             };
         let api = if emulator.is_some() {
             "emulator"
@@ -152,6 +170,12 @@ impl Application {
         let provider_code_ttl = match &config.provider {
             ProviderConfig::Emulator(settings) => settings.code_ttl,
             ProviderConfig::Vonage(_) | ProviderConfig::VonageLegacy(_) => VONAGE_CODE_TTL,
+            ProviderConfig::Twilio(_) => TWILIO_CODE_TTL,
+        };
+        // Never offer more wrong codes than the provider accepts.
+        let provider_wrong_codes = match &config.provider {
+            ProviderConfig::Twilio(_) => TWILIO_WRONG_CODE_BUDGET,
+            _ => VONAGE_WRONG_CODE_BUDGET,
         };
         // Install the metrics recorder before anything records.
         let _ = metrics_handle();
@@ -171,7 +195,7 @@ impl Application {
             fallback_locale: config.fallback_locale,
             pending_ttl: config.pending_ttl.min(provider_code_ttl),
             resend_after: config.resend_after,
-            max_wrong_codes: MAX_WRONG_CODES.min(VONAGE_WRONG_CODE_BUDGET),
+            max_wrong_codes: MAX_WRONG_CODES.min(provider_wrong_codes),
             dev_outbox: emulator.is_some(),
             allowed_countries: config.allowed_countries,
             limits: RateLimiter::new(stores.counters, config.limits),

@@ -10,6 +10,7 @@ mod edge;
 mod limits;
 mod provider;
 mod store;
+mod twilio;
 mod values;
 pub use edge::Cidr;
 use edge::{parse_public_origin, parse_trusted_proxies, parse_yes_no};
@@ -17,6 +18,7 @@ use limits::parse_limits;
 use provider::parse_provider;
 pub use provider::{EmulatorSettings, ProviderConfig, VonageCredentials, DEFAULT_VONAGE_BASE_URL};
 pub use store::{RedisSettings, SessionStoreConfig};
+pub use twilio::{TwilioCredentials, DEFAULT_TWILIO_BASE_URL};
 use values::parse_or;
 
 /// The whole configuration.

@@ -19,6 +19,8 @@ pub enum ProviderConfig {
     Vonage(VonageCredentials),
     /// Vonage Verify v1 (the seed's API).
     VonageLegacy(VonageCredentials),
+    /// Twilio Verify v2.
+    Twilio(super::twilio::TwilioCredentials),
 }
 
 /// Account settings for either Vonage API.
@@ -107,10 +109,11 @@ pub(super) fn parse_provider(
         "emulator" => ProviderConfig::Emulator(EmulatorSettings::from_lookup(get)?),
         "vonage" => ProviderConfig::Vonage(credentials()?),
         "vonage-legacy" => ProviderConfig::VonageLegacy(credentials()?),
+        "twilio" => ProviderConfig::Twilio(super::twilio::parse_twilio(get)?),
         other => {
             return Err(fail(
                 "VERIFY_PROVIDER",
-                format!("`{other}` is not one of emulator, vonage, vonage-legacy"),
+                format!("`{other}` is not one of emulator, vonage, vonage-legacy, twilio"),
             ))
         }
     };

@@ -26,7 +26,7 @@ mod vonage_legacy;
 mod vonage_v2;
 
 pub use timed::{Timed, UPSTREAM_SECONDS};
-pub use twilio::{TwilioClient, TwilioSettings, DEFAULT_TWILIO_BASE_URL};
+pub use twilio::{TwilioClient, TwilioSettings};
 pub use vonage_legacy::VonageLegacyClient;
 pub use vonage_v2::VonageV2Client;
 

@@ -5,7 +5,7 @@
 
 use super::backoff::{send_noting, Backoff};
 use super::twilio_reply::{classify, describe, twilio_locale, Fault, Handle};
-pub use super::twilio_settings::{TwilioSettings, DEFAULT_TWILIO_BASE_URL};
+pub use super::twilio_settings::TwilioSettings;
 use super::{endpoint, excerpt, http_client_for, ClientBuildError};
 use app_core::auth::server::verify_port::{
     CheckFailure, ControlFailure, DeliveryPlan, OperatorFault, RequestId, StartFailure,

@@ -5,15 +5,13 @@ use secrecy::SecretString;
 use std::time::Duration;
 use url::Url;
 
-/// The public Twilio Verify host, used when no other base URL is configured.
-pub const DEFAULT_TWILIO_BASE_URL: &str = "https://verify.twilio.com";
-
 /// How to reach a Twilio-compatible Verify API.
 ///
 /// `Debug` prints `auth_token` as `[REDACTED]`.
 #[derive(Clone, Debug)]
 pub struct TwilioSettings {
-    /// Scheme, host and optional path prefix; `/v2/Services/…` is appended to it.
+    /// Scheme, host and optional path prefix (`https://verify.twilio.com` for the real API);
+    /// `/v2/Services/…` is appended to it.
     pub base_url: Url,
     /// The account's `AC…` sid (the Basic auth user name; not secret).
     pub account_sid: String,
