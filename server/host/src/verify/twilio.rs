@@ -4,7 +4,7 @@
 //! Basic auth with the Account SID and Auth Token.
 
 use super::backoff::{send_noting, Backoff};
-use super::twilio_reply::{classify, describe, twilio_locale, Fault, Handle};
+use super::twilio_reply::{classify, control_failure, describe, twilio_locale, Fault, Handle};
 pub use super::twilio_settings::TwilioSettings;
 use super::{endpoint, excerpt, http_client_for, ClientBuildError};
 use app_core::auth::server::verify_port::{
@@ -211,24 +211,6 @@ impl TwilioClient {
             &body,
             ControlFailure::Unavailable(describe(status, &body)),
         ))
-    }
-}
-
-/// The outcome of a refused resend or cancel; `no_more` is what "no further delivery" (60203,
-/// a destination code) means for this operation.
-fn control_failure(status: StatusCode, body: &[u8], no_more: ControlFailure) -> ControlFailure {
-    let detail = describe(status, body);
-    match classify(status, body) {
-        Fault::NotFound => ControlFailure::NotFound,
-        Fault::MaxSends | Fault::Destination => no_more,
-        Fault::Throttled | Fault::TooManyConcurrent | Fault::MaxChecks => ControlFailure::Throttled,
-        Fault::InvalidParameter(name) if name == "To" => ControlFailure::NotFound,
-        Fault::InvalidParameter(_) => {
-            ControlFailure::OperatorFault(OperatorFault::InvalidRequest, detail)
-        }
-        Fault::Credentials => ControlFailure::OperatorFault(OperatorFault::Credentials, detail),
-        Fault::Account => ControlFailure::OperatorFault(OperatorFault::Account, detail),
-        Fault::Other => ControlFailure::Unavailable(detail),
     }
 }
 

@@ -3,6 +3,7 @@
 //! the server-side request id that carries what check, resend and cancel need.
 
 use super::{excerpt, truncate_chars};
+use app_core::auth::server::verify_port::{ControlFailure, OperatorFault};
 use reqwest::StatusCode;
 use serde::Deserialize;
 
@@ -127,6 +128,28 @@ pub(crate) fn scrub(text: &str) -> String {
         }
     }
     out
+}
+
+/// The outcome of a refused resend or cancel; `no_more` is what "no further delivery" (60203,
+/// a destination code) means for this operation.
+pub(crate) fn control_failure(
+    status: StatusCode,
+    body: &[u8],
+    no_more: ControlFailure,
+) -> ControlFailure {
+    let detail = describe(status, body);
+    match classify(status, body) {
+        Fault::NotFound => ControlFailure::NotFound,
+        Fault::MaxSends | Fault::Destination => no_more,
+        Fault::Throttled | Fault::TooManyConcurrent | Fault::MaxChecks => ControlFailure::Throttled,
+        Fault::InvalidParameter(name) if name == "To" => ControlFailure::NotFound,
+        Fault::InvalidParameter(_) => {
+            ControlFailure::OperatorFault(OperatorFault::InvalidRequest, detail)
+        }
+        Fault::Credentials => ControlFailure::OperatorFault(OperatorFault::Credentials, detail),
+        Fault::Account => ControlFailure::OperatorFault(OperatorFault::Account, detail),
+        Fault::Other => ControlFailure::Unavailable(detail),
+    }
 }
 
 /// Locales Twilio lists with a region; every other locale is sent as its bare language.
