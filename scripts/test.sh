@@ -14,7 +14,7 @@ step "cargo fmt --check"
 cargo fmt --all -- --check
 
 step "clippy: server (ssr) and app tests"
-cargo clippy -p server -p host -p app -p app-core -p bench --features app/ssr --all-targets -- -D warnings
+cargo clippy -p server -p host -p emulator -p app -p app-core -p bench --features app/ssr --all-targets -- -D warnings
 
 step "clippy: wasm (hydrate)"
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
@@ -29,7 +29,7 @@ echo "ok"
 step "unit and integration tests"
 cargo test -p app-core --features ssr
 cargo test -p app --features ssr
-RUST_LOG="${RUST_LOG:-error}" cargo test -p host -p server
+RUST_LOG="${RUST_LOG:-error}" cargo test -p emulator -p host -p server
 
 step "browser tests (Playwright, Debian Chromium) on the release build"
 # Every browser test comes from 127.0.0.1: raise the per-IP budgets (by setting, as any

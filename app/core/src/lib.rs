@@ -4,4 +4,5 @@
 //! crate nor the host.
 
 pub mod auth;
+pub mod clock;
 pub mod domain;

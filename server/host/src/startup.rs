@@ -10,10 +10,10 @@ use crate::session_store::AnyStore;
 use crate::verify::{
     Timed, TwilioClient, TwilioSettings, VonageLegacyClient, VonageSettings, VonageV2Client,
 };
-use app_core::auth::server::clock::Clock;
 use app_core::auth::server::rate_limit::RateLimiter;
 use app_core::auth::server::verify_port::VerifyProvider;
 use app_core::auth::server::AuthContext;
+use app_core::clock::Clock;
 use leptos::config::LeptosOptions;
 use secrecy::SecretString;
 use std::net::SocketAddr;
@@ -98,63 +98,63 @@ impl Application {
             Arc<dyn VerifyProvider>,
             Option<Emulator>,
             url::Url,
-        ) =
-            match &config.provider {
-                ProviderConfig::Emulator(settings) => {
-                    let emulator = Emulator::new(
-                        EmulatorConfig {
-                            code_ttl: settings.code_ttl,
-                            max_wrong_codes: VONAGE_WRONG_CODE_BUDGET,
-                            test_numbers: settings.test_numbers.clone(),
-                            webotp_host: Some(leptos_options.site_addr.ip().to_string()),
-                        },
-                        clock.clone(),
-                    );
-                    let addr = emulator.serve(settings.addr).await.map_err(|source| {
-                        StartupError::Bind {
-                            addr: settings.addr,
-                            source,
-                        }
+        ) = match &config.provider {
+            ProviderConfig::Emulator(settings) => {
+                let emulator = Emulator::new(
+                    EmulatorConfig {
+                        code_ttl: settings.code_ttl,
+                        max_wrong_codes: VONAGE_WRONG_CODE_BUDGET,
+                        test_numbers: settings.test_numbers.clone(),
+                        webotp_host: Some(leptos_options.site_addr.ip().to_string()),
+                    },
+                    clock.clone(),
+                );
+                let addr = emulator
+                    .serve(settings.addr, crate::emulator::guard_dev)
+                    .await
+                    .map_err(|source| StartupError::Bind {
+                        addr: settings.addr,
+                        source,
                     })?;
-                    tracing::info!(%addr, "Verify emulator listening; codes appear at /dev/outbox");
-                    let base = url::Url::parse(&format!("http://{addr}"))
-                        .map_err(|e| StartupError::Provider(e.to_string()))?;
-                    let settings = VonageSettings::new("emulator", SecretString::from("emulator"))
-                        .with_base_url(base.clone())
-                        .with_timeouts(config.connect_timeout, config.timeout);
-                    let client = VonageV2Client::new(settings)
-                        .map_err(|e| StartupError::Provider(e.to_string()))?;
-                    (Arc::new(Timed(client)), Some(emulator), base)
-                }
-                ProviderConfig::Vonage(c) => {
-                    let settings = VonageSettings::new(c.api_key.clone(), c.api_secret.clone())
-                        .with_base_url(c.base_url.clone())
-                        .with_timeouts(config.connect_timeout, config.timeout);
-                    let client = VonageV2Client::new(settings)
-                        .map_err(|e| StartupError::Provider(e.to_string()))?;
-                    (Arc::new(Timed(client)), None, c.base_url.clone())
-                }
-                ProviderConfig::VonageLegacy(c) => {
-                    let settings = VonageSettings::new(c.api_key.clone(), c.api_secret.clone())
-                        .with_base_url(c.base_url.clone())
-                        .with_timeouts(config.connect_timeout, config.timeout);
-                    let client = VonageLegacyClient::new(settings)
-                        .map_err(|e| StartupError::Provider(e.to_string()))?;
-                    (Arc::new(Timed(client)), None, c.base_url.clone())
-                }
-                ProviderConfig::Twilio(c) => {
-                    let settings = TwilioSettings::new(
-                        c.base_url.clone(),
-                        c.account_sid.clone(),
-                        c.auth_token.clone(),
-                        c.service_sid.clone(),
-                    )
+                tracing::info!(%addr, "Verify emulator listening; codes appear at /dev/outbox");
+                let base = url::Url::parse(&format!("http://{addr}"))
+                    .map_err(|e| StartupError::Provider(e.to_string()))?;
+                let settings = VonageSettings::new("emulator", SecretString::from("emulator"))
+                    .with_base_url(base.clone())
                     .with_timeouts(config.connect_timeout, config.timeout);
-                    let client = TwilioClient::new(settings)
-                        .map_err(|e| StartupError::Provider(e.to_string()))?;
-                    (Arc::new(Timed(client)), None, c.base_url.clone())
-                }
-            };
+                let client = VonageV2Client::new(settings)
+                    .map_err(|e| StartupError::Provider(e.to_string()))?;
+                (Arc::new(Timed(client)), Some(emulator), base)
+            }
+            ProviderConfig::Vonage(c) => {
+                let settings = VonageSettings::new(c.api_key.clone(), c.api_secret.clone())
+                    .with_base_url(c.base_url.clone())
+                    .with_timeouts(config.connect_timeout, config.timeout);
+                let client = VonageV2Client::new(settings)
+                    .map_err(|e| StartupError::Provider(e.to_string()))?;
+                (Arc::new(Timed(client)), None, c.base_url.clone())
+            }
+            ProviderConfig::VonageLegacy(c) => {
+                let settings = VonageSettings::new(c.api_key.clone(), c.api_secret.clone())
+                    .with_base_url(c.base_url.clone())
+                    .with_timeouts(config.connect_timeout, config.timeout);
+                let client = VonageLegacyClient::new(settings)
+                    .map_err(|e| StartupError::Provider(e.to_string()))?;
+                (Arc::new(Timed(client)), None, c.base_url.clone())
+            }
+            ProviderConfig::Twilio(c) => {
+                let settings = TwilioSettings::new(
+                    c.base_url.clone(),
+                    c.account_sid.clone(),
+                    c.auth_token.clone(),
+                    c.service_sid.clone(),
+                )
+                .with_timeouts(config.connect_timeout, config.timeout);
+                let client = TwilioClient::new(settings)
+                    .map_err(|e| StartupError::Provider(e.to_string()))?;
+                (Arc::new(Timed(client)), None, c.base_url.clone())
+            }
+        };
         let api = if emulator.is_some() {
             "emulator"
         } else {

@@ -4,7 +4,7 @@
 
 use super::{Emulator, EmulatorConfig};
 use crate::config::EmulatorSettings;
-use app_core::auth::server::clock::SystemClock;
+use app_core::clock::SystemClock;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -62,7 +62,7 @@ pub async fn run(
         Arc::new(SystemClock),
     );
     let bound = emulator
-        .serve(settings.addr)
+        .serve(settings.addr, super::guard_dev)
         .await
         .map_err(|source| StandaloneError::Bind {
             addr: settings.addr,

@@ -15,7 +15,7 @@ pub fn spawn_expiry_purge(pool: SqlitePool, table: &'static str) {
         let mut tick = tokio::time::interval(PURGE_EVERY);
         loop {
             tick.tick().await;
-            let now = app_core::auth::server::clock::unix_seconds(SystemTime::now()) as i64;
+            let now = app_core::clock::unix_seconds(SystemTime::now()) as i64;
             if let Err(error) = sqlx::query(&statement).bind(now).execute(&pool).await {
                 tracing::warn!(%error, table, "expired row purge failed");
             }

@@ -228,3 +228,6 @@ pub(crate) mod test_support;
 #[cfg(test)]
 #[path = "mod_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+mod emulator_tests;

@@ -1,7 +1,8 @@
 //! Server-only half of the login: the provider port, the session wrapper and the login
 //! service the server functions call.
 
-pub mod clock;
+/// Time as a dependency (also used by the emulator, which is why it lives outside `ssr`).
+pub use crate::clock;
 mod context;
 mod counter_store;
 mod limit_rule;

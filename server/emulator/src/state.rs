@@ -3,7 +3,7 @@
 
 use super::outbox::{rfc3339, Outbox, OutboxMessage};
 use super::EmulatorConfig;
-use app_core::auth::server::clock::Clock;
+use app_core::clock::Clock;
 use rand::Rng;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};

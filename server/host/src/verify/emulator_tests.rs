@@ -1,11 +1,11 @@
 //! The emulator driven over HTTP by the real Vonage clients, as the app uses it.
 
-use super::{Emulator, EmulatorConfig, OutboxMessage};
+use crate::emulator::{Emulator, EmulatorConfig, OutboxMessage};
 use crate::verify::{VonageLegacyClient, VonageSettings, VonageV2Client};
-use app_core::auth::server::clock::{Clock, ManualClock, SystemClock};
 use app_core::auth::server::verify_port::{
     CheckFailure, ControlFailure, RequestId, StartVerification, Started, VerifyProvider,
 };
+use app_core::clock::{Clock, ManualClock, SystemClock};
 use app_core::domain::{PhoneNumber, Pin};
 use secrecy::SecretString;
 use std::net::SocketAddr;
@@ -18,7 +18,7 @@ const NUMBER: &str = "+447911123456";
 async fn serve(clock: Arc<dyn Clock>) -> (Emulator, SocketAddr) {
     let emulator = Emulator::new(EmulatorConfig::default(), clock);
     let addr = emulator
-        .serve(([127, 0, 0, 1], 0).into())
+        .serve(([127, 0, 0, 1], 0).into(), |dev| dev)
         .await
         .expect("bind the emulator");
     (emulator, addr)

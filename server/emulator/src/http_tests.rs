@@ -2,7 +2,7 @@
 //! status strings, credentials and validation.
 
 use super::{Emulator, EmulatorConfig};
-use app_core::auth::server::clock::{Clock, ManualClock, SystemClock};
+use app_core::clock::{Clock, ManualClock, SystemClock};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -17,7 +17,7 @@ async fn serve() -> (Emulator, String) {
 async fn serve_with(clock: Arc<dyn Clock>) -> (Emulator, String) {
     let emulator = Emulator::new(EmulatorConfig::default(), clock);
     let addr = emulator
-        .serve(([127, 0, 0, 1], 0).into())
+        .serve(([127, 0, 0, 1], 0).into(), |dev| dev)
         .await
         .expect("bind the emulator");
     (emulator, format!("http://{addr}"))

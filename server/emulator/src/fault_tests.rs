@@ -1,7 +1,7 @@
 //! Fault injection over raw HTTP: the admin API and what each fault puts on the wire.
 
 use super::{Emulator, EmulatorConfig, Fault, FaultSetting};
-use app_core::auth::server::clock::SystemClock;
+use app_core::clock::SystemClock;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -12,7 +12,7 @@ const TO: &str = "447400123150";
 async fn serve() -> (Emulator, String) {
     let emulator = Emulator::new(EmulatorConfig::default(), Arc::new(SystemClock));
     let addr = emulator
-        .serve(([127, 0, 0, 1], 0).into())
+        .serve(([127, 0, 0, 1], 0).into(), |dev| dev)
         .await
         .expect("bind the emulator");
     (emulator, format!("http://{addr}"))

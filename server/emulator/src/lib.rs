@@ -1,0 +1,182 @@
+//! A development Verify server, in the spirit of Firebase's Auth emulator. It speaks the
+//! Vonage Verify v2 and v1 HTTP contracts, so the app reaches it through the very clients it
+//! uses for Vonage (the host's `verify` module), but nothing leaves the machine: each "sent" message
+//! goes to an outbox (`GET /dev/messages` as JSON, `GET /dev/outbox` as a page) and to the
+//! log under the `emulator` target, code included. Never use it with real users.
+//!
+//! Rules (both APIs share one pool of requests):
+//! - codes are random digits from a CSPRNG, `code_length` long (v2: 4–10, v1: 4 or 6;
+//!   default 4), except for configured test numbers, which always get their fixed code;
+//! - one live request per number: a second start answers v2 409 / v1 status "10" with the
+//!   live `request_id`;
+//! - a wrong code answers v2 400 / v1 "16"; the `max_wrong_codes`-th wrong code ends the
+//!   request with v2 410 / v1 "17" and frees the number;
+//! - after `code_ttl` the request is gone: check answers v2 404 / v1 "6", the number is free;
+//! - the right code answers v2 200 `{request_id, status: "completed"}` / v1 status "0", then
+//!   the request is gone (404 / "6");
+//! - missing or empty credentials answer v2 401 / v1 "2" (missing) or "4" (empty); any
+//!   non-empty credentials are accepted;
+//! - a malformed body or number answers v2 422 / v1 "3" (v1 "2" for a missing parameter);
+//! - the first workflow step (normally the SMS) is "sent" at the start; the emulator never
+//!   moves on by itself. v2 `POST /v2/verify/{id}/next_workflow` (200, empty body) and v1
+//!   `/verify/control/json?cmd=trigger_next_event` (`{status: "0", command}`) move the request
+//!   to the next channel and "send" the same code on it (a voice message reads the digits
+//!   one by one); the wrong-code budget and the expiry are unchanged. With no channel left:
+//!   v2 409 `There are no more events left to trigger.` / v1 "19". v1 requests follow the
+//!   preset `workflow_id` (default 1: SMS → voice → voice);
+//! - cancel frees the number: v2 `DELETE /v2/verify/{id}` (204) at any time; v1
+//!   `/verify/control/json?cmd=cancel` (`{status: "0", command}`) only from 30 s after the
+//!   start (by the injected clock) and before the second event, else "19";
+//! - control calls on a request that is not live answer v2 404 / v1 "6".
+//!
+//! Expired requests are purged on every call, the outbox keeps the newest 200 messages and at
+//! most 10 000 requests are live at once (then starts answer v2 429 / v1 "1").
+//!
+//! Faults (latency, error statuses, timeouts, connection resets, cut or non-JSON bodies, a
+//! wrong content type) can be switched on for the API routes at runtime with
+//! `POST /dev/faults` or [`Emulator::set_fault`]; see [`faults`] for the contract.
+
+mod fault_inject;
+mod fault_listener;
+pub mod faults;
+mod outbox;
+mod problem;
+mod state;
+mod v1_routes;
+mod v2_routes;
+
+pub use faults::{Fault, FaultSetting};
+pub use outbox::OutboxMessage;
+
+use app_core::clock::Clock;
+use fault_listener::{FaultListener, ResetHandle};
+use faults::FaultSwitch;
+use state::EmulatorState;
+use std::collections::HashMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How the emulator behaves.
+#[derive(Clone, Debug)]
+pub struct EmulatorConfig {
+    /// How long a code stays valid. Default 300 s.
+    pub code_ttl: Duration,
+    /// Wrong codes that end a request: the last of them gets v2 410 / v1 "17" instead of
+    /// 400 / "16". Default 3 (values below 1 count as 1).
+    pub max_wrong_codes: u32,
+    /// Numbers in E.164 (`+15555550100`; a missing `+` is tolerated) that always get the
+    /// given code instead of a random one. Default none.
+    pub test_numbers: HashMap<String, String>,
+    /// Host of the site the codes are for; SMS texts then end with the WebOTP line
+    /// `@host #code`. Default none.
+    pub webotp_host: Option<String>,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        Self {
+            code_ttl: Duration::from_secs(300),
+            max_wrong_codes: 3,
+            test_numbers: HashMap::new(),
+            webotp_host: None,
+        }
+    }
+}
+
+/// A running set of emulator rules and its outbox. Cheap to clone: clones share state.
+#[derive(Clone)]
+pub struct Emulator {
+    state: Arc<EmulatorState>,
+    faults: Arc<FaultSwitch>,
+}
+
+impl fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Emulator")
+    }
+}
+
+impl Emulator {
+    /// An emulator with no requests and an empty outbox; `clock` decides expiry.
+    pub fn new(config: EmulatorConfig, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            state: Arc::new(EmulatorState::new(config, clock)),
+            faults: Arc::new(FaultSwitch::default()),
+        }
+    }
+
+    /// The Vonage-compatible API: `POST /v2/verify`, `POST|DELETE /v2/verify/{id}`,
+    /// `POST /v2/verify/{id}/next_workflow`, `GET|POST /verify/json`,
+    /// `GET|POST /verify/check/json`, `GET|POST /verify/control/json`. Every call goes
+    /// through the current [`Fault`] (the `reset` fault needs [`Self::serve`]).
+    pub fn api_router(&self) -> axum::Router {
+        v2_routes::routes()
+            .merge(v1_routes::routes())
+            .route_layer(axum::middleware::from_fn_with_state(
+                self.faults.clone(),
+                fault_inject::inject,
+            ))
+            .with_state(self.state.clone())
+    }
+
+    /// The developer pages: `GET /dev/messages` (JSON array of [`OutboxMessage`], newest
+    /// first), `GET /dev/outbox` (HTML, refreshes every 3 s) and the fault switch
+    /// `GET|POST /dev/faults` (JSON [`FaultSetting`], see [`faults`]). Codes in clear: mount
+    /// only in development.
+    pub fn dev_router(&self) -> axum::Router {
+        outbox::routes()
+            .with_state(self.state.clone())
+            .merge(faults::routes().with_state(self.faults.clone()))
+    }
+
+    /// Binds `addr` (port 0 picks a free port), serves [`Self::api_router`] and
+    /// [`Self::dev_router`] (wrapped by `guard_dev`, where the host adds its cross-site
+    /// refusal) there on a spawned tokio task, and returns the bound address. The server runs
+    /// until the runtime shuts down.
+    pub async fn serve(
+        &self,
+        addr: SocketAddr,
+        guard_dev: impl FnOnce(axum::Router) -> axum::Router,
+    ) -> std::io::Result<SocketAddr> {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let bound = listener.local_addr()?;
+        let router = self.api_router().merge(guard_dev(self.dev_router()));
+        let service = router.into_make_service_with_connect_info::<ResetHandle>();
+        tokio::spawn(async move {
+            if let Err(error) = axum::serve(FaultListener::new(listener), service).await {
+                tracing::error!(target: "emulator", %error, "Verify emulator stopped");
+            }
+        });
+        Ok(bound)
+    }
+
+    /// Replaces the fault applied to the API routes (the same switch as `POST /dev/faults`);
+    /// `Err` names an out-of-range field and leaves the setting unchanged.
+    pub fn set_fault(&self, setting: FaultSetting) -> Result<(), String> {
+        setting.validate()?;
+        self.faults.set(setting);
+        Ok(())
+    }
+
+    /// The fault setting in force (as `GET /dev/faults` shows it).
+    pub fn fault(&self) -> FaultSetting {
+        self.faults.get()
+    }
+
+    /// Every message "sent" so far (at most the newest 200), newest first.
+    pub fn messages(&self) -> Vec<OutboxMessage> {
+        self.state.messages()
+    }
+}
+
+/// E.164 digits without `+`: 7 to 15 digits, no leading zero.
+fn valid_number(to: &str) -> bool {
+    (7..=15).contains(&to.len()) && to.bytes().all(|b| b.is_ascii_digit()) && !to.starts_with('0')
+}
+
+#[cfg(test)]
+mod fault_tests;
+#[cfg(test)]
+mod http_tests;
