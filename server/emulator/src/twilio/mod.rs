@@ -18,6 +18,7 @@
 //! Every delivery goes to the shared outbox (a call as channel `voice`, reading the digits).
 //! The fault switch does not apply to these routes.
 
+mod message;
 mod reply;
 pub(crate) mod state;
 

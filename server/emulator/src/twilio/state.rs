@@ -3,10 +3,9 @@
 //! wrong checks per verification. Shares only the outbox (through the Vonage state's
 //! [`record`](crate::state::EmulatorState::record)) and the injected clock.
 
-use crate::outbox::{rfc3339, OutboxMessage};
+use super::message::{deliver, random_code};
 use crate::state::EmulatorState;
 use app_core::clock::Clock;
-use rand::Rng;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
@@ -19,8 +18,6 @@ pub(crate) const MAX_SENDS: usize = 5;
 pub(crate) const MAX_CHECKS: u32 = 5;
 /// Verifications kept at most (then starts answer 20429).
 const MAX_LIVE: usize = 10_000;
-/// Digits in a code (a Verify service's default `CodeLength`).
-const CODE_LENGTH: usize = 6;
 /// The service's friendly name in messages, unless a start sends `CustomFriendlyName`.
 const FRIENDLY_NAME: &str = "Verify emulator";
 
@@ -76,10 +73,10 @@ pub(crate) enum Target<'a> {
     To(&'a str),
 }
 
-struct Live {
-    view: Verification,
-    code: String,
-    friendly_name: String,
+pub(super) struct Live {
+    pub(super) view: Verification,
+    pub(super) code: String,
+    pub(super) friendly_name: String,
     expires_at: SystemTime,
     wrong_checks: u32,
 }
@@ -259,49 +256,6 @@ impl TwilioState {
         let live = inner.by_sid.get(sid).ok_or(Refusal::NotFound)?;
         Ok(live.view.clone())
     }
-}
-
-/// "Sends" `live`'s code on `channel`: logs it and returns the outbox entry.
-fn deliver(
-    live: &Live,
-    channel: TwilioChannel,
-    now: SystemTime,
-    webotp_host: Option<&str>,
-) -> OutboxMessage {
-    let code = &live.code;
-    let name = &live.friendly_name;
-    let (outbox_channel, text) = match channel {
-        TwilioChannel::Sms => {
-            let text = format!("Your {name} verification code is: {code}");
-            let text = match webotp_host {
-                Some(host) => format!("{text}\n\n@{host} #{code}"),
-                None => text,
-            };
-            ("sms", text)
-        }
-        TwilioChannel::Call => {
-            let digits: Vec<String> = code.chars().map(String::from).collect();
-            let text = format!("Your {name} verification code is {}.", digits.join(" "));
-            ("voice", text)
-        }
-    };
-    // A development tool: showing the code in the log is the point of it.
-    tracing::info!(target: "emulator", api = "twilio", to = %live.view.to, channel = outbox_channel, %code, "{text}");
-    OutboxMessage {
-        to: live.view.to.clone(),
-        channel: outbox_channel.to_owned(),
-        code: code.clone(),
-        text,
-        sent_at: rfc3339(now),
-    }
-}
-
-/// [`CODE_LENGTH`] random digits from the thread-local CSPRNG.
-fn random_code() -> String {
-    let mut rng = rand::rng();
-    (0..CODE_LENGTH)
-        .map(|_| char::from(b'0' + rng.random_range(0..10u8)))
-        .collect()
 }
 
 #[cfg(test)]
