@@ -1,8 +1,9 @@
 //! Operator endpoints: `GET /healthz` (the process answers), `GET /readyz` (the session
-//! store and the Verify provider are reachable; 503 otherwise) and `GET /metrics`
-//! (Prometheus text format).
+//! store and the Verify provider are reachable; 503 otherwise; plus the operator fault the
+//! provider last reported, if any) and `GET /metrics` (Prometheus text format).
 
 use crate::session_store::AnyStore;
+use crate::verify::ProviderHealth;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
@@ -19,6 +20,8 @@ pub struct Readiness {
     pub store: AnyStore,
     /// The provider's base URL; any HTTP answer means reachable.
     pub provider_url: url::Url,
+    /// The operator fault provider calls last met (credentials, balance, account, request).
+    pub health: ProviderHealth,
     /// The client the probe uses, built once (see [`Readiness::new`]).
     http: reqwest::Client,
 }
@@ -26,7 +29,11 @@ pub struct Readiness {
 impl Readiness {
     /// Checks `store` and `provider_url`, with a 2 s limit per probe. Loopback hosts are never
     /// reached through a proxy (the same rule as the Verify clients).
-    pub fn new(store: AnyStore, provider_url: url::Url) -> Result<Self, reqwest::Error> {
+    pub fn new(
+        store: AnyStore,
+        provider_url: url::Url,
+        health: ProviderHealth,
+    ) -> Result<Self, reqwest::Error> {
         let host = provider_url.host_str().unwrap_or("");
         let loopback = host == "localhost"
             || host
@@ -39,6 +46,7 @@ impl Readiness {
         Ok(Self {
             store,
             provider_url,
+            health,
             http: builder.build()?,
         })
     }
@@ -81,9 +89,17 @@ async fn ready(State(readiness): State<Readiness>) -> impl IntoResponse {
         StatusCode::SERVICE_UNAVAILABLE
     };
     let word = |r: &Result<(), String>| r.as_ref().map_or_else(Clone::clone, |()| "ok".to_owned());
+    // Shown, not turned into a 503: the fault is the same on every instance, and taking them
+    // all out of a load balancer would replace the site's own "temporarily unavailable" page
+    // with the balancer's error, and stop the traffic whose success clears the fault.
+    let fault = readiness.health.fault().map(|f| f.as_str());
     (
         status,
-        Json(serde_json::json!({ "store": word(&store), "provider": word(&provider) })),
+        Json(serde_json::json!({
+            "store": word(&store),
+            "provider": word(&provider),
+            "provider_fault": fault,
+        })),
     )
 }
 

@@ -8,7 +8,8 @@ use crate::router::{router, AppState, SiteRoutes};
 use crate::security::{ClientIpSource, DevExposure, OriginPolicy};
 use crate::session_store::AnyStore;
 use crate::verify::{
-    Timed, TwilioClient, TwilioSettings, VonageLegacyClient, VonageSettings, VonageV2Client,
+    ProviderHealth, Timed, TwilioClient, TwilioSettings, VonageLegacyClient, VonageSettings,
+    VonageV2Client,
 };
 use app_core::auth::server::rate_limit::RateLimiter;
 use app_core::auth::server::verify_port::VerifyProvider;
@@ -24,8 +25,6 @@ use tokio::net::TcpListener;
 pub const MAX_WRONG_CODES: u32 = 5;
 /// Wrong codes the Vonage APIs (and so the emulator) accept per code before terminating.
 const VONAGE_WRONG_CODE_BUDGET: u32 = 3;
-/// How long Vonage keeps a code by default (v1 `pin_expiry`, v2 `channel_timeout`).
-const VONAGE_CODE_TTL: std::time::Duration = std::time::Duration::from_secs(300);
 /// Checks Twilio Verify accepts per verification before answering 60202.
 const TWILIO_WRONG_CODE_BUDGET: u32 = 5;
 /// How long a Twilio Verify code lives (10 minutes by default).
@@ -94,6 +93,7 @@ impl Application {
                 }
             }
         }
+        let health = ProviderHealth::default();
         let (provider, emulator, provider_url): (
             Arc<dyn VerifyProvider>,
             Option<Emulator>,
@@ -121,26 +121,41 @@ impl Application {
                     .map_err(|e| StartupError::Provider(e.to_string()))?;
                 let settings = VonageSettings::new("emulator", SecretString::from("emulator"))
                     .with_base_url(base.clone())
-                    .with_timeouts(config.connect_timeout, config.timeout);
+                    .with_timeouts(config.connect_timeout, config.timeout)
+                    .with_delivery(config.delivery);
                 let client = VonageV2Client::new(settings)
                     .map_err(|e| StartupError::Provider(e.to_string()))?;
-                (Arc::new(Timed(client)), Some(emulator), base)
+                (
+                    Arc::new(Timed::new(client, health.clone())),
+                    Some(emulator),
+                    base,
+                )
             }
             ProviderConfig::Vonage(c) => {
                 let settings = VonageSettings::new(c.api_key.clone(), c.api_secret.clone())
                     .with_base_url(c.base_url.clone())
-                    .with_timeouts(config.connect_timeout, config.timeout);
+                    .with_timeouts(config.connect_timeout, config.timeout)
+                    .with_delivery(config.delivery);
                 let client = VonageV2Client::new(settings)
                     .map_err(|e| StartupError::Provider(e.to_string()))?;
-                (Arc::new(Timed(client)), None, c.base_url.clone())
+                (
+                    Arc::new(Timed::new(client, health.clone())),
+                    None,
+                    c.base_url.clone(),
+                )
             }
             ProviderConfig::VonageLegacy(c) => {
                 let settings = VonageSettings::new(c.api_key.clone(), c.api_secret.clone())
                     .with_base_url(c.base_url.clone())
-                    .with_timeouts(config.connect_timeout, config.timeout);
+                    .with_timeouts(config.connect_timeout, config.timeout)
+                    .with_delivery(config.delivery);
                 let client = VonageLegacyClient::new(settings)
                     .map_err(|e| StartupError::Provider(e.to_string()))?;
-                (Arc::new(Timed(client)), None, c.base_url.clone())
+                (
+                    Arc::new(Timed::new(client, health.clone())),
+                    None,
+                    c.base_url.clone(),
+                )
             }
             ProviderConfig::Twilio(c) => {
                 let settings = TwilioSettings::new(
@@ -152,7 +167,11 @@ impl Application {
                 .with_timeouts(config.connect_timeout, config.timeout);
                 let client = TwilioClient::new(settings)
                     .map_err(|e| StartupError::Provider(e.to_string()))?;
-                (Arc::new(Timed(client)), None, c.base_url.clone())
+                (
+                    Arc::new(Timed::new(client, health.clone())),
+                    None,
+                    c.base_url.clone(),
+                )
             }
         };
         let api = if emulator.is_some() {
@@ -168,8 +187,11 @@ impl Application {
 
         // Never promise a code longer than the provider keeps it.
         let provider_code_ttl = match &config.provider {
-            ProviderConfig::Emulator(settings) => settings.code_ttl,
-            ProviderConfig::Vonage(_) | ProviderConfig::VonageLegacy(_) => VONAGE_CODE_TTL,
+            ProviderConfig::Emulator(settings) => {
+                settings.code_ttl.min(config.delivery.v2_code_lifetime())
+            }
+            ProviderConfig::Vonage(_) => config.delivery.v2_code_lifetime(),
+            ProviderConfig::VonageLegacy(_) => config.delivery.lifetime,
             ProviderConfig::Twilio(_) => TWILIO_CODE_TTL,
         };
         // Never offer more wrong codes than the provider accepts.
@@ -201,7 +223,7 @@ impl Application {
             limits: RateLimiter::new(stores.counters, config.limits),
             locks: stores.locks,
         };
-        let readiness = Readiness::new(stores.sessions.clone(), provider_url)
+        let readiness = Readiness::new(stores.sessions.clone(), provider_url, health)
             .map_err(|e| StartupError::Provider(e.to_string()))?;
         let (readiness, ops) = match config.ops_addr {
             None => (Some(readiness), None),

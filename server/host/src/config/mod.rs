@@ -6,12 +6,15 @@ use app_core::domain::DefaultCountry;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+mod delivery;
 mod edge;
 mod limits;
 mod provider;
 mod store;
 mod twilio;
 mod values;
+use delivery::parse_delivery;
+pub use delivery::VONAGE_LIFETIME;
 pub use edge::Cidr;
 use edge::{parse_public_origin, parse_trusted_proxies, parse_yes_no};
 use limits::parse_limits;
@@ -37,6 +40,9 @@ pub struct Config {
     pub session_store: SessionStoreConfig,
     /// `LOGIN_TTL`: seconds a pending login stays usable (default 600, at most 600).
     pub pending_ttl: Duration,
+    /// `VONAGE_WORKFLOW` and `AUTO_CALL_AFTER`: SMS, then (by default) a call Vonage makes
+    /// by itself 150 s later unless the code was typed.
+    pub delivery: crate::verify::VonageDelivery,
     /// `VERIFY_CONNECT_TIMEOUT_MS`: connect limit for provider calls (default 2000, at most 2000).
     pub connect_timeout: Duration,
     /// `VERIFY_TIMEOUT_MS`: total limit for a provider call (default 10000, at most 10000).
@@ -118,6 +124,11 @@ impl Config {
             ));
         }
         let limits = parse_limits(&get)?;
+        let delivery = parse_delivery(
+            &get,
+            Duration::from_secs(pending_secs),
+            matches!(provider, ProviderConfig::VonageLegacy(_)),
+        )?;
         let client_ip_header = get("CLIENT_IP_HEADER")
             .map(|name| {
                 http::HeaderName::try_from(name.as_str())
@@ -206,6 +217,7 @@ impl Config {
             default_country,
             session_store,
             pending_ttl: Duration::from_secs(pending_secs),
+            delivery,
             limits,
             client_ip_header,
             trusted_proxies,

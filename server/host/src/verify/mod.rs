@@ -18,19 +18,21 @@
 //! code.
 
 mod backoff;
+mod recently_cancelled;
 mod timed;
 mod twilio;
 mod twilio_reply;
 mod twilio_settings;
+mod vonage_delivery;
 mod vonage_legacy;
 mod vonage_v2;
 
-pub use timed::{Timed, UPSTREAM_SECONDS};
+pub use timed::{ProviderHealth, Timed, PROVIDER_FAULTS, UPSTREAM_SECONDS};
 pub use twilio::{TwilioClient, TwilioSettings};
+pub use vonage_delivery::VonageDelivery;
 pub use vonage_legacy::VonageLegacyClient;
 pub use vonage_v2::VonageV2Client;
 
-use app_core::auth::server::verify_port::ControlFailure;
 use secrecy::SecretString;
 use std::net::IpAddr;
 use std::time::Duration;
@@ -59,6 +61,9 @@ pub struct VonageSettings {
     pub connect_timeout: Duration,
     /// Limit for a whole request. Default [`DEFAULT_TIMEOUT`] (10 s).
     pub timeout: Duration,
+    /// The delivery sequence sent with every start. Default SMS, then a call at 150 s, for
+    /// a 300 s login.
+    pub delivery: VonageDelivery,
 }
 
 impl VonageSettings {
@@ -70,7 +75,14 @@ impl VonageSettings {
             api_secret,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
+            delivery: VonageDelivery::default(),
         }
+    }
+
+    /// The same settings with another delivery sequence.
+    pub fn with_delivery(mut self, delivery: VonageDelivery) -> Self {
+        self.delivery = delivery;
+        self
     }
 
     /// The same settings with other connect and total timeouts.
@@ -200,25 +212,6 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
         "<empty body>".to_owned()
     } else {
         text
-    }
-}
-
-/// Logs a refused next-channel or cancel the way start and check failures are logged:
-/// `Unavailable` and `Throttled` as warnings (with the detail, which never holds the request
-/// id), the business outcomes not at all.
-pub(crate) fn log_control_failure(
-    provider: &'static str,
-    operation: &'static str,
-    result: &Result<(), ControlFailure>,
-) {
-    match result {
-        Err(ControlFailure::Unavailable(detail)) => {
-            tracing::warn!(provider, operation, %detail, "verify control failed upstream")
-        }
-        Err(ControlFailure::Throttled) => {
-            tracing::warn!(provider, operation, "verify control throttled upstream")
-        }
-        _ => {}
     }
 }
 

@@ -4,13 +4,13 @@
 //! next channel or cancel, all form-encoded with `api_key` and `api_secret` in the body. Upstream answers HTTP 200 with a
 //! string `status` ("0" = success) for business outcomes.
 
+use super::recently_cancelled::RecentlyCancelled;
 use super::{
-    endpoint, excerpt, http_client, log_control_failure, send, truncate_chars, ClientBuildError,
-    VonageSettings,
+    endpoint, excerpt, http_client, send, truncate_chars, ClientBuildError, VonageSettings,
 };
 use app_core::auth::server::verify_port::{
-    CheckFailure, ControlFailure, RequestId, StartFailure, StartVerification, Started,
-    VerifyProvider,
+    CheckFailure, ControlFailure, DeliveryPlan, OperatorFault, RequestId, StartFailure,
+    StartVerification, Started, VerifyProvider,
 };
 use app_core::domain::Pin;
 use async_trait::async_trait;
@@ -26,32 +26,44 @@ const CODE_LENGTH: &str = "6";
 
 /// A [`VerifyProvider`] for Vonage Verify v1 (name `vonage-legacy`).
 ///
-/// Start (`number`, `brand` cut to 18 characters, `code_length=6`, optional `lg`):
-/// status "0" → `Started { resumed: false }`; "10" with the live `request_id` →
-/// `Started { resumed: true }`; "3" → `InvalidNumber`; "6", "7", "15", "29" →
-/// `DestinationNotSupported`; "1" → `Throttled`; any other status → `Unavailable`.
+/// Start (`number`, `brand` cut to 18 characters, `code_length=6`, optional `lg`, and the
+/// delivery sequence from [`VonageSettings::delivery`]: `workflow_id` 5 (SMS then one call)
+/// or 6 (SMS only), `pin_expiry` = the login's lifetime, `next_event_wait` = when Vonage
+/// calls by itself): status "0" → `Started { resumed: false }`; "10" with the live
+/// `request_id` → `Started { resumed: true }`, or `Settling` when that request is one this
+/// client cancelled in the last minute; "3" naming `number` → `InvalidNumber`, naming another
+/// parameter → `OperatorFault(InvalidRequest)`; "6", "7", "15" → `DestinationNotSupported`;
+/// "1" → `Throttled`; "2"/"4" → `OperatorFault(Credentials)` ("2" naming another parameter:
+/// `InvalidRequest`), "8"/"29" → `OperatorFault(Account)`, "9" → `OperatorFault(Balance)`;
+/// any other status → `Unavailable`.
 ///
-/// Check (`request_id`, `code`): "0" → `Ok`; "16" and "3" → `WrongCode`; "17" →
-/// `TooManyAttempts`; "6" → `NotFound`; "1" → `Throttled`; any other status → `Unavailable`.
+/// Check (`request_id`, `code`): "0" → `Ok`; "16" and "3" naming `code` → `WrongCode`;
+/// "17" → `TooManyAttempts`; "6" and "3" naming `request_id` → `NotFound`; "1" →
+/// `Throttled`; operator statuses as above; any other status → `Unavailable`.
 ///
 /// Next channel and cancel (`request_id`, `cmd` = `trigger_next_event` / `cancel`): "0" →
 /// `Ok`; "6" → `NotFound`; "1" → `Throttled`; "19" → `NothingLeft`, except for a cancel whose
-/// `error_text` mentions the first 30 seconds, which is `TooSoon`; any other status →
-/// `Unavailable` (detail without the request id).
+/// `error_text` mentions the first 30 seconds, which is `TooSoon`; operator statuses as
+/// above; any other status → `Unavailable` (detail without the request id).
 ///
 /// A non-200 reply, a timeout, a refused connection or an unreadable body is `Unavailable`.
-/// `Debug` does not print the API secret.
+/// The client never logs: [`super::Timed`] does. `Debug` does not print the API secret.
 #[derive(Clone, Debug)]
 pub struct VonageLegacyClient {
     http: reqwest::Client,
     settings: VonageSettings,
+    cancelled: RecentlyCancelled,
 }
 
 impl VonageLegacyClient {
     /// Builds the client; fails only on a base URL that is not http(s) or a TLS setup error.
     pub fn new(settings: VonageSettings) -> Result<Self, ClientBuildError> {
         let http = http_client(&settings)?;
-        Ok(Self { http, settings })
+        Ok(Self {
+            http,
+            settings,
+            cancelled: RecentlyCancelled::default(),
+        })
     }
 
     /// Posts `fields` plus the credentials as a form to `{base}/{segments}` and reads the
@@ -74,11 +86,13 @@ impl VonageLegacyClient {
 
     async fn try_start(&self, request: &StartVerification) -> Result<Started, StartFailure> {
         let brand = truncate_chars(&request.brand, BRAND_MAX_CHARS);
+        let delivery = self.settings.delivery.v1_fields();
         let mut fields = vec![
             ("number", request.number.digits()),
             ("brand", brand.as_str()),
             ("code_length", CODE_LENGTH),
         ];
+        fields.extend(delivery.iter().map(|(name, value)| (*name, value.as_str())));
         if let Some(locale) = request.locale.as_deref() {
             fields.push(("lg", locale));
         }
@@ -86,15 +100,26 @@ impl VonageLegacyClient {
             .call(&["verify", "json"], &fields)
             .await
             .map_err(StartFailure::Unavailable)?;
+        if let Some(fault) = reply.operator_fault() {
+            return Err(StartFailure::OperatorFault(fault, reply.describe(None)));
+        }
         let resumed = match reply.status.as_str() {
             "0" => false,
             "10" => true,
-            "3" => return Err(StartFailure::InvalidNumber),
-            "6" | "7" | "15" | "29" => return Err(StartFailure::DestinationNotSupported),
+            "3" if reply.names("number") => return Err(StartFailure::InvalidNumber),
+            "3" => {
+                let detail = reply.describe(None);
+                return Err(StartFailure::OperatorFault(
+                    OperatorFault::InvalidRequest,
+                    detail,
+                ));
+            }
+            "6" | "7" | "15" => return Err(StartFailure::DestinationNotSupported),
             "1" => return Err(StartFailure::Throttled),
             _ => return Err(StartFailure::Unavailable(reply.describe(None))),
         };
         match reply.request_id {
+            Some(id) if resumed && self.cancelled.contains(&id) => Err(StartFailure::Settling),
             Some(id) if !id.is_empty() => Ok(Started {
                 request_id: RequestId::new(id),
                 resumed,
@@ -112,15 +137,18 @@ impl VonageLegacyClient {
             .call(&["verify", "check", "json"], &fields)
             .await
             .map_err(CheckFailure::Unavailable)?;
+        let detail = || reply.describe(Some(request_id.expose()));
+        if let Some(fault) = reply.operator_fault() {
+            return Err(CheckFailure::OperatorFault(fault, detail()));
+        }
         match reply.status.as_str() {
             "0" => Ok(()),
+            "3" if reply.names("request_id") => Err(CheckFailure::NotFound),
             "16" | "3" => Err(CheckFailure::WrongCode),
             "17" => Err(CheckFailure::TooManyAttempts),
             "6" => Err(CheckFailure::NotFound),
             "1" => Err(CheckFailure::Throttled),
-            _ => Err(CheckFailure::Unavailable(
-                reply.describe(Some(request_id.expose())),
-            )),
+            _ => Err(CheckFailure::Unavailable(detail())),
         }
     }
 
@@ -132,9 +160,19 @@ impl VonageLegacyClient {
             .call(&["verify", "control", "json"], &fields)
             .await
             .map_err(ControlFailure::Unavailable)?;
+        if let Some(fault) = reply.operator_fault() {
+            let detail = reply.describe(Some(request_id.expose()));
+            return Err(ControlFailure::OperatorFault(fault, detail));
+        }
         match reply.status.as_str() {
-            "0" => Ok(()),
+            "0" => {
+                if cmd == Command::Cancel {
+                    self.cancelled.note(request_id.expose());
+                }
+                Ok(())
+            }
             "6" => Err(ControlFailure::NotFound),
+            "3" if reply.names("request_id") => Err(ControlFailure::NotFound),
             "1" => Err(ControlFailure::Throttled),
             "19" if cmd == Command::Cancel && reply.mentions_first_30_seconds() => {
                 Err(ControlFailure::TooSoon)
@@ -166,48 +204,23 @@ impl Command {
 #[async_trait]
 impl VerifyProvider for VonageLegacyClient {
     async fn start(&self, request: &StartVerification) -> Result<Started, StartFailure> {
-        let result = self.try_start(request).await;
-        match &result {
-            Err(StartFailure::Unavailable(detail)) => tracing::warn!(
-                provider = self.name(),
-                number = %request.number.masked(),
-                %detail,
-                "verify start failed upstream"
-            ),
-            Err(StartFailure::Throttled) => tracing::warn!(
-                provider = self.name(),
-                number = %request.number.masked(),
-                "verify start throttled upstream"
-            ),
-            _ => {}
-        }
-        result
+        self.try_start(request).await
     }
 
     async fn check(&self, request_id: &RequestId, code: &Pin) -> Result<(), CheckFailure> {
-        let result = self.try_check(request_id, code).await;
-        match &result {
-            Err(CheckFailure::Unavailable(detail)) => {
-                tracing::warn!(provider = self.name(), %detail, "verify check failed upstream")
-            }
-            Err(CheckFailure::Throttled) => {
-                tracing::warn!(provider = self.name(), "verify check throttled upstream")
-            }
-            _ => {}
-        }
-        result
+        self.try_check(request_id, code).await
     }
 
     async fn next_channel(&self, request_id: &RequestId) -> Result<(), ControlFailure> {
-        let result = self.control(request_id, Command::TriggerNextEvent).await;
-        log_control_failure(self.name(), "next channel", &result);
-        result
+        self.control(request_id, Command::TriggerNextEvent).await
     }
 
     async fn cancel(&self, request_id: &RequestId) -> Result<(), ControlFailure> {
-        let result = self.control(request_id, Command::Cancel).await;
-        log_control_failure(self.name(), "cancel", &result);
-        result
+        self.control(request_id, Command::Cancel).await
+    }
+
+    fn delivery_plan(&self) -> DeliveryPlan {
+        self.settings.delivery.plan()
     }
 
     fn name(&self) -> &'static str {
@@ -232,6 +245,29 @@ impl Reply {
             text = text.replace(id, "<request id>");
         }
         format!("status {}: {text}", self.status)
+    }
+
+    /// The operator's mistake behind statuses 2 (missing credentials or parameter), 4 (bad
+    /// credentials), 8 (account barred), 9 (out of credit) and 29 (trial account, number not
+    /// listed); `None` for every other status.
+    fn operator_fault(&self) -> Option<OperatorFault> {
+        match self.status.as_str() {
+            "2" if self.names("api_key") || self.names("api_secret") => {
+                Some(OperatorFault::Credentials)
+            }
+            "2" => Some(OperatorFault::InvalidRequest),
+            "4" => Some(OperatorFault::Credentials),
+            "8" | "29" => Some(OperatorFault::Account),
+            "9" => Some(OperatorFault::Balance),
+            _ => None,
+        }
+    }
+
+    /// `true` when `error_text` names `parameter` (statuses 2 and 3 say which one).
+    fn names(&self, parameter: &str) -> bool {
+        self.error_text
+            .as_deref()
+            .is_some_and(|text| text.to_ascii_lowercase().contains(parameter))
     }
 
     /// Status "19" on a cancel means "too soon" when the text is about the first 30 seconds

@@ -4,13 +4,11 @@
 //! secret.
 
 use super::backoff::{send_noting, Backoff};
-use super::{
-    endpoint, excerpt, http_client, log_control_failure, truncate_chars, ClientBuildError,
-    VonageSettings,
-};
+use super::recently_cancelled::RecentlyCancelled;
+use super::{endpoint, excerpt, http_client, truncate_chars, ClientBuildError, VonageSettings};
 use app_core::auth::server::verify_port::{
-    CheckFailure, ControlFailure, RequestId, StartFailure, StartVerification, Started,
-    VerifyProvider,
+    CheckFailure, ControlFailure, DeliveryPlan, OperatorFault, RequestId, StartFailure,
+    StartVerification, Started, VerifyProvider,
 };
 use app_core::domain::Pin;
 use async_trait::async_trait;
@@ -26,28 +24,36 @@ const CODE_LENGTH: u8 = 6;
 
 /// A [`VerifyProvider`] for Vonage Verify v2 (name `vonage`).
 ///
-/// Start asks for a 6-digit code sent by SMS, then by voice call if the SMS is not used:
-/// 202 → `Started { resumed: false }`; 409 carrying the live `request_id` →
-/// `Started { resumed: true }`; 422 → `InvalidNumber`; 429 → `Throttled`; anything else
-/// (401/402/403, other 4xx, 5xx, timeouts, refused connections, unreadable bodies) →
-/// `Unavailable`.
+/// Start asks for a 6-digit code with the delivery sequence of [`VonageSettings::delivery`]:
+/// `workflow` `[sms, voice]` (or `[sms]`) and `channel_timeout` = when Vonage moves to the
+/// call by itself (or the whole lifetime with SMS only), so no channel starts that the app
+/// did not announce. 202 → `Started { resumed: false }`; 409 carrying the live `request_id`
+/// → `Started { resumed: true }`, or `Settling` when that request is one this client
+/// cancelled in the last minute (Vonage reports it as live for a few seconds); 422 naming
+/// the number (`to`) or naming nothing → `InvalidNumber`, naming another parameter →
+/// `OperatorFault(InvalidRequest)`; 401 → `OperatorFault(Credentials)`, 402 →
+/// `OperatorFault(Balance)`, 403 → `OperatorFault(Account)`; 429 → `Throttled`; anything
+/// else (other 4xx, 5xx, timeouts, refused connections, unreadable bodies) → `Unavailable`.
 ///
 /// Check: 200 with `status: "completed"` → `Ok`; 400 → `WrongCode`; 404 → `NotFound`;
-/// 410 → `TooManyAttempts`; 429 → `Throttled`; anything else (including 409, a step that takes
-/// no code) → `Unavailable`.
+/// 410 → `TooManyAttempts`; 429 → `Throttled`; 401/402/403 as above; anything else
+/// (including 409, a step that takes no code) → `Unavailable`.
 ///
 /// Next channel (`POST …/{id}/next_workflow`, no body): 200/202/204 → `Ok`; 409 →
-/// `NothingLeft`; 404 → `NotFound`; 429 → `Throttled`; anything else → `Unavailable`.
+/// `NothingLeft`; 404 → `NotFound`; 429 → `Throttled`; 401/402/403 as above; anything else
+/// → `Unavailable`.
 ///
-/// Cancel (`DELETE …/{id}`): 200/204 → `Ok`; 404 → `NotFound`; 429 → `Throttled`; anything
-/// else → `Unavailable`. v2 has no "not within 30 seconds" rule, so never `TooSoon`.
+/// Cancel (`DELETE …/{id}`): 200/204 → `Ok`; 404 → `NotFound`; 429 → `Throttled`;
+/// 401/402/403 as above; anything else → `Unavailable`. v2 has no "not within 30 seconds"
+/// rule, so never `TooSoon`.
 ///
-/// `Debug` does not print the API secret.
+/// The client never logs: [`super::Timed`] does. `Debug` does not print the API secret.
 #[derive(Clone, Debug)]
 pub struct VonageV2Client {
     http: reqwest::Client,
     settings: VonageSettings,
     backoff: Backoff,
+    cancelled: RecentlyCancelled,
 }
 
 impl VonageV2Client {
@@ -58,6 +64,7 @@ impl VonageV2Client {
             http,
             settings,
             backoff: Backoff::default(),
+            cancelled: RecentlyCancelled::default(),
         })
     }
 
@@ -78,17 +85,20 @@ impl VonageV2Client {
 
     async fn try_start(&self, request: &StartVerification) -> Result<Started, StartFailure> {
         let to = request.number.digits();
+        let delivery = self.settings.delivery;
+        let mut workflow = vec![Step { channel: "sms", to }];
+        if delivery.call {
+            workflow.push(Step {
+                channel: "voice",
+                to,
+            });
+        }
         let body = StartBody {
             brand: truncate_chars(&request.brand, BRAND_MAX_CHARS),
             code_length: CODE_LENGTH,
             locale: request.locale.as_deref(),
-            workflow: [
-                Step { channel: "sms", to },
-                Step {
-                    channel: "voice",
-                    to,
-                },
-            ],
+            channel_timeout: delivery.v2_channel_timeout(),
+            workflow,
         };
         let url = self
             .url(&["v2", "verify"])
@@ -108,25 +118,25 @@ impl VonageV2Client {
                 ))),
             },
             StatusCode::CONFLICT => match problem(&reply).request_id {
+                Some(id) if self.cancelled.contains(&id) => Err(StartFailure::Settling),
                 Some(id) if !id.is_empty() => Ok(Started {
                     request_id: RequestId::new(id),
                     resumed: true,
                 }),
                 _ => Err(StartFailure::Unavailable(describe(status, &reply))),
             },
-            StatusCode::UNPROCESSABLE_ENTITY => {
-                // Usually the number, but a bad locale or brand also lands here: keep the
-                // upstream explanation for whoever reads the logs.
-                tracing::info!(
-                    provider = self.name(),
-                    number = %request.number.masked(),
-                    detail = %describe(status, &reply),
-                    "verify start rejected the request as invalid"
-                );
-                Err(StartFailure::InvalidNumber)
-            }
+            StatusCode::UNPROCESSABLE_ENTITY => match problem(&reply).invalid_parameter() {
+                Some(name) if !is_number_parameter(&name) => Err(StartFailure::OperatorFault(
+                    OperatorFault::InvalidRequest,
+                    describe(status, &reply),
+                )),
+                _ => Err(StartFailure::InvalidNumber),
+            },
             StatusCode::TOO_MANY_REQUESTS => Err(StartFailure::Throttled),
-            _ => Err(StartFailure::Unavailable(describe(status, &reply))),
+            _ => match operator_fault(status) {
+                Some(fault) => Err(StartFailure::OperatorFault(fault, describe(status, &reply))),
+                None => Err(StartFailure::Unavailable(describe(status, &reply))),
+            },
         }
     }
 
@@ -154,7 +164,10 @@ impl VonageV2Client {
             StatusCode::NOT_FOUND => Err(CheckFailure::NotFound),
             StatusCode::GONE => Err(CheckFailure::TooManyAttempts),
             StatusCode::TOO_MANY_REQUESTS => Err(CheckFailure::Throttled),
-            _ => Err(CheckFailure::Unavailable(describe(status, &reply))),
+            _ => match operator_fault(status) {
+                Some(fault) => Err(CheckFailure::OperatorFault(fault, describe(status, &reply))),
+                None => Err(CheckFailure::Unavailable(describe(status, &reply))),
+            },
         }
     }
 
@@ -170,7 +183,7 @@ impl VonageV2Client {
             StatusCode::CONFLICT => Err(ControlFailure::NothingLeft),
             StatusCode::NOT_FOUND => Err(ControlFailure::NotFound),
             StatusCode::TOO_MANY_REQUESTS => Err(ControlFailure::Throttled),
-            _ => Err(ControlFailure::Unavailable(describe(status, &reply))),
+            _ => Err(control_failure(status, &reply)),
         }
     }
 
@@ -182,10 +195,13 @@ impl VonageV2Client {
             .await
             .map_err(ControlFailure::Unavailable)?;
         match status {
-            StatusCode::OK | StatusCode::NO_CONTENT => Ok(()),
+            StatusCode::OK | StatusCode::NO_CONTENT => {
+                self.cancelled.note(request_id.expose());
+                Ok(())
+            }
             StatusCode::NOT_FOUND => Err(ControlFailure::NotFound),
             StatusCode::TOO_MANY_REQUESTS => Err(ControlFailure::Throttled),
-            _ => Err(ControlFailure::Unavailable(describe(status, &reply))),
+            _ => Err(control_failure(status, &reply)),
         }
     }
 }
@@ -193,48 +209,23 @@ impl VonageV2Client {
 #[async_trait]
 impl VerifyProvider for VonageV2Client {
     async fn start(&self, request: &StartVerification) -> Result<Started, StartFailure> {
-        let result = self.try_start(request).await;
-        match &result {
-            Err(StartFailure::Unavailable(detail)) => tracing::warn!(
-                provider = self.name(),
-                number = %request.number.masked(),
-                %detail,
-                "verify start failed upstream"
-            ),
-            Err(StartFailure::Throttled) => tracing::warn!(
-                provider = self.name(),
-                number = %request.number.masked(),
-                "verify start throttled upstream"
-            ),
-            _ => {}
-        }
-        result
+        self.try_start(request).await
     }
 
     async fn check(&self, request_id: &RequestId, code: &Pin) -> Result<(), CheckFailure> {
-        let result = self.try_check(request_id, code).await;
-        match &result {
-            Err(CheckFailure::Unavailable(detail)) => {
-                tracing::warn!(provider = self.name(), %detail, "verify check failed upstream")
-            }
-            Err(CheckFailure::Throttled) => {
-                tracing::warn!(provider = self.name(), "verify check throttled upstream")
-            }
-            _ => {}
-        }
-        result
+        self.try_check(request_id, code).await
     }
 
     async fn next_channel(&self, request_id: &RequestId) -> Result<(), ControlFailure> {
-        let result = self.try_next_channel(request_id).await;
-        log_control_failure(self.name(), "next channel", &result);
-        result
+        self.try_next_channel(request_id).await
     }
 
     async fn cancel(&self, request_id: &RequestId) -> Result<(), ControlFailure> {
-        let result = self.try_cancel(request_id).await;
-        log_control_failure(self.name(), "cancel", &result);
-        result
+        self.try_cancel(request_id).await
+    }
+
+    fn delivery_plan(&self) -> DeliveryPlan {
+        self.settings.delivery.plan()
     }
 
     fn throttled_for_secs(&self) -> Option<u64> {
@@ -246,13 +237,36 @@ impl VerifyProvider for VonageV2Client {
     }
 }
 
+/// The operator's mistake behind 401 (credentials), 402 (balance) and 403 (account).
+fn operator_fault(status: StatusCode) -> Option<OperatorFault> {
+    match status {
+        StatusCode::UNAUTHORIZED => Some(OperatorFault::Credentials),
+        StatusCode::PAYMENT_REQUIRED => Some(OperatorFault::Balance),
+        StatusCode::FORBIDDEN => Some(OperatorFault::Account),
+        _ => None,
+    }
+}
+
+fn control_failure(status: StatusCode, reply: &[u8]) -> ControlFailure {
+    match operator_fault(status) {
+        Some(fault) => ControlFailure::OperatorFault(fault, describe(status, reply)),
+        None => ControlFailure::Unavailable(describe(status, reply)),
+    }
+}
+
+/// `to`, `workflow[0].to` and the like name the number.
+fn is_number_parameter(name: &str) -> bool {
+    name == "to" || name.ends_with(".to") || name.ends_with("[to]")
+}
+
 #[derive(Serialize)]
 struct StartBody<'a> {
     brand: String,
     code_length: u8,
     #[serde(skip_serializing_if = "Option::is_none")]
     locale: Option<&'a str>,
-    workflow: [Step<'a>; 2],
+    channel_timeout: u64,
+    workflow: Vec<Step<'a>>,
 }
 
 #[derive(Serialize)]
@@ -282,6 +296,23 @@ struct Problem {
     title: Option<String>,
     detail: Option<String>,
     request_id: Option<String>,
+    #[serde(default)]
+    invalid_parameters: Vec<InvalidParameter>,
+}
+
+#[derive(Deserialize)]
+struct InvalidParameter {
+    name: Option<String>,
+}
+
+impl Problem {
+    /// The first parameter a 422 names, lower-cased.
+    fn invalid_parameter(&self) -> Option<String> {
+        self.invalid_parameters
+            .iter()
+            .find_map(|p| p.name.as_deref())
+            .map(str::to_ascii_lowercase)
+    }
 }
 
 fn problem(body: &[u8]) -> Problem {
