@@ -16,10 +16,12 @@ use app_core::auth::server::verify_port::VerifyProvider;
 use app_core::auth::server::AuthContext;
 use app_core::clock::Clock;
 use leptos::config::LeptosOptions;
-use secrecy::SecretString;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
+
+#[path = "startup_emulator.rs"]
+mod emulator_client;
 
 /// Our own cap on wrong codes per pending login (NIST SP 800-63B / OWASP ASVS).
 pub const MAX_WRONG_CODES: u32 = 5;
@@ -119,17 +121,8 @@ impl Application {
                 tracing::info!(%addr, "Verify emulator listening; codes appear at /dev/outbox");
                 let base = url::Url::parse(&format!("http://{addr}"))
                     .map_err(|e| StartupError::Provider(e.to_string()))?;
-                let settings = VonageSettings::new("emulator", SecretString::from("emulator"))
-                    .with_base_url(base.clone())
-                    .with_timeouts(config.connect_timeout, config.timeout)
-                    .with_delivery(config.delivery);
-                let client = VonageV2Client::new(settings)
-                    .map_err(|e| StartupError::Provider(e.to_string()))?;
-                (
-                    Arc::new(Timed::new(client, health.clone())),
-                    Some(emulator),
-                    base,
-                )
+                let client = emulator_client::client(settings.api, &base, &config, &health)?;
+                (client, Some(emulator), base)
             }
             ProviderConfig::Vonage(c) => {
                 let settings = VonageSettings::new(c.api_key.clone(), c.api_secret.clone())
@@ -188,7 +181,7 @@ impl Application {
         // Never promise a code longer than the provider keeps it.
         let provider_code_ttl = match &config.provider {
             ProviderConfig::Emulator(settings) => {
-                settings.code_ttl.min(config.delivery.v2_code_lifetime())
+                emulator_client::code_ttl(settings.api, settings.code_ttl, &config)
             }
             ProviderConfig::Vonage(_) => config.delivery.v2_code_lifetime(),
             ProviderConfig::VonageLegacy(_) => config.delivery.lifetime,
@@ -196,8 +189,9 @@ impl Application {
         };
         // Never offer more wrong codes than the provider accepts.
         let provider_wrong_codes = match &config.provider {
+            ProviderConfig::Emulator(settings) => emulator_client::wrong_code_budget(settings.api),
             ProviderConfig::Twilio(_) => TWILIO_WRONG_CODE_BUDGET,
-            _ => VONAGE_WRONG_CODE_BUDGET,
+            ProviderConfig::Vonage(_) | ProviderConfig::VonageLegacy(_) => VONAGE_WRONG_CODE_BUDGET,
         };
         // Install the metrics recorder before anything records.
         let _ = metrics_handle();

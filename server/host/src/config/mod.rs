@@ -8,6 +8,7 @@ use std::time::Duration;
 
 mod delivery;
 mod edge;
+mod emulator_api;
 mod limits;
 mod provider;
 mod store;
@@ -17,6 +18,7 @@ use delivery::parse_delivery;
 pub use delivery::VONAGE_LIFETIME;
 pub use edge::Cidr;
 use edge::{parse_public_origin, parse_trusted_proxies, parse_yes_no};
+pub use emulator_api::EmulatorApi;
 use limits::parse_limits;
 use provider::parse_provider;
 pub use provider::{EmulatorSettings, ProviderConfig, VonageCredentials, DEFAULT_VONAGE_BASE_URL};

@@ -1,5 +1,6 @@
 //! `VERIFY_PROVIDER` and the settings of the provider it names.
 
+use super::emulator_api::{parse_emulator_api, EmulatorApi};
 use super::values::{parse_or, parse_test_numbers};
 use super::ConfigError;
 use secrecy::SecretString;
@@ -44,10 +45,12 @@ pub struct EmulatorSettings {
     pub code_ttl: Duration,
     /// `EMULATOR_TEST_NUMBERS`: `+12015550100=123456,...` fixed codes for test numbers.
     pub test_numbers: HashMap<String, String>,
+    /// `EMULATOR_API`: the client the app talks to it with (default `vonage`).
+    pub api: EmulatorApi,
 }
 
 impl EmulatorSettings {
-    /// Reads `EMULATOR_ADDR`, `EMULATOR_CODE_TTL` and `EMULATOR_TEST_NUMBERS` (blank values
+    /// Reads `EMULATOR_ADDR`, `EMULATOR_CODE_TTL`, `EMULATOR_TEST_NUMBERS` and `EMULATOR_API` (blank values
     /// count as unset); used by the site and by the standalone `server emulator`.
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         Ok(Self {
@@ -60,6 +63,7 @@ impl EmulatorSettings {
             test_numbers: parse_test_numbers(
                 get("EMULATOR_TEST_NUMBERS").as_deref().unwrap_or(""),
             )?,
+            api: parse_emulator_api(get("EMULATOR_API"))?,
         })
     }
 }

@@ -11,6 +11,8 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 mod check;
 #[path = "twilio_control_tests.rs"]
 mod control;
+#[path = "twilio_emulator_tests.rs"]
+mod emulated;
 
 pub const ACCOUNT: &str = "ACtestaccountsid0000000000000000";
 pub const TOKEN: &str = "twilio-auth-token-value";
