@@ -9,6 +9,7 @@ pub mod format;
 mod logout_button;
 mod phone_step;
 mod pin_step;
+mod scheduled_call;
 
 pub use carried_note::CarriedNote;
 pub use countdown::countdown;
@@ -18,3 +19,4 @@ pub use focus::focus_field;
 pub use logout_button::LogoutButton;
 pub use phone_step::PhoneStep;
 pub use pin_step::PinStep;
+pub use scheduled_call::scheduled_call;

@@ -1,7 +1,7 @@
 use crate::auth::api::{ChangeNumber, FinishLogin, ResendCode};
 use crate::auth::{AuthError, Channel, Flash, PendingView};
 use crate::components::format::minutes_seconds;
-use crate::components::{countdown, focus_field, CarriedNote, FieldError};
+use crate::components::{countdown, focus_field, scheduled_call, CarriedNote, FieldError};
 use crate::domain::Pin;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -32,6 +32,7 @@ pub fn PinStep(
         channel,
         resend_in_secs,
         can_resend,
+        call_in_secs,
         expires_in_secs,
     } = pending;
     let expires_in = countdown(expires_in_secs);
@@ -48,6 +49,7 @@ pub fn PinStep(
     };
     let code_error = RwSignal::new(code_flash.map(|e| e.message()));
     let notice = RwSignal::new(flash_notice.or(resend_flash));
+    let call_in = scheduled_call(call_in_secs, number.clone(), channel, can_resend, notice);
     // Only a hydrated page can re-enable "Call me instead" when its countdown ends; without
     // JavaScript it stays usable and the server says how long to wait if pressed early.
     let hydrated = RwSignal::new(false);
@@ -174,8 +176,16 @@ pub fn PinStep(
         </form>
         <p id="resend-status" class="notice" role="status" aria-live="polite">{move || notice.get()}</p>
         <div class="alt">
-            <Show when=move || can_resend.get() fallback=|| view! {
-                <p class="hint">"Code sent by text and by phone call. Didn't get it? Start again with your number."</p>
+            {move || call_in.get().map(|left| view! {
+                <p id="scheduled-call" class="hint">
+                    {format!("If the text doesn't arrive, we'll call you in {}.", minutes_seconds(left))}
+                </p>
+            })}
+            <Show when=move || can_resend.get() fallback=move || view! {
+                <p class="hint">{move || match channel.get() {
+                    Channel::Voice => "Code sent by text and by phone call. Didn't get it? Start again with your number.",
+                    Channel::Sms => "Didn't get the text? Check the number and start again.",
+                }}</p>
             }>
                 <form method="post" action=ResendCode::url() on:submit=call_me
                     aria-busy=move || resend.pending().get().to_string()>

@@ -20,6 +20,7 @@ mod pending_rules;
 mod real_provider_fakes;
 mod scale_out;
 mod scale_out_support;
+mod scheduled_call;
 mod security;
 mod session_lifetime;
 mod sqlite_sessions;

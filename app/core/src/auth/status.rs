@@ -25,6 +25,9 @@ pub struct PendingView {
     pub resend_in_secs: u64,
     /// Whether a further channel (a call) is left for "Send again".
     pub can_resend: bool,
+    /// Seconds until the provider calls by itself if the code has not been typed; `None`
+    /// when no such call is coming.
+    pub call_in_secs: Option<u64>,
     /// Seconds until the code expires.
     pub expires_in_secs: u64,
 }

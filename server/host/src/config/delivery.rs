@@ -11,9 +11,10 @@ use std::time::Duration;
 pub const VONAGE_LIFETIME: Duration = Duration::from_secs(300);
 
 /// Reads the delivery sequence for a login of `login_ttl` (capped at [`VONAGE_LIFETIME`]).
-/// `AUTO_CALL_AFTER` (default 150) must be 60 to 900 seconds and less than that lifetime;
-/// for Vonage v1 the lifetime must also be a multiple of it, because v1 requires
-/// `pin_expiry` to be a multiple of `next_event_wait`.
+/// `AUTO_CALL_AFTER` (default half the lifetime, at most 150) must be less than that
+/// lifetime and 15 to 900 seconds (v2 `channel_timeout`), or 60 to 900 for Vonage v1,
+/// where the lifetime must also be a multiple of it (v1 requires `pin_expiry` to be a
+/// multiple of `next_event_wait`).
 pub(super) fn parse_delivery(
     get: &impl Fn(&str) -> Option<String>,
     login_ttl: Duration,
@@ -31,9 +32,14 @@ pub(super) fn parse_delivery(
         }
     };
     let lifetime = login_ttl.min(VONAGE_LIFETIME);
-    let call_after: u64 = parse_or("AUTO_CALL_AFTER", get("AUTO_CALL_AFTER"), "150")?;
-    if !(60..=900).contains(&call_after) {
-        return Err(fail("AUTO_CALL_AFTER", "must be 60 to 900 seconds".into()));
+    let default = (lifetime.as_secs() / 2).min(150).to_string();
+    let call_after: u64 = parse_or("AUTO_CALL_AFTER", get("AUTO_CALL_AFTER"), &default)?;
+    let shortest = if legacy { 60 } else { 15 };
+    if call && !(shortest..=900).contains(&call_after) {
+        return Err(fail(
+            "AUTO_CALL_AFTER",
+            format!("must be {shortest} to 900 seconds (with a LOGIN_TTL under 120 s for Vonage v1, set VONAGE_WORKFLOW=sms)"),
+        ));
     }
     if call && call_after >= lifetime.as_secs() {
         return Err(fail(
@@ -44,7 +50,7 @@ pub(super) fn parse_delivery(
             ),
         ));
     }
-    if call && legacy && lifetime.as_secs() % call_after != 0 {
+    if call && legacy && !lifetime.as_secs().is_multiple_of(call_after) {
         return Err(fail(
             "AUTO_CALL_AFTER",
             format!(
@@ -84,6 +90,14 @@ mod tests {
     }
 
     #[test]
+    fn a_short_login_gets_its_call_half_way() {
+        let map = |k: &str| (k == "LOGIN_TTL").then(|| "120".to_owned());
+        let delivery = parse_delivery(&map, Duration::from_secs(120), true).expect("valid");
+        assert_eq!(delivery.call_after, Duration::from_secs(60));
+        assert_eq!(delivery.lifetime, Duration::from_secs(120));
+    }
+
+    #[test]
     fn sms_only_is_allowed() {
         let delivery = parse(&[("VONAGE_WORKFLOW", "sms")], false).expect("valid");
         assert!(!delivery.call);
@@ -98,7 +112,11 @@ mod tests {
             "VONAGE_WORKFLOW"
         );
         assert_eq!(
-            variable(&[("AUTO_CALL_AFTER", "30")], false),
+            variable(&[("AUTO_CALL_AFTER", "10")], false),
+            "AUTO_CALL_AFTER"
+        );
+        assert_eq!(
+            variable(&[("AUTO_CALL_AFTER", "30")], true),
             "AUTO_CALL_AFTER"
         );
         assert_eq!(

@@ -44,6 +44,33 @@ pub struct PendingLogin {
     /// Checked same-site path to go to after sign-in.
     #[serde(default)]
     pub next: Option<String>,
+    /// Unix seconds at which the provider calls by itself unless the code was checked or
+    /// the call asked for earlier; `None` once the call was made on request, or when the
+    /// provider never calls by itself. The call is counted against the send limits at the
+    /// start and given back if the login ends before it.
+    #[serde(default)]
+    pub auto_call_at: Option<u64>,
+    /// The client address the sends of this login were counted under.
+    #[serde(default)]
+    pub send_ip: Option<std::net::IpAddr>,
+}
+
+impl PendingLogin {
+    /// The channel the code has gone out on by `now`: the provider's own call counts from
+    /// its time on.
+    pub fn channel_at(&self, now: u64) -> Channel {
+        match self.auto_call_at {
+            Some(at) if self.channel == Channel::Sms && now >= at => Channel::Voice,
+            _ => self.channel,
+        }
+    }
+
+    /// Seconds until the provider's own call, while it is still to come.
+    pub fn call_in_secs(&self, now: u64) -> Option<u64> {
+        self.auto_call_at
+            .filter(|at| self.channel == Channel::Sms && now < *at)
+            .map(|at| at - now)
+    }
 }
 
 fn first_channel() -> Channel {

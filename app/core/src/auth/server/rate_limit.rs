@@ -127,17 +127,60 @@ impl RateLimiter {
         session: Option<&str>,
         now: u64,
     ) -> Result<(), LimitRefusal> {
-        let global = [Rule {
+        let global = self.global_rule();
+        let checks = self.send_checks(&global, number_e164, ip, session);
+        self.allow(&checks, now).await
+    }
+
+    /// Adds `delta` to every send counter of a send (as [`Self::allow_send_from`] would count
+    /// it) in the windows holding `at`, without refusing: `+1` counts a delivery the provider
+    /// makes by itself (the call Vonage schedules at the start), `-1` gives it back when it
+    /// was never made. Never takes a counter below zero; store failures are logged only.
+    pub async fn adjust_sends(
+        &self,
+        number_e164: &str,
+        ip: Option<IpAddr>,
+        session: Option<&str>,
+        at: u64,
+        delta: i32,
+    ) {
+        let global = self.global_rule();
+        for (_, key, rules) in self.send_checks(&global, number_e164, ip, session) {
+            for rule in rules {
+                let (rule_key, start, expires) = window_of(&key, *rule, at);
+                if delta < 0 && matches!(self.store.get(&rule_key, start).await, Ok(0)) {
+                    continue;
+                }
+                if let Err(error) = self.store.add(&rule_key, start, delta, expires).await {
+                    store_failed(error);
+                }
+            }
+        }
+    }
+
+    fn global_rule(&self) -> [Rule; 1] {
+        [Rule {
             max: self.policy.global_per_hour,
             window: Duration::from_secs(3600),
-        }];
-        let mut checks: Vec<Check<'_>> = vec![
+        }]
+    }
+
+    /// The counters one send touches: per number, global, per IP (when known) and per
+    /// session (when given).
+    fn send_checks<'a>(
+        &'a self,
+        global: &'a [Rule; 1],
+        number_e164: &str,
+        ip: Option<IpAddr>,
+        session: Option<&str>,
+    ) -> Vec<Check<'a>> {
+        let mut checks: Vec<Check<'a>> = vec![
             (
                 "number",
                 format!("send:number:{number_e164}"),
                 &self.policy.per_number,
             ),
-            ("global", "send:global".to_owned(), &global),
+            ("global", "send:global".to_owned(), global),
         ];
         if let Some(ip) = ip {
             let bucket = self.ip_bucket(ip);
@@ -150,7 +193,7 @@ impl RateLimiter {
                 &self.policy.per_session,
             ));
         }
-        self.allow(&checks, now).await
+        checks
     }
 
     /// Allows and counts one code check from `ip`.

@@ -1,5 +1,6 @@
 //! The PIN step: check the code, count wrong ones (per pending login and per number), sign in.
 
+use super::limits::release_scheduled_call;
 use super::ownership::{give_up, release_number};
 use super::{is_expired, now, refusal_error, throttled};
 use crate::auth::server::metrics_names as metrics;
@@ -55,6 +56,7 @@ pub async fn finish_login(
                 tracing::warn!(number = %masked, ?refusal, "wrong-code count not cleared");
             }
             release_number(ctx, session, &pending.number).await;
+            release_scheduled_call(ctx, session, &pending, now).await;
             let destination = pending.next.clone().unwrap_or_else(|| "/".to_owned());
             let user = SignedInUser {
                 number: pending.number,
@@ -101,6 +103,8 @@ pub async fn finish_login(
             if let Err(refusal) = ctx.limits.record_failure(pending.number.e164(), now).await {
                 tracing::warn!(number = %masked, ?refusal, "wrong code not counted");
             }
+            // The provider ended the request: its call will not come.
+            release_scheduled_call(ctx, session, &pending, now).await;
             end_pending(ctx, session, &pending, false).await?;
             tracing::info!(number = %masked, "code check refused by provider; attempts exhausted");
             metrics::check("exhausted");

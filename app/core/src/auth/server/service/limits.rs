@@ -4,7 +4,7 @@
 use super::refusal_error;
 use crate::auth::server::metrics_names;
 use crate::auth::server::rate_limit::LimitRefusal;
-use crate::auth::server::{client_ip, AuthContext, LoginSession};
+use crate::auth::server::{client_ip, AuthContext, LoginSession, PendingLogin};
 use crate::auth::AuthError;
 use crate::domain::PhoneNumber;
 
@@ -35,4 +35,54 @@ pub(super) async fn allow_send(
             }
             refusal_error(refusal)
         })
+}
+
+/// Counts the call the provider will make by itself at `pending.auto_call_at` (unless the
+/// login ends first) against the same limits as the SMS, without refusing: the start that
+/// schedules it was already allowed.
+pub(super) async fn count_scheduled_call(
+    ctx: &AuthContext,
+    session: &LoginSession,
+    pending: &PendingLogin,
+) -> Result<(), AuthError> {
+    if pending.auto_call_at.is_none() {
+        return Ok(());
+    }
+    let owner = session.owner_token().await?;
+    ctx.limits
+        .adjust_sends(
+            pending.number.e164(),
+            pending.send_ip,
+            Some(&owner),
+            pending.started_at,
+            1,
+        )
+        .await;
+    Ok(())
+}
+
+/// Gives back the scheduled call's count when the login ends (signed in, exhausted,
+/// cancelled) before the provider made it.
+pub(super) async fn release_scheduled_call(
+    ctx: &AuthContext,
+    session: &LoginSession,
+    pending: &PendingLogin,
+    now: u64,
+) {
+    if pending.call_in_secs(now).is_none() {
+        return;
+    }
+    let Ok(owner) = session.owner_token().await else {
+        return;
+    };
+    ctx.limits
+        .adjust_sends(
+            pending.number.e164(),
+            pending.send_ip,
+            Some(&owner),
+            pending.started_at,
+            -1,
+        )
+        .await;
+    tracing::info!(number = %pending.number.masked(), "scheduled call not made; its count given back");
 }

@@ -19,14 +19,19 @@ pub async fn resend_code(ctx: &AuthContext, session: &LoginSession) -> Result<St
             retry_after_secs: pending.resend_at - now,
         });
     }
-    if pending.channel == Channel::Voice {
+    if pending.channel_at(now) == Channel::Voice || !ctx.provider.delivery_plan().call_available {
         return Err(AuthError::NoChannelLeft);
     }
-    allow_send(ctx, session, &pending.number, now).await?;
+    // The call the provider scheduled was counted at the start; asking for it sooner is
+    // not a second delivery.
+    if pending.call_in_secs(now).is_none() {
+        allow_send(ctx, session, &pending.number, now).await?;
+    }
     let masked = pending.number.masked();
     match ctx.provider.next_channel(&pending.request_id).await {
         Ok(()) => {
             pending.channel = Channel::Voice;
+            pending.auto_call_at = None;
             pending.resend_at = now + ctx.resend_after.as_secs();
             session.update_pending(&pending).await?;
             tracing::info!(number = %masked, channel = "voice", "code resent");

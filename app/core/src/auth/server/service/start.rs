@@ -1,14 +1,14 @@
 //! The phone step: parse the number, check destination, ownership and limits, ask for a code.
 
-use super::limits::allow_send;
+use super::limits::{allow_send, count_scheduled_call};
 use super::ownership::{give_up, release_number, take_number};
 use super::{is_expired, now, refusal_error, throttled};
 use crate::auth::server::locale::preferred_locale;
 use crate::auth::server::metrics_names;
 use crate::auth::server::number_lock::LockOutcome;
 use crate::auth::server::rate_limit::Failures;
-use crate::auth::server::verify_port::{StartFailure, StartVerification};
-use crate::auth::server::{accept_language, AuthContext, LoginSession, PendingLogin};
+use crate::auth::server::verify_port::{StartFailure, StartVerification, Started};
+use crate::auth::server::{accept_language, client_ip, AuthContext, LoginSession, PendingLogin};
 use crate::auth::{safe_next, AuthError, Channel};
 use crate::domain::{PhoneNumber, PhoneNumberProblem};
 
@@ -58,8 +58,8 @@ pub async fn start_login(
     }
     let lock = take_number(ctx, session, &number, now).await?;
     let sent = send_code(ctx, session, &number, lock, now).await;
-    let request_id = match sent {
-        Ok(request_id) => request_id,
+    let started = match sent {
+        Ok(started) => started,
         Err(error) => {
             if lock == LockOutcome::Acquired {
                 release_number(ctx, session, &number).await;
@@ -72,15 +72,27 @@ pub async fn start_login(
     if let Some(previous) = previous.filter(|p| p.number != number) {
         give_up(ctx, session, &previous).await;
     }
+    // A resumed request's call was scheduled (and counted) by the start that made it.
+    let auto_call_at = match started.resumed {
+        true => None,
+        false => ctx
+            .provider
+            .delivery_plan()
+            .auto_call_after
+            .map(|after| now + after.as_secs()),
+    };
     let pending = PendingLogin {
         number,
-        request_id,
+        request_id: started.request_id,
         started_at: now,
         wrong_codes: carried_wrong_codes(ctx.max_wrong_codes, failures),
         channel: Channel::Sms,
         resend_at: now + ctx.resend_after.as_secs(),
         next,
+        auto_call_at,
+        send_ip: client_ip(),
     };
+    count_scheduled_call(ctx, session, &pending).await?;
     session.begin_pending(&pending).await
 }
 
@@ -94,7 +106,7 @@ async fn send_code(
     number: &PhoneNumber,
     lock: LockOutcome,
     now: u64,
-) -> Result<crate::auth::server::verify_port::RequestId, AuthError> {
+) -> Result<Started, AuthError> {
     allow_send(ctx, session, number, now).await?;
     let request = StartVerification {
         number: number.clone(),
@@ -122,14 +134,14 @@ async fn send_code(
     if !started.resumed {
         metrics_names::send("sms");
     }
-    Ok(started.request_id)
+    Ok(started)
 }
 
 /// Asks the provider for a code, mapping its refusals to what the user sees.
 async fn provider_start(
     ctx: &AuthContext,
     request: &StartVerification,
-) -> Result<crate::auth::server::verify_port::Started, AuthError> {
+) -> Result<Started, AuthError> {
     ctx.provider.start(request).await.map_err(|failure| {
         tracing::warn!(number = %request.number.masked(), provider = ctx.provider.name(), %failure, "verification start failed");
         match failure {

@@ -39,9 +39,11 @@ pub(super) fn pending_view(ctx: &AuthContext, pending: &PendingLogin, now: u64) 
     PendingView {
         number: pending.number.international().to_owned(),
         attempts_left: ctx.max_wrong_codes.saturating_sub(pending.wrong_codes),
-        channel: pending.channel,
+        channel: pending.channel_at(now),
         resend_in_secs: pending.resend_at.saturating_sub(now),
-        can_resend: pending.channel == Channel::Sms,
+        can_resend: pending.channel_at(now) == Channel::Sms
+            && ctx.provider.delivery_plan().call_available,
+        call_in_secs: pending.call_in_secs(now),
         expires_in_secs: expires_at(ctx, pending).saturating_sub(now),
     }
 }

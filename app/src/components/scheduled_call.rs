@@ -1,0 +1,31 @@
+use crate::auth::Channel;
+use crate::components::countdown;
+use leptos::prelude::*;
+
+/// The call the provider makes by itself, announced: the seconds left while it is still to
+/// come (ticking in the browser; the truth at render time without JavaScript). When they run
+/// out the step says "we're calling you" (`channel` becomes voice, "Call me instead" goes,
+/// `notice` tells the number), exactly when the provider dials.
+pub fn scheduled_call(
+    call_in_secs: Option<u64>,
+    number: String,
+    channel: RwSignal<Channel>,
+    can_resend: RwSignal<bool>,
+    notice: RwSignal<Option<String>>,
+) -> Signal<Option<u64>> {
+    let scheduled = RwSignal::new(call_in_secs.is_some());
+    let left = countdown(call_in_secs.unwrap_or(0));
+    Effect::new(move |_| {
+        if scheduled.get() && left.get() == 0 {
+            scheduled.set(false);
+            if channel.get_untracked() == Channel::Sms {
+                channel.set(Channel::Voice);
+                can_resend.set(false);
+                notice.set(Some(format!(
+                    "We're calling {number} now. Answer to hear your code."
+                )));
+            }
+        }
+    });
+    Signal::derive(move || (scheduled.get() && channel.get() == Channel::Sms).then(|| left.get()))
+}
