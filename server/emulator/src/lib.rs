@@ -32,6 +32,9 @@
 //! Expired requests are purged on every call, the outbox keeps the newest 200 messages and at
 //! most 10 000 requests are live at once (then starts answer v2 429 / v1 "1").
 //!
+//! The same server also speaks Twilio Verify v2 (`/v2/Services/{VA}/…`, see [`twilio`]'s
+//! rules), with its own verifications but the same outbox and clock.
+//!
 //! Faults (latency, error statuses, timeouts, connection resets, cut or non-JSON bodies, a
 //! wrong content type) can be switched on for the API routes at runtime with
 //! `POST /dev/faults` or [`Emulator::set_fault`]; see [`faults`] for the contract.
@@ -42,6 +45,7 @@ pub mod faults;
 mod outbox;
 mod problem;
 mod state;
+pub mod twilio;
 mod v1_routes;
 mod v2_routes;
 
@@ -89,6 +93,7 @@ impl Default for EmulatorConfig {
 #[derive(Clone)]
 pub struct Emulator {
     state: Arc<EmulatorState>,
+    twilio: Arc<twilio::state::TwilioState>,
     faults: Arc<FaultSwitch>,
 }
 
@@ -101,8 +106,13 @@ impl fmt::Debug for Emulator {
 impl Emulator {
     /// An emulator with no requests and an empty outbox; `clock` decides expiry.
     pub fn new(config: EmulatorConfig, clock: Arc<dyn Clock>) -> Self {
+        let (test_numbers, webotp_host) = (config.test_numbers.clone(), config.webotp_host.clone());
+        let state = Arc::new(EmulatorState::new(config, clock.clone()));
+        let twilio =
+            twilio::state::TwilioState::new(state.clone(), clock, &test_numbers, webotp_host);
         Self {
-            state: Arc::new(EmulatorState::new(config, clock)),
+            twilio: Arc::new(twilio),
+            state,
             faults: Arc::new(FaultSwitch::default()),
         }
     }
@@ -110,7 +120,8 @@ impl Emulator {
     /// The Vonage-compatible API: `POST /v2/verify`, `POST|DELETE /v2/verify/{id}`,
     /// `POST /v2/verify/{id}/next_workflow`, `GET|POST /verify/json`,
     /// `GET|POST /verify/check/json`, `GET|POST /verify/control/json`. Every call goes
-    /// through the current [`Fault`] (the `reset` fault needs [`Self::serve`]).
+    /// through the current [`Fault`] (the `reset` fault needs [`Self::serve`]). Plus the
+    /// Twilio-compatible API (`/v2/Services/{VA}/…`, see [`twilio`]), which faults leave alone.
     pub fn api_router(&self) -> axum::Router {
         v2_routes::routes()
             .merge(v1_routes::routes())
@@ -119,6 +130,7 @@ impl Emulator {
                 fault_inject::inject,
             ))
             .with_state(self.state.clone())
+            .merge(twilio::routes(self.twilio.clone()))
     }
 
     /// The developer pages: `GET /dev/messages` (JSON array of [`OutboxMessage`], newest

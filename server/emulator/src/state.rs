@@ -302,6 +302,11 @@ impl EmulatorState {
         self.lock().outbox.newest_first()
     }
 
+    /// Adds a delivery made under another API's rules (Twilio) to the shared outbox.
+    pub(crate) fn record(&self, message: OutboxMessage) {
+        self.lock().outbox.push(message);
+    }
+
     #[cfg(test)]
     pub(crate) fn live_requests(&self) -> usize {
         let now = self.clock.now();

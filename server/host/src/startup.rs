@@ -1,27 +1,36 @@
 //! Builds the application from configuration: provider, emulator, session store, router,
 //! listener. Tests call [`Application::build`] with their own clock and port 0.
 
-use crate::config::{Config, EmulatorApi, ProviderConfig};
+use crate::config::{Config, ProviderConfig};
 use crate::emulator::{Emulator, EmulatorConfig};
 use crate::operations::{self, metrics_handle, Readiness};
 use crate::router::{router, AppState, SiteRoutes};
 use crate::security::{ClientIpSource, DevExposure, OriginPolicy};
 use crate::session_store::AnyStore;
-use crate::verify::{ProviderHealth, Timed, VonageLegacyClient, VonageSettings, VonageV2Client};
+use crate::verify::{
+    ProviderHealth, Timed, TwilioClient, TwilioSettings, VonageLegacyClient, VonageSettings,
+    VonageV2Client,
+};
 use app_core::auth::server::rate_limit::RateLimiter;
 use app_core::auth::server::verify_port::VerifyProvider;
 use app_core::auth::server::AuthContext;
 use app_core::clock::Clock;
 use leptos::config::LeptosOptions;
-use secrecy::SecretString;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
+
+#[path = "startup_emulator.rs"]
+mod emulator_client;
 
 /// Our own cap on wrong codes per pending login (NIST SP 800-63B / OWASP ASVS).
 pub const MAX_WRONG_CODES: u32 = 5;
 /// Wrong codes the Vonage APIs (and so the emulator) accept per code before terminating.
 const VONAGE_WRONG_CODE_BUDGET: u32 = 3;
+/// Checks Twilio Verify accepts per verification before answering 60202.
+const TWILIO_WRONG_CODE_BUDGET: u32 = 5;
+/// How long a Twilio Verify code lives (10 minutes by default).
+const TWILIO_CODE_TTL: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// Wraps a freshly built client in [`Timed`], reporting to `health`.
 fn timed<P: VerifyProvider>(
@@ -121,17 +130,7 @@ impl Application {
                 tracing::info!(%addr, "Verify emulator listening; codes appear at /dev/outbox");
                 let base = url::Url::parse(&format!("http://{addr}"))
                     .map_err(|e| StartupError::Provider(e.to_string()))?;
-                let client_settings =
-                    VonageSettings::new("emulator", SecretString::from("emulator"))
-                        .with_base_url(base.clone())
-                        .with_timeouts(config.connect_timeout, config.timeout)
-                        .with_delivery(config.delivery);
-                let client = match settings.api {
-                    EmulatorApi::Vonage => timed(VonageV2Client::new(client_settings), &health)?,
-                    EmulatorApi::VonageLegacy => {
-                        timed(VonageLegacyClient::new(client_settings), &health)?
-                    }
-                };
+                let client = emulator_client::client(settings.api, &base, &config, &health)?;
                 (client, Some(emulator), base)
             }
             ProviderConfig::Vonage(c) => {
@@ -156,6 +155,22 @@ impl Application {
                     c.base_url.clone(),
                 )
             }
+            ProviderConfig::Twilio(c) => {
+                let settings = TwilioSettings::new(
+                    c.base_url.clone(),
+                    c.account_sid.clone(),
+                    c.auth_token.clone(),
+                    c.service_sid.clone(),
+                )
+                .with_timeouts(config.connect_timeout, config.timeout);
+                let client = TwilioClient::new(settings)
+                    .map_err(|e| StartupError::Provider(e.to_string()))?;
+                (
+                    Arc::new(Timed::new(client, health.clone())),
+                    None,
+                    c.base_url.clone(),
+                )
+            }
         };
         let api = if emulator.is_some() {
             "emulator"
@@ -171,10 +186,17 @@ impl Application {
         // Never promise a code longer than the provider keeps it.
         let provider_code_ttl = match &config.provider {
             ProviderConfig::Emulator(settings) => {
-                settings.code_ttl.min(config.delivery.v2_code_lifetime())
+                emulator_client::code_ttl(settings.api, settings.code_ttl, &config)
             }
             ProviderConfig::Vonage(_) => config.delivery.v2_code_lifetime(),
             ProviderConfig::VonageLegacy(_) => config.delivery.lifetime,
+            ProviderConfig::Twilio(_) => TWILIO_CODE_TTL,
+        };
+        // Never offer more wrong codes than the provider accepts.
+        let provider_wrong_codes = match &config.provider {
+            ProviderConfig::Emulator(settings) => emulator_client::wrong_code_budget(settings.api),
+            ProviderConfig::Twilio(_) => TWILIO_WRONG_CODE_BUDGET,
+            ProviderConfig::Vonage(_) | ProviderConfig::VonageLegacy(_) => VONAGE_WRONG_CODE_BUDGET,
         };
         // Install the metrics recorder before anything records.
         let _ = metrics_handle();
@@ -194,7 +216,7 @@ impl Application {
             fallback_locale: config.fallback_locale,
             pending_ttl: config.pending_ttl.min(provider_code_ttl),
             resend_after: config.resend_after,
-            max_wrong_codes: MAX_WRONG_CODES.min(VONAGE_WRONG_CODE_BUDGET),
+            max_wrong_codes: MAX_WRONG_CODES.min(provider_wrong_codes),
             dev_outbox: emulator.is_some(),
             allowed_countries: config.allowed_countries,
             limits: RateLimiter::new(stores.counters, config.limits),

@@ -8,20 +8,22 @@ use std::time::Duration;
 
 mod delivery;
 mod edge;
+mod emulator_api;
 mod limits;
 mod provider;
 mod store;
+mod twilio;
 mod values;
 use delivery::parse_delivery;
 pub use delivery::VONAGE_LIFETIME;
 pub use edge::Cidr;
 use edge::{parse_public_origin, parse_trusted_proxies, parse_yes_no};
+pub use emulator_api::EmulatorApi;
 use limits::parse_limits;
 use provider::parse_provider;
-pub use provider::{
-    EmulatorApi, EmulatorSettings, ProviderConfig, VonageCredentials, DEFAULT_VONAGE_BASE_URL,
-};
+pub use provider::{EmulatorSettings, ProviderConfig, VonageCredentials, DEFAULT_VONAGE_BASE_URL};
 pub use store::{RedisSettings, SessionStoreConfig};
+pub use twilio::{TwilioCredentials, DEFAULT_TWILIO_BASE_URL};
 use values::parse_or;
 
 /// The whole configuration.

@@ -1,5 +1,6 @@
 //! `VERIFY_PROVIDER` and the settings of the provider it names.
 
+use super::emulator_api::{parse_emulator_api, EmulatorApi};
 use super::values::{parse_or, parse_test_numbers};
 use super::ConfigError;
 use secrecy::SecretString;
@@ -19,6 +20,8 @@ pub enum ProviderConfig {
     Vonage(VonageCredentials),
     /// Vonage Verify v1 (the seed's API).
     VonageLegacy(VonageCredentials),
+    /// Twilio Verify v2.
+    Twilio(super::twilio::TwilioCredentials),
 }
 
 /// Account settings for either Vonage API.
@@ -42,36 +45,12 @@ pub struct EmulatorSettings {
     pub code_ttl: Duration,
     /// `EMULATOR_TEST_NUMBERS`: `+12015550100=123456,...` fixed codes for test numbers.
     pub test_numbers: HashMap<String, String>,
-    /// `EMULATOR_API`: which vendor API (and so which of the app's clients) the site uses to
-    /// talk to the in-process emulator (default `vonage`).
+    /// `EMULATOR_API`: the client the app talks to it with (default `vonage`).
     pub api: EmulatorApi,
 }
 
-/// The vendor API the app speaks to the emulator, so each client runs the same journeys
-/// without an account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EmulatorApi {
-    /// Vonage Verify v2 (`vonage`).
-    Vonage,
-    /// Vonage Verify v1 (`vonage-legacy`).
-    VonageLegacy,
-}
-
-impl EmulatorApi {
-    fn parse(raw: Option<String>) -> Result<Self, ConfigError> {
-        match raw.as_deref().unwrap_or("vonage") {
-            "vonage" => Ok(Self::Vonage),
-            "vonage-legacy" => Ok(Self::VonageLegacy),
-            other => Err(ConfigError {
-                variable: "EMULATOR_API",
-                problem: format!("`{other}` is not one of vonage, vonage-legacy"),
-            }),
-        }
-    }
-}
-
 impl EmulatorSettings {
-    /// Reads `EMULATOR_ADDR`, `EMULATOR_CODE_TTL` and `EMULATOR_TEST_NUMBERS` (blank values
+    /// Reads `EMULATOR_ADDR`, `EMULATOR_CODE_TTL`, `EMULATOR_TEST_NUMBERS` and `EMULATOR_API` (blank values
     /// count as unset); used by the site and by the standalone `server emulator`.
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         Ok(Self {
@@ -84,7 +63,7 @@ impl EmulatorSettings {
             test_numbers: parse_test_numbers(
                 get("EMULATOR_TEST_NUMBERS").as_deref().unwrap_or(""),
             )?,
-            api: EmulatorApi::parse(get("EMULATOR_API"))?,
+            api: parse_emulator_api(get("EMULATOR_API"))?,
         })
     }
 }
@@ -134,10 +113,11 @@ pub(super) fn parse_provider(
         "emulator" => ProviderConfig::Emulator(EmulatorSettings::from_lookup(get)?),
         "vonage" => ProviderConfig::Vonage(credentials()?),
         "vonage-legacy" => ProviderConfig::VonageLegacy(credentials()?),
+        "twilio" => ProviderConfig::Twilio(super::twilio::parse_twilio(get)?),
         other => {
             return Err(fail(
                 "VERIFY_PROVIDER",
-                format!("`{other}` is not one of emulator, vonage, vonage-legacy"),
+                format!("`{other}` is not one of emulator, vonage, vonage-legacy, twilio"),
             ))
         }
     };

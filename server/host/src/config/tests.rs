@@ -222,18 +222,3 @@ fn edge_and_new_limit_settings_name_their_variable() {
         .expect("explicit opt-in");
     assert!(demo.emulator_public);
 }
-
-#[test]
-fn emulator_api_chooses_the_client_and_names_its_variable() {
-    let api = |value: &str| match config(&[("EMULATOR_API", value)]).map(|c| c.provider) {
-        Ok(ProviderConfig::Emulator(settings)) => Ok(settings.api),
-        Ok(other) => panic!("not the emulator: {other:?}"),
-        Err(error) => Err(error.variable),
-    };
-    assert_eq!(api("vonage"), Ok(crate::config::EmulatorApi::Vonage));
-    assert_eq!(
-        api("vonage-legacy"),
-        Ok(crate::config::EmulatorApi::VonageLegacy)
-    );
-    assert_eq!(api("sinch"), Err("EMULATOR_API"));
-}

@@ -8,7 +8,10 @@
 //! Both also move a request to its next channel and cancel it (v2 `next_workflow` / `DELETE`,
 //! v1 `/verify/control/json` with `cmd=trigger_next_event` / `cmd=cancel`).
 //!
-//! Both take a [`VonageSettings`] (base URL, credentials, explicit timeouts), so they can be
+//! - [`TwilioClient`] speaks Twilio Verify v2 (`POST /v2/Services/{VA}/Verifications`,
+//!   form-encoded, HTTP Basic auth with the Account SID and Auth Token).
+//!
+//! Both Vonage clients take a [`VonageSettings`] (base URL, credentials, explicit timeouts), so they can be
 //! pointed at the real API, at the built-in [emulator](crate::emulator) or at a test double.
 //! Every upstream answer maps to exactly one domain outcome; anything unexpected becomes
 //! `Unavailable(detail)`, where the detail is for logs and never contains the secret or the
@@ -17,11 +20,15 @@
 mod backoff;
 mod recently_cancelled;
 mod timed;
+mod twilio;
+mod twilio_reply;
+mod twilio_settings;
 mod vonage_delivery;
 mod vonage_legacy;
 mod vonage_v2;
 
 pub use timed::{ProviderHealth, Timed, PROVIDER_FAULTS, UPSTREAM_SECONDS};
+pub use twilio::{TwilioClient, TwilioSettings};
 pub use vonage_delivery::VonageDelivery;
 pub use vonage_legacy::VonageLegacyClient;
 pub use vonage_v2::VonageV2Client;
@@ -112,13 +119,27 @@ fn default_base_url() -> Url {
 /// redirects (an API answering with a redirect is misconfigured, and following one could
 /// resend credentials elsewhere), and no proxy for loopback hosts such as the emulator.
 pub(crate) fn http_client(settings: &VonageSettings) -> Result<reqwest::Client, ClientBuildError> {
-    check_base_url(&settings.base_url)?;
+    http_client_for(
+        &settings.base_url,
+        settings.connect_timeout,
+        settings.timeout,
+    )
+}
+
+/// [`http_client`] for any provider: checks `base_url` (http(s) with a host) and applies the
+/// given connect and total timeouts.
+pub(crate) fn http_client_for(
+    base_url: &Url,
+    connect_timeout: Duration,
+    timeout: Duration,
+) -> Result<reqwest::Client, ClientBuildError> {
+    check_base_url(base_url)?;
     let mut builder = reqwest::Client::builder()
-        .connect_timeout(settings.connect_timeout)
-        .timeout(settings.timeout)
+        .connect_timeout(connect_timeout)
+        .timeout(timeout)
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("passwordless/", env!("CARGO_PKG_VERSION")));
-    if is_loopback(&settings.base_url) {
+    if is_loopback(base_url) {
         builder = builder.no_proxy();
     }
     Ok(builder.build()?)

@@ -1,0 +1,53 @@
+//! What a Twilio delivery looks like: the SMS and call texts, the log line and the outbox
+//! entry; plus the random codes.
+
+use super::state::{Live, TwilioChannel};
+use crate::outbox::{rfc3339, OutboxMessage};
+use rand::Rng;
+use std::time::SystemTime;
+
+/// Digits in a code (a Verify service's default `CodeLength`).
+const CODE_LENGTH: usize = 6;
+
+/// "Sends" `live`'s code on `channel`: logs it and returns the outbox entry.
+pub(super) fn deliver(
+    live: &Live,
+    channel: TwilioChannel,
+    now: SystemTime,
+    webotp_host: Option<&str>,
+) -> OutboxMessage {
+    let code = &live.code;
+    let name = &live.friendly_name;
+    let (outbox_channel, text) = match channel {
+        TwilioChannel::Sms => {
+            let text = format!("Your {name} verification code is: {code}");
+            let text = match webotp_host {
+                Some(host) => format!("{text}\n\n@{host} #{code}"),
+                None => text,
+            };
+            ("sms", text)
+        }
+        TwilioChannel::Call => {
+            let digits: Vec<String> = code.chars().map(String::from).collect();
+            let text = format!("Your {name} verification code is {}.", digits.join(" "));
+            ("voice", text)
+        }
+    };
+    // A development tool: showing the code in the log is the point of it.
+    tracing::info!(target: "emulator", api = "twilio", to = %live.view.to, channel = outbox_channel, %code, "{text}");
+    OutboxMessage {
+        to: live.view.to.clone(),
+        channel: outbox_channel.to_owned(),
+        code: code.clone(),
+        text,
+        sent_at: rfc3339(now),
+    }
+}
+
+/// [`CODE_LENGTH`] random digits from the thread-local CSPRNG.
+pub(super) fn random_code() -> String {
+    let mut rng = rand::rng();
+    (0..CODE_LENGTH)
+        .map(|_| char::from(b'0' + rng.random_range(0..10u8)))
+        .collect()
+}
