@@ -36,17 +36,22 @@
 //! wrong content type) can be switched on for the API routes at runtime with
 //! `POST /dev/faults` or [`Emulator::set_fault`]; see [`faults`] for the contract.
 
+pub mod dev_clock;
 mod fault_inject;
 mod fault_listener;
 pub mod faults;
+mod message;
 mod outbox;
+mod outcomes;
 mod problem;
 mod state;
+mod timeline;
 mod v1_routes;
+mod v1_timing;
 mod v2_routes;
 
-pub use faults::{Fault, FaultSetting};
-pub use outbox::OutboxMessage;
+pub use faults::{Fault, FaultSetting, Operation};
+pub use outbox::{DeliveryCause, OutboxMessage};
 
 use app_core::clock::Clock;
 use fault_listener::{FaultListener, ResetHandle};
@@ -59,12 +64,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// How the emulator behaves.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct EmulatorConfig {
-    /// How long a code stays valid. Default 300 s.
+    /// The timing a start gets when it leaves it out: v1 `pin_expiry` (the PIN's lifetime)
+    /// and v2 `channel_timeout` (each channel's wait before the next). Default 300 s, as
+    /// Vonage's defaults.
     pub code_ttl: Duration,
     /// Wrong codes that end a request: the last of them gets v2 410 / v1 "17" instead of
-    /// 400 / "16". Default 3 (values below 1 count as 1).
+    /// 400 / "16". v1 counts per PIN (a new PIN starts a fresh budget); v2's budget is not
+    /// documented, so the emulator assumes this one for the whole request. Default 3 (values
+    /// below 1 count as 1).
     pub max_wrong_codes: u32,
     /// Numbers in E.164 (`+15555550100`; a missing `+` is tolerated) that always get the
     /// given code instead of a random one. Default none.
@@ -72,6 +81,14 @@ pub struct EmulatorConfig {
     /// Host of the site the codes are for; SMS texts then end with the WebOTP line
     /// `@host #code`. Default none.
     pub webotp_host: Option<String>,
+    /// The only accepted API key (v2 Basic user, v1 `api_key`). Default `emulator`.
+    pub api_key: String,
+    /// The only accepted API secret (v2 Basic password, v1 `api_secret`). Default `emulator`.
+    pub api_secret: String,
+    /// How long after a v2 cancel (`DELETE`) a start for the same number still answers 409
+    /// with the cancelled `request_id`, as Vonage is reported to do. Default 5 s; zero frees
+    /// the number at once.
+    pub cancel_settle: Duration,
 }
 
 impl Default for EmulatorConfig {
@@ -81,7 +98,24 @@ impl Default for EmulatorConfig {
             max_wrong_codes: 3,
             test_numbers: HashMap::new(),
             webotp_host: None,
+            api_key: "emulator".to_owned(),
+            api_secret: "emulator".to_owned(),
+            cancel_settle: Duration::from_secs(5),
         }
+    }
+}
+
+impl fmt::Debug for EmulatorConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EmulatorConfig")
+            .field("code_ttl", &self.code_ttl)
+            .field("max_wrong_codes", &self.max_wrong_codes)
+            .field("test_numbers", &self.test_numbers.len())
+            .field("webotp_host", &self.webotp_host)
+            .field("api_key", &self.api_key)
+            .field("api_secret", &"…")
+            .field("cancel_settle", &self.cancel_settle)
+            .finish()
     }
 }
 
@@ -107,13 +141,14 @@ impl Emulator {
         }
     }
 
-    /// The Vonage-compatible API: `POST /v2/verify`, `POST|DELETE /v2/verify/{id}`,
+    /// The vendor-compatible API: `POST /v2/verify`, `POST|DELETE /v2/verify/{id}`,
     /// `POST /v2/verify/{id}/next_workflow`, `GET|POST /verify/json`,
     /// `GET|POST /verify/check/json`, `GET|POST /verify/control/json`. Every call goes
-    /// through the current [`Fault`] (the `reset` fault needs [`Self::serve`]).
+    /// through the current [`Fault`] (the `reset` fault needs [`Self::serve`]). Another
+    /// vendor's routes are one more `.merge(…)` of a `Router<Arc<EmulatorState>>` here.
     pub fn api_router(&self) -> axum::Router {
-        v2_routes::routes()
-            .merge(v1_routes::routes())
+        let vendors = v2_routes::routes().merge(v1_routes::routes());
+        vendors
             .route_layer(axum::middleware::from_fn_with_state(
                 self.faults.clone(),
                 fault_inject::inject,
@@ -122,11 +157,12 @@ impl Emulator {
     }
 
     /// The developer pages: `GET /dev/messages` (JSON array of [`OutboxMessage`], newest
-    /// first), `GET /dev/outbox` (HTML, refreshes every 3 s) and the fault switch
-    /// `GET|POST /dev/faults` (JSON [`FaultSetting`], see [`faults`]). Codes in clear: mount
-    /// only in development.
+    /// first), `GET /dev/outbox` (HTML, refreshes every 3 s), the fault switch
+    /// `GET|POST /dev/faults` (JSON [`FaultSetting`], see [`faults`]) and the emulator's time
+    /// `GET|POST /dev/clock` (see [`dev_clock`]). Codes in clear: mount only in development.
     pub fn dev_router(&self) -> axum::Router {
         outbox::routes()
+            .merge(dev_clock::routes())
             .with_state(self.state.clone())
             .merge(faults::routes().with_state(self.faults.clone()))
     }
@@ -165,9 +201,21 @@ impl Emulator {
         self.faults.get()
     }
 
-    /// Every message "sent" so far (at most the newest 200), newest first.
+    /// Every message "sent" so far (at most the newest 200), newest first; deliveries that
+    /// fell due since the last look are made first (stamped with their due time).
     pub fn messages(&self) -> Vec<OutboxMessage> {
         self.state.messages()
+    }
+
+    /// Moves the emulator's time forward by `by` (an offset on top of the injected clock,
+    /// as `POST /dev/clock` does); events that fall due are made on the next look.
+    pub fn advance(&self, by: Duration) {
+        self.state.advance(by);
+    }
+
+    /// The emulator's time: the injected clock plus every [`Self::advance`].
+    pub fn now(&self) -> std::time::SystemTime {
+        self.state.now()
     }
 }
 
@@ -177,6 +225,4 @@ fn valid_number(to: &str) -> bool {
 }
 
 #[cfg(test)]
-mod fault_tests;
-#[cfg(test)]
-mod http_tests;
+mod tests;
