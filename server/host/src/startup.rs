@@ -13,14 +13,15 @@ use app_core::auth::server::verify_port::VerifyProvider;
 use app_core::auth::server::AuthContext;
 use app_core::clock::Clock;
 use leptos::config::LeptosOptions;
-use secrecy::SecretString;
+use secrecy::ExposeSecret;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
 /// Our own cap on wrong codes per pending login (NIST SP 800-63B / OWASP ASVS).
 pub const MAX_WRONG_CODES: u32 = 5;
-/// Wrong codes the Vonage APIs (and so the emulator) accept per code before terminating.
+/// Wrong codes Vonage accepts per code before terminating: v1 documents 3 per PIN; v2's
+/// budget is undocumented, and the emulator assumes the same `max_wrong_codes`.
 const VONAGE_WRONG_CODE_BUDGET: u32 = 3;
 /// How long Vonage keeps a code by default (v1 `pin_expiry`, v2 `channel_timeout`).
 const VONAGE_CODE_TTL: std::time::Duration = std::time::Duration::from_secs(300);
@@ -100,6 +101,9 @@ impl Application {
                         max_wrong_codes: VONAGE_WRONG_CODE_BUDGET,
                         test_numbers: settings.test_numbers.clone(),
                         webotp_host: Some(leptos_options.site_addr.ip().to_string()),
+                        api_key: settings.api_key.clone(),
+                        api_secret: settings.api_secret.expose_secret().to_owned(),
+                        cancel_settle: settings.cancel_settle,
                     },
                     clock.clone(),
                 );
@@ -113,9 +117,10 @@ impl Application {
                 tracing::info!(%addr, "Verify emulator listening; codes appear at /dev/outbox");
                 let base = url::Url::parse(&format!("http://{addr}"))
                     .map_err(|e| StartupError::Provider(e.to_string()))?;
-                let settings = VonageSettings::new("emulator", SecretString::from("emulator"))
-                    .with_base_url(base.clone())
-                    .with_timeouts(config.connect_timeout, config.timeout);
+                let settings =
+                    VonageSettings::new(settings.api_key.clone(), settings.api_secret.clone())
+                        .with_base_url(base.clone())
+                        .with_timeouts(config.connect_timeout, config.timeout);
                 let client = VonageV2Client::new(settings)
                     .map_err(|e| StartupError::Provider(e.to_string()))?;
                 (Arc::new(Timed(client)), Some(emulator), base)

@@ -186,7 +186,7 @@ impl TestApp {
     pub async fn live_request_id(&self, e164: &str) -> String {
         let body: serde_json::Value = new_client()
             .post(format!("{}/v2/verify", self.emulator_base))
-            .basic_auth("test", Some("test"))
+            .basic_auth("emulator", Some("emulator"))
             .json(&serde_json::json!({
                 "brand": "Test",
                 "workflow": [{"channel": "sms", "to": e164.trim_start_matches('+')}]
@@ -208,7 +208,7 @@ impl TestApp {
     pub async fn live_request_id_after_starting(&self, e164: &str) -> String {
         let response = new_client()
             .post(format!("{}/v2/verify", self.emulator_base))
-            .basic_auth("test", Some("test"))
+            .basic_auth("emulator", Some("emulator"))
             .json(&serde_json::json!({
                 "brand": "Test",
                 "workflow": [{"channel": "sms", "to": e164.trim_start_matches('+')}]

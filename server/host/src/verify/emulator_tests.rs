@@ -25,7 +25,8 @@ async fn serve(clock: Arc<dyn Clock>) -> (Emulator, SocketAddr) {
 }
 
 fn settings(addr: SocketAddr) -> VonageSettings {
-    let mut settings = VonageSettings::new("dev-key", SecretString::from("dev-secret"))
+    // The emulator's default credentials.
+    let mut settings = VonageSettings::new("emulator", SecretString::from("emulator"))
         .with_base_url(format!("http://{addr}").parse().expect("emulator URL"));
     settings.timeout = Duration::from_secs(5);
     settings
@@ -165,7 +166,9 @@ async fn expired_request_is_not_found() {
     for provider in clients(addr) {
         let started = start(provider.as_ref(), NUMBER).await;
         let code = code_for(&emulator, NUMBER);
-        clock.advance(Duration::from_secs(301));
+        // v2 [sms, voice] ends 2 × 300 s after the start; v1 workflow 1 at 605 s (its last
+        // call, at 305 s, carries a new PIN valid for 300 s).
+        clock.advance(Duration::from_secs(605));
         let result = provider.check(&started.request_id, &code).await;
         assert_eq!(result, Err(CheckFailure::NotFound), "{}", provider.name());
     }
@@ -202,13 +205,14 @@ async fn outbox_json_lists_messages_newest_first() {
     assert_eq!(messages.len(), 2);
     assert_eq!(messages[0].to, "+12015550123");
     assert_eq!(messages[1].to, NUMBER);
-    for message in &messages {
+    // v1: the PIN lives 300 s; v2: the code lives until the voice step (300 s later) ends.
+    for (message, minutes) in messages.iter().zip([5, 10]) {
         assert_eq!(message.channel, "sms");
         assert_eq!(message.code.len(), 6);
         assert_eq!(
             message.text,
             format!(
-                "Your Passwordless code is {}. It expires in 5 minutes.",
+                "Your Passwordless code is {}. It expires in {minutes} minutes.",
                 message.code
             )
         );
@@ -283,7 +287,8 @@ async fn control_of_an_unknown_request_is_not_found() {
 
 #[tokio::test]
 async fn v2_cancel_frees_the_number_for_a_fresh_request() {
-    let (emulator, addr) = serve(Arc::new(SystemClock)).await;
+    let clock = ManualClock::new();
+    let (emulator, addr) = serve(Arc::new(clock.clone())).await;
     let [v2, _] = clients(addr);
     let first = start(v2.as_ref(), NUMBER).await;
     let old_code = code_for(&emulator, NUMBER);
@@ -296,6 +301,11 @@ async fn v2_cancel_frees_the_number_for_a_fresh_request() {
         v2.check(&first.request_id, &old_code).await,
         Err(CheckFailure::NotFound)
     );
+    // Like Vonage, the number answers 409 with the cancelled id for a few seconds.
+    let settling = start(v2.as_ref(), NUMBER).await;
+    assert!(settling.resumed, "409 while the cancel settles");
+    assert_eq!(settling.request_id, first.request_id);
+    clock.advance(Duration::from_secs(5));
 
     let again = start(v2.as_ref(), NUMBER).await;
     assert!(!again.resumed, "a fresh request, not a resume");
