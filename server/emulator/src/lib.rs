@@ -1,40 +1,69 @@
 //! A development Verify server, in the spirit of Firebase's Auth emulator. It speaks the
 //! Vonage Verify v2 and v1 HTTP contracts, so the app reaches it through the very clients it
-//! uses for Vonage (the host's `verify` module), but nothing leaves the machine: each "sent" message
-//! goes to an outbox (`GET /dev/messages` as JSON, `GET /dev/outbox` as a page) and to the
-//! log under the `emulator` target, code included. Never use it with real users.
+//! uses for Vonage (the host's `verify` module), but nothing leaves the machine: each "sent"
+//! message goes to an outbox (`GET /dev/messages` as JSON, `GET /dev/outbox` as a page) and to
+//! the log under the `emulator` target, code included. Never use it with real users.
 //!
-//! Rules (both APIs share one pool of requests):
+//! Rules (both APIs share one pool of requests and one time: the injected [`Clock`] plus the
+//! offset of `POST /dev/clock` / [`Emulator::advance`]):
+//! - credentials: v2 needs HTTP Basic with exactly [`EmulatorConfig::api_key`] /
+//!   [`EmulatorConfig::api_secret`] (default `emulator` / `emulator`; no Bearer JWTs), else
+//!   401; v1 answers "2" when `api_key` or `api_secret` is missing and "4" `Bad credentials`
+//!   for any other pair;
 //! - codes are random digits from a CSPRNG, `code_length` long (v2: 4–10, v1: 4 or 6;
 //!   default 4), except for configured test numbers, which always get their fixed code;
 //! - one live request per number: a second start answers v2 409 / v1 status "10" with the
 //!   live `request_id`;
+//! - v2 timing: `channel_timeout` (15–900 s, default [`EmulatorConfig::code_ttl`]; out of
+//!   range → 422 with `invalid_parameters`) and the `workflow` array (`sms`, `voice`; other
+//!   channels → 422). The first channel is delivered at the start; each next one starts by
+//!   itself when the current one's `channel_timeout` elapses; the request ends (check → 404,
+//!   number free) when the last channel's timeout elapses. One code for the whole request;
+//! - v1 timing: `workflow_id` 1–7 (default 1) picks the preset sequence and its default waits
+//!   (1: SMS, voice, voice with 125, 180, 300 s; 2: SMS, SMS, voice, same waits; 3: voice,
+//!   voice, 150, 150; 4: SMS, SMS, 120, 180; 5: SMS, voice, 120, 180; 6: SMS, 7: voice, each
+//!   waiting the PIN expiry); `pin_expiry` 60–3600 s (default [`EmulatorConfig::code_ttl`]);
+//!   `next_event_wait` 60–900 s replaces every wait. With both set, a `pin_expiry` that is not
+//!   an integer multiple of `next_event_wait` is forced equal to it. Invalid values answer
+//!   "3" `Invalid value for parameter <name>`. The first event is made at the start and each
+//!   next one a wait later; an event made once the PIN has expired carries a new PIN, which
+//!   also resets the wrong-code budget. The request ends (EXPIRED: check → "6", number free)
+//!   when the last event's wait has elapsed and its PIN has expired. A check with an expired
+//!   PIN while a later event is still due counts as a wrong code ("16");
+//! - progression is lazy: whenever the state is touched (any API call, `GET /dev/messages`,
+//!   `GET /dev/outbox`, [`Emulator::messages`]) every event that fell due is made, in time
+//!   order, each stamped (`sent_at`) with the time it was due, not the time it was noticed;
+//! - v2 `POST /v2/verify/{id}/next_workflow` (200, empty body) and v1
+//!   `/verify/control/json?cmd=trigger_next_event` (`{status: "0", command}`) make the next
+//!   event now (v1: with a new PIN if the old one has expired); the one after falls due a full
+//!   wait later, and the skipped automatic event does not happen. With nothing left: v2 409
+//!   `There are no more events left to trigger.` / v1 "19";
+//! - every delivery is in the outbox with its `cause`: `start`, `next` (an explicit move) or
+//!   `auto` (a timeout); SMS texts say how long the code has left (v1: the PIN expiry; v2: the
+//!   end of the request if nobody moves it on), voice reads the digits one by one;
 //! - a wrong code answers v2 400 / v1 "16"; the `max_wrong_codes`-th wrong code ends the
-//!   request with v2 410 / v1 "17" and frees the number;
-//! - after `code_ttl` the request is gone: check answers v2 404 / v1 "6", the number is free;
+//!   request with v2 410 / v1 "17" and frees the number. v1 documents 3 per PIN; v2's budget
+//!   is undocumented, so the emulator assumes [`EmulatorConfig::max_wrong_codes`];
 //! - the right code answers v2 200 `{request_id, status: "completed"}` / v1 status "0", then
 //!   the request is gone (404 / "6");
-//! - missing or empty credentials answer v2 401 / v1 "2" (missing) or "4" (empty); any
-//!   non-empty credentials are accepted;
 //! - a malformed body or number answers v2 422 / v1 "3" (v1 "2" for a missing parameter);
-//! - the first workflow step (normally the SMS) is "sent" at the start; the emulator never
-//!   moves on by itself. v2 `POST /v2/verify/{id}/next_workflow` (200, empty body) and v1
-//!   `/verify/control/json?cmd=trigger_next_event` (`{status: "0", command}`) move the request
-//!   to the next channel and "send" the same code on it (a voice message reads the digits
-//!   one by one); the wrong-code budget and the expiry are unchanged. With no channel left:
-//!   v2 409 `There are no more events left to trigger.` / v1 "19". v1 requests follow the
-//!   preset `workflow_id` (default 1: SMS → voice → voice);
-//! - cancel frees the number: v2 `DELETE /v2/verify/{id}` (204) at any time; v1
-//!   `/verify/control/json?cmd=cancel` (`{status: "0", command}`) only from 30 s after the
-//!   start (by the injected clock) and before the second event, else "19";
+//! - cancel: v2 `DELETE /v2/verify/{id}` (204) at any time; for
+//!   [`EmulatorConfig::cancel_settle`] (default 5 s) a start for that number then answers 409
+//!   (v1 "10") with the cancelled `request_id`, as Vonage is reported to do, after which the
+//!   number is free. v1 `/verify/control/json?cmd=cancel` (`{status: "0", command}`) only
+//!   from 30 s after the start and before the second event, else "19"; it frees the number at
+//!   once;
 //! - control calls on a request that is not live answer v2 404 / v1 "6".
 //!
-//! Expired requests are purged on every call, the outbox keeps the newest 200 messages and at
-//! most 10 000 requests are live at once (then starts answer v2 429 / v1 "1").
+//! Ended requests are purged on every call, the outbox keeps the newest 200 messages and at
+//! most 10 000 requests (plus numbers settling after a cancel) are live at once (then starts
+//! answer v2 429 / v1 "1").
 //!
 //! Faults (latency, error statuses, timeouts, connection resets, cut or non-JSON bodies, a
-//! wrong content type) can be switched on for the API routes at runtime with
-//! `POST /dev/faults` or [`Emulator::set_fault`]; see [`faults`] for the contract.
+//! wrong content type, and any documented v1 status or v2 problem, optionally for one
+//! operation only) can be switched on for the API routes at runtime with `POST /dev/faults`
+//! or [`Emulator::set_fault`]; see [`faults`] for the contract. `GET|POST /dev/clock` shows
+//! and moves the emulator's time; see [`dev_clock`].
 
 pub mod dev_clock;
 mod fault_inject;

@@ -83,6 +83,9 @@ pub async fn build_app_with(
         ("VERIFY_PROVIDER".into(), "emulator".into()),
         ("SESSION_STORE".into(), "memory".into()),
         ("DEFAULT_COUNTRY".into(), "GB".into()),
+        // The emulator's Vonage-like 409 window after a v2 cancel (default 5 s) never closes
+        // on the tests' manual clock; tests about it set EMULATOR_CANCEL_SETTLE themselves.
+        ("EMULATOR_CANCEL_SETTLE".into(), "0".into()),
     ]);
     vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     let config = Config::from_lookup(|name| vars.get(name).cloned()).expect("test config is valid");
