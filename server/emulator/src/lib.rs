@@ -97,7 +97,7 @@ use std::time::Duration;
 pub struct EmulatorConfig {
     /// The timing a start gets when it leaves it out: v1 `pin_expiry` (the PIN's lifetime)
     /// and v2 `channel_timeout` (each channel's wait before the next). Default 300 s, as
-    /// Vonage's defaults.
+    /// Vonage's defaults; at most a year is honoured.
     pub code_ttl: Duration,
     /// Wrong codes that end a request: the last of them gets v2 410 / v1 "17" instead of
     /// 400 / "16". v1 counts per PIN (a new PIN starts a fresh budget); v2's budget is not
@@ -116,7 +116,7 @@ pub struct EmulatorConfig {
     pub api_secret: String,
     /// How long after a v2 cancel (`DELETE`) a start for the same number still answers 409
     /// with the cancelled `request_id`, as Vonage is reported to do. Default 5 s; zero frees
-    /// the number at once.
+    /// the number at once; at most a year is honoured.
     pub cancel_settle: Duration,
 }
 
@@ -237,7 +237,8 @@ impl Emulator {
     }
 
     /// Moves the emulator's time forward by `by` (an offset on top of the injected clock,
-    /// as `POST /dev/clock` does); events that fall due are made on the next look.
+    /// as `POST /dev/clock` does; about 100 years in total at most); events that fall due
+    /// are made on the next look.
     pub fn advance(&self, by: Duration) {
         self.state.advance(by);
     }

@@ -19,6 +19,13 @@ pub(crate) const MAX_LIVE_REQUESTS: usize = 10_000;
 /// Verify v1 refuses a cancel this soon after the start (status "19").
 pub(crate) const LEGACY_CANCEL_GRACE: Duration = Duration::from_secs(30);
 
+/// Longest `code_ttl` / `cancel_settle` honoured (longer values are cut to it), so time
+/// arithmetic on requests can never overflow.
+pub(crate) const MAX_CONFIGURED_WAIT: Duration = Duration::from_secs(365 * 24 * 3600);
+
+/// Largest offset the emulator's clock can be moved forward in total (about 100 years).
+pub(crate) const MAX_CLOCK_OFFSET: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+
 /// A validated start request.
 #[derive(Clone, Debug)]
 pub(crate) struct NewRequest<'a> {
@@ -159,6 +166,8 @@ impl EmulatorState {
             .into_iter()
             .map(|(number, code)| (format!("+{}", number.trim().trim_start_matches('+')), code))
             .collect();
+        config.code_ttl = config.code_ttl.min(MAX_CONFIGURED_WAIT);
+        config.cancel_settle = config.cancel_settle.min(MAX_CONFIGURED_WAIT);
         Self {
             config,
             clock,
@@ -196,10 +205,11 @@ impl EmulatorState {
         self.lock_at_now().1
     }
 
-    /// Moves the emulator's time forward by `by`; answers the new time and the whole offset.
+    /// Moves the emulator's time forward by `by` (the whole offset stops at
+    /// [`MAX_CLOCK_OFFSET`]); answers the new time and the whole offset.
     pub(crate) fn advance(&self, by: Duration) -> (SystemTime, Duration) {
         let mut inner = self.lock();
-        inner.offset = inner.offset.saturating_add(by);
+        inner.offset = inner.offset.saturating_add(by).min(MAX_CLOCK_OFFSET);
         drop(inner);
         let (inner, now) = self.lock_at_now();
         (now, inner.offset)

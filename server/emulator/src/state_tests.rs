@@ -221,3 +221,24 @@ fn outbox_records_the_message_newest_first() {
     assert_eq!(messages[0].code, second_code);
     assert!(messages[0].sent_at > messages[1].sent_at);
 }
+
+#[test]
+fn huge_configured_waits_and_clock_steps_never_overflow() {
+    let config = EmulatorConfig {
+        code_ttl: Duration::MAX,
+        cancel_settle: Duration::MAX,
+        ..EmulatorConfig::default()
+    };
+    let (state, _) = emulator(config);
+    let mut new = request(NUMBER, Api::V2);
+    new.plan = Plan::every(&[Channel::Sms], state.config().code_ttl);
+    let StartOutcome::Started { request_id } = state.start(&new) else {
+        panic!("started")
+    };
+    assert_eq!(state.cancel(&request_id), CancelOutcome::Cancelled);
+    state.advance(Duration::MAX);
+    let (_, offset) = state.advance(Duration::MAX);
+    assert_eq!(offset, MAX_CLOCK_OFFSET);
+    assert_eq!(state.live_requests(), 0);
+    assert!(matches!(state.start(&new), StartOutcome::Started { .. }));
+}
