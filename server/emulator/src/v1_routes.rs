@@ -195,13 +195,13 @@ fn required<'a>(params: &'a Params, name: &str) -> Result<&'a str, Value> {
     }
 }
 
-pub(crate) fn missing(name: &str) -> Value {
+fn missing(name: &str) -> Value {
     json!({
         "status": "2",
         "error_text": format!("Your request is incomplete and missing the mandatory parameter {name}"),
     })
 }
 
-pub(crate) fn invalid(name: &str) -> Value {
+fn invalid(name: &str) -> Value {
     json!({ "status": "3", "error_text": format!("Invalid value for parameter {name}") })
 }
