@@ -1,6 +1,9 @@
 //! Documented Vonage error answers the `v1_status` and `v2_problem` faults can force: the v1
 //! `status` / `error_text` pairs of the status table and the v2 problem bodies (type, title,
-//! detail), worded as Vonage documents them.
+//! detail), worded as Vonage documents them. Vonage documents only the type of v2 401, 402,
+//! 403 and 500 ("generic Vonage errors"); their titles and details here are plain wording of
+//! that type. Where an answer carries an id the faulted call has none of (v1 "10", v2 409 on
+//! start), a fresh id of the right shape is made up.
 
 use super::faults::Operation;
 use super::problem::{invalid_params, not_found, problem, throttled, unauthorised};
