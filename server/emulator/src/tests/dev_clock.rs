@@ -96,3 +96,22 @@ async fn bad_steps_are_refused_and_the_clock_is_not_faulted() {
     let (status, _) = clock_post(&base, &json!({"advance_secs": 86_400})).await;
     assert_eq!(status, StatusCode::OK, "dev routes are never faulted");
 }
+
+#[tokio::test]
+async fn the_outbox_page_catches_up_and_shows_the_cause() {
+    let (_, clock, base) = serve_manual().await;
+    let body = json!({"brand": "B", "channel_timeout": 60, "workflow": [
+        {"channel": "sms", "to": TO}, {"channel": "voice", "to": TO},
+    ]});
+    v2_start(&base, &body).await;
+    clock.advance(Duration::from_secs(60));
+    let page = reqwest::get(format!("{base}/dev/outbox"))
+        .await
+        .expect("GET /dev/outbox")
+        .text()
+        .await
+        .expect("HTML");
+    assert!(page.contains("<th>Cause</th>"), "{page}");
+    assert!(page.contains("<td>voice</td><td>auto</td>"), "{page}");
+    assert!(page.contains("<td>sms</td><td>start</td>"), "{page}");
+}
