@@ -106,8 +106,9 @@ impl Deployment {
                 wait_for_port(emulator_port)?;
                 provider = vec![
                     ("VERIFY_PROVIDER", "vonage".into()),
-                    ("VONAGE_API_KEY", "bench".into()),
-                    ("VONAGE_API_SECRET", "bench".into()),
+                    // The standalone emulator's default credentials.
+                    ("VONAGE_API_KEY", "emulator".into()),
+                    ("VONAGE_API_SECRET", "emulator".into()),
                     (
                         "VONAGE_BASE_URL",
                         format!("http://127.0.0.1:{emulator_port}"),

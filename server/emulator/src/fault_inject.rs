@@ -2,11 +2,12 @@
 //! [`super::faults`] for the contract of each kind).
 
 use super::fault_listener::ResetHandle;
-use super::faults::{Fault, FaultSwitch};
+use super::faults::{Call, Fault, FaultSwitch, Operation, VendorApi};
+use super::outcomes::{v1_body, v2_problem, Asked};
 use super::problem::problem;
 use axum::body::{to_bytes, Body};
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::Map;
@@ -26,7 +27,7 @@ pub(crate) async fn inject(
     request: Request,
     next: Next,
 ) -> Response {
-    let fault = switch.take();
+    let fault = switch.take(classify(request.method(), request.uri().path()));
     if fault != Fault::None {
         tracing::info!(
             target: "emulator",
@@ -63,7 +64,64 @@ pub(crate) async fn inject(
             );
             response
         }
+        Fault::V1Status { status, parameter } => {
+            v1_status_reply(request, status, parameter.as_deref()).await
+        }
+        Fault::V2Problem { status, parameter } => {
+            let path = request.uri().path();
+            let asked = Asked {
+                operation: classify(request.method(), path).operation,
+                request_id: v2_request_id(path),
+                cmd: None,
+                parameter: parameter.as_deref(),
+            };
+            v2_problem(status, &asked)
+        }
     }
+}
+
+/// Which API and operation a call is, from its method and path. Routes of other vendors
+/// (none yet) are unknown: only unscoped, vendor-neutral faults reach them.
+pub(crate) fn classify(method: &Method, path: &str) -> Call {
+    let (api, operation) = match path {
+        "/v2/verify" => (VendorApi::VonageV2, Operation::Start),
+        "/verify/json" => (VendorApi::VonageV1, Operation::Start),
+        "/verify/check/json" => (VendorApi::VonageV1, Operation::Check),
+        "/verify/control/json" => (VendorApi::VonageV1, Operation::Control),
+        _ => match path.strip_prefix("/v2/verify/") {
+            Some(rest) if rest.ends_with("/next_workflow") || method == Method::DELETE => {
+                (VendorApi::VonageV2, Operation::Control)
+            }
+            Some(_) => (VendorApi::VonageV2, Operation::Check),
+            None => return Call::default(),
+        },
+    };
+    Call {
+        api: Some(api),
+        operation: Some(operation),
+    }
+}
+
+/// The `{request_id}` of a v2 path, if it has one.
+fn v2_request_id(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix("/v2/verify/")?;
+    Some(rest.strip_suffix("/next_workflow").unwrap_or(rest))
+}
+
+/// The v1 answer for `status`, naming the call's `request_id` and `cmd` where the status
+/// text does (read from the query string and the form body).
+async fn v1_status_reply(request: Request, status: u8, parameter: Option<&str>) -> Response {
+    let call = classify(request.method(), request.uri().path());
+    let (parts, body) = request.into_parts();
+    let body = to_bytes(body, MAX_BODY_BYTES).await.unwrap_or_default();
+    let params = super::v1_routes::params(&parts.uri, &body);
+    let asked = Asked {
+        operation: call.operation,
+        request_id: params.get("request_id").map(String::as_str),
+        cmd: params.get("cmd").map(String::as_str),
+        parameter,
+    };
+    axum::Json(v1_body(status, &asked)).into_response()
 }
 
 /// A problem reply with `status` (checked to be 400–599 when the fault was set).
@@ -126,6 +184,35 @@ fn half(len: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn classifies_every_vonage_route() {
+        let v2 = Some(VendorApi::VonageV2);
+        let v1 = Some(VendorApi::VonageV1);
+        for (method, path, api, operation) in [
+            (Method::POST, "/v2/verify", v2, Operation::Start),
+            (Method::POST, "/v2/verify/abc", v2, Operation::Check),
+            (Method::DELETE, "/v2/verify/abc", v2, Operation::Control),
+            (
+                Method::POST,
+                "/v2/verify/abc/next_workflow",
+                v2,
+                Operation::Control,
+            ),
+            (Method::GET, "/verify/json", v1, Operation::Start),
+            (Method::POST, "/verify/check/json", v1, Operation::Check),
+            (Method::POST, "/verify/control/json", v1, Operation::Control),
+        ] {
+            let want = Call {
+                api,
+                operation: Some(operation),
+            };
+            assert_eq!(classify(&method, path), want, "{method} {path}");
+        }
+        assert_eq!(classify(&Method::GET, "/elsewhere"), Call::default());
+        assert_eq!(v2_request_id("/v2/verify/abc/next_workflow"), Some("abc"));
+        assert_eq!(v2_request_id("/v2/verify"), None);
+    }
 
     #[test]
     fn cuts_in_the_middle_and_always_drops_something() {

@@ -11,10 +11,30 @@
 //!   setting and answers 200 with it; an unreadable or out-of-range body answers 422
 //!   `application/problem+json` and leaves the setting unchanged;
 //! - with `"count": N` (N ≥ 1) only the next N API calls are faulted, then the setting goes
-//!   back to `none` by itself; without it the fault stays until replaced.
+//!   back to `none` by itself; without it the fault stays until replaced;
+//! - with `"operation": "start" | "check" | "control"` only calls of that operation are
+//!   faulted (and counted): start = v2 `POST /v2/verify`, v1 `/verify/json`; check = v2
+//!   `POST /v2/verify/{id}`, v1 `/verify/check/json`; control = v2 `DELETE /v2/verify/{id}`
+//!   and `POST /v2/verify/{id}/next_workflow`, v1 `/verify/control/json`. Other calls get the
+//!   normal answer. E.g. `{"kind":"v2_problem","status":402,"operation":"start"}` makes v2
+//!   starts answer 402 while checks still work;
+//! - `v1_status` faults apply to v1 calls only and `v2_problem` faults to v2 calls only (the
+//!   other API is answered normally and not counted); every other kind applies to both.
 //!
-//! Kinds (what each faulted API call gets) are the variants of [`Fault`].
+//! Kinds (what each faulted API call gets) are the variants of [`Fault`]. The two
+//! "documented outcome" kinds answer as Vonage documents it, without processing the request:
+//! - `{"kind":"v1_status","status":N}` with N one of [`V1_STATUSES`]: HTTP 200
+//!   `{"status":"N","error_text":…}` with the status table's text (2 and 3 name `parameter`,
+//!   default `number` / `code` / `cmd` by operation; 6 and 19 name the call's `request_id`;
+//!   10 adds a made-up `request_id`, 7 a `network`; check answers repeat `request_id`);
+//! - `{"kind":"v2_problem","status":N}` with N one of [`V2_STATUSES`]: the
+//!   `application/problem+json` body Vonage documents (401 unauthorized, 402 low-balance,
+//!   403 forbidden, 404 not-found, 409 conflict on start with a made-up `request_id` / no-code
+//!   on check / no-events on control, 410 expired, 422 invalid-params with
+//!   `invalid_parameters: [{"name": parameter, "reason": "Invalid value"}]` (default `to` /
+//!   `code` / `request_id` by operation), 429 rate-limit, 500 internal-error).
 
+pub use super::outcomes::{V1_STATUSES, V2_STATUSES};
 use super::problem::problem;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -29,8 +49,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 /// Longest hold accepted for `latency` and `timeout`, in milliseconds (2 minutes).
 pub const MAX_HOLD_MS: u64 = 120_000;
 
+/// Longest `parameter` name accepted, in characters.
+pub const MAX_PARAMETER_CHARS: usize = 64;
+
 /// What a faulted API call gets. JSON: `{"kind": "<snake_case name>", …fields}`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Fault {
     /// `{"kind":"none"}`: the normal answer.
@@ -67,23 +90,76 @@ pub enum Fault {
     /// `{"kind":"wrong_content_type"}`: the request is processed; its real status and JSON
     /// body are sent with `content-type: text/html; charset=utf-8`.
     WrongContentType,
+    /// `{"kind":"v1_status","status":9}`: v1 calls answer HTTP 200 with this documented v1
+    /// status and its `error_text`; the request is not processed.
+    V1Status {
+        /// One of [`V1_STATUSES`].
+        status: u8,
+        /// For statuses 2 and 3: the parameter named in `error_text`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        parameter: Option<String>,
+    },
+    /// `{"kind":"v2_problem","status":402}`: v2 calls answer this documented problem; the
+    /// request is not processed.
+    V2Problem {
+        /// One of [`V2_STATUSES`].
+        status: u16,
+        /// For 422: the `name` of the `invalid_parameters` entry (e.g. `brand`, `to`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        parameter: Option<String>,
+    },
 }
 
-/// The fault in force and for how many more API calls.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// A Verify API operation, to scope a fault to. JSON: `"start"`, `"check"`, `"control"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Operation {
+    /// Starting a verification.
+    Start,
+    /// Checking a code.
+    Check,
+    /// Cancelling or moving to the next channel/event.
+    Control,
+}
+
+/// The vendor API an API call belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum VendorApi {
+    /// Vonage Verify v2.
+    VonageV2,
+    /// Vonage Verify v1.
+    VonageV1,
+}
+
+/// What an API call is, as far as fault scoping cares; unknown routes have neither.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Call {
+    pub api: Option<VendorApi>,
+    pub operation: Option<Operation>,
+}
+
+/// The fault in force, for how many more API calls, and for which operation.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FaultSetting {
     /// The fault.
     #[serde(flatten)]
     pub fault: Fault,
-    /// `Some(n)`: only the next `n` API calls (n ≥ 1); `None`: until replaced.
+    /// `Some(n)`: only the next `n` faulted API calls (n ≥ 1); `None`: until replaced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<u32>,
+    /// `Some(op)`: only calls of that operation are faulted (and counted); `None`: all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<Operation>,
 }
 
 impl FaultSetting {
     /// A fault applied until replaced.
     pub fn always(fault: Fault) -> Self {
-        Self { fault, count: None }
+        Self {
+            fault,
+            count: None,
+            operation: None,
+        }
     }
 
     /// A fault applied to the next `count` API calls only.
@@ -91,7 +167,28 @@ impl FaultSetting {
         Self {
             fault,
             count: Some(count),
+            operation: None,
         }
+    }
+
+    /// The same setting, limited to calls of `operation`.
+    pub fn only(self, operation: Operation) -> Self {
+        Self {
+            operation: Some(operation),
+            ..self
+        }
+    }
+
+    /// Whether this setting faults `call`.
+    pub(crate) fn applies_to(&self, call: Call) -> bool {
+        let operation_matches = self.operation.is_none_or(|op| call.operation == Some(op));
+        let api_matches = match self.fault {
+            Fault::None => false,
+            Fault::V1Status { .. } => call.api == Some(VendorApi::VonageV1),
+            Fault::V2Problem { .. } => call.api == Some(VendorApi::VonageV2),
+            _ => true,
+        };
+        operation_matches && api_matches
     }
 
     /// Parses and checks an admin request body. `Err` says what is wrong, for a 422.
@@ -99,7 +196,7 @@ impl FaultSetting {
         let setting: Self = serde_json::from_slice(body).map_err(|e| {
             format!(
                 "expected {{\"kind\": none|latency|status|timeout|reset|truncated|garbage|\
-                 wrong_content_type, …}}: {e}"
+                 wrong_content_type|v1_status|v2_problem, …}}: {e}"
             )
         })?;
         setting.validate()?;
@@ -108,12 +205,30 @@ impl FaultSetting {
 
     /// `Err` names the out-of-range field.
     pub fn validate(&self) -> Result<(), String> {
-        match self.fault {
-            Fault::Latency { ms } | Fault::Timeout { ms } if ms > MAX_HOLD_MS => {
+        match &self.fault {
+            Fault::Latency { ms } | Fault::Timeout { ms } if *ms > MAX_HOLD_MS => {
                 return Err(format!("`ms` must be at most {MAX_HOLD_MS}"));
             }
-            Fault::Status { status } if !(400..=599).contains(&status) => {
+            Fault::Status { status } if !(400..=599).contains(status) => {
                 return Err("`status` must be an HTTP error status, 400 to 599".to_owned());
+            }
+            Fault::V1Status { status, .. } if !V1_STATUSES.contains(status) => {
+                return Err(format!("`status` must be one of {V1_STATUSES:?}"));
+            }
+            Fault::V2Problem { status, .. } if !V2_STATUSES.contains(status) => {
+                return Err(format!("`status` must be one of {V2_STATUSES:?}"));
+            }
+            Fault::V1Status {
+                parameter: Some(name),
+                ..
+            }
+            | Fault::V2Problem {
+                parameter: Some(name),
+                ..
+            } if !valid_parameter(name) => {
+                return Err(format!(
+                    "`parameter` must be 1 to {MAX_PARAMETER_CHARS} letters, digits, `_` or `.`"
+                ));
             }
             _ => {}
         }
@@ -124,6 +239,13 @@ impl FaultSetting {
     }
 }
 
+fn valid_parameter(name: &str) -> bool {
+    (1..=MAX_PARAMETER_CHARS).contains(&name.chars().count())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+}
+
 /// The shared, switchable setting.
 #[derive(Debug, Default)]
 pub(crate) struct FaultSwitch(Mutex<FaultSetting>);
@@ -131,7 +253,10 @@ pub(crate) struct FaultSwitch(Mutex<FaultSetting>);
 impl FaultSwitch {
     /// The setting in force.
     pub(crate) fn get(&self) -> FaultSetting {
-        *self.0.lock().unwrap_or_else(PoisonError::into_inner)
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// Replaces the setting (a `count` of 0 means `none`).
@@ -144,11 +269,14 @@ impl FaultSwitch {
         *self.0.lock().unwrap_or_else(PoisonError::into_inner) = setting;
     }
 
-    /// The fault for one API call; counts it against `count` and switches back to `none`
-    /// after the last counted call.
-    pub(crate) fn take(&self) -> Fault {
+    /// The fault for one API call (`none` unless the setting applies to `call`); counts it
+    /// against `count` and switches back to `none` after the last counted call.
+    pub(crate) fn take(&self, call: Call) -> Fault {
         let mut setting = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let fault = setting.fault;
+        if !setting.applies_to(call) {
+            return Fault::None;
+        }
+        let fault = setting.fault.clone();
         match setting.count {
             Some(n) if n <= 1 => *setting = FaultSetting::default(),
             Some(n) => setting.count = Some(n - 1),
@@ -170,7 +298,7 @@ async fn read(State(switch): State<Arc<FaultSwitch>>) -> Response {
 async fn replace(State(switch): State<Arc<FaultSwitch>>, body: Bytes) -> Response {
     match FaultSetting::parse(&body) {
         Ok(setting) => {
-            switch.set(setting);
+            switch.set(setting.clone());
             tracing::info!(target: "emulator", ?setting, "emulator fault setting changed");
             reply(setting)
         }
@@ -189,105 +317,5 @@ fn reply(setting: FaultSetting) -> Response {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn parse(value: serde_json::Value) -> Result<FaultSetting, String> {
-        FaultSetting::parse(value.to_string().as_bytes())
-    }
-
-    #[test]
-    fn parses_every_kind() {
-        for (body, fault) in [
-            (json!({"kind": "none"}), Fault::None),
-            (
-                json!({"kind": "latency", "ms": 300}),
-                Fault::Latency { ms: 300 },
-            ),
-            (
-                json!({"kind": "status", "status": 503}),
-                Fault::Status { status: 503 },
-            ),
-            (
-                json!({"kind": "timeout", "ms": 5000}),
-                Fault::Timeout { ms: 5000 },
-            ),
-            (json!({"kind": "reset"}), Fault::Reset),
-            (json!({"kind": "truncated"}), Fault::Truncated),
-            (json!({"kind": "garbage"}), Fault::Garbage),
-            (
-                json!({"kind": "wrong_content_type"}),
-                Fault::WrongContentType,
-            ),
-        ] {
-            assert_eq!(
-                parse(body.clone()),
-                Ok(FaultSetting::always(fault)),
-                "{body}"
-            );
-        }
-        assert_eq!(
-            parse(json!({"kind": "status", "status": 429, "count": 2})),
-            Ok(FaultSetting::times(Fault::Status { status: 429 }, 2))
-        );
-    }
-
-    #[test]
-    fn refuses_bad_settings() {
-        for body in [
-            json!({}),
-            json!({"kind": "explode"}),
-            json!({"kind": "latency"}),
-            json!({"kind": "latency", "ms": -1}),
-            json!({"kind": "latency", "ms": MAX_HOLD_MS + 1}),
-            json!({"kind": "timeout", "ms": "5000"}),
-            json!({"kind": "status", "status": 200}),
-            json!({"kind": "status", "status": 600}),
-            json!({"kind": "reset", "count": 0}),
-            json!({"kind": "reset", "count": -3}),
-            json!("reset"),
-        ] {
-            assert!(parse(body.clone()).is_err(), "{body}");
-        }
-        assert!(FaultSetting::parse(b"{not json").is_err());
-    }
-
-    #[test]
-    fn serialises_as_the_admin_api_shows_it() {
-        let always = serde_json::to_value(FaultSetting::always(Fault::Latency { ms: 300 }));
-        assert_eq!(always.ok(), Some(json!({"kind": "latency", "ms": 300})));
-        let counted = serde_json::to_value(FaultSetting::times(Fault::WrongContentType, 1));
-        assert_eq!(
-            counted.ok(),
-            Some(json!({"kind": "wrong_content_type", "count": 1}))
-        );
-        let none = serde_json::to_value(FaultSetting::default());
-        assert_eq!(none.ok(), Some(json!({"kind": "none"})));
-    }
-
-    #[test]
-    fn a_counted_fault_wears_off() {
-        let switch = FaultSwitch::default();
-        switch.set(FaultSetting::times(Fault::Garbage, 2));
-        assert_eq!(switch.take(), Fault::Garbage);
-        assert_eq!(switch.get(), FaultSetting::times(Fault::Garbage, 1));
-        assert_eq!(switch.take(), Fault::Garbage);
-        assert_eq!(switch.get(), FaultSetting::default());
-        assert_eq!(switch.take(), Fault::None);
-    }
-
-    #[test]
-    fn an_uncounted_fault_stays_until_replaced() {
-        let switch = FaultSwitch::default();
-        assert_eq!(switch.take(), Fault::None);
-        switch.set(FaultSetting::always(Fault::Reset));
-        for _ in 0..5 {
-            assert_eq!(switch.take(), Fault::Reset);
-        }
-        switch.set(FaultSetting::always(Fault::None));
-        assert_eq!(switch.take(), Fault::None);
-        switch.set(FaultSetting::times(Fault::Reset, 0));
-        assert_eq!(switch.take(), Fault::None, "count 0 means none");
-    }
-}
+#[path = "fault_setting_tests.rs"]
+mod tests;

@@ -1,56 +1,90 @@
 //! A development Verify server, in the spirit of Firebase's Auth emulator. It speaks the
 //! Vonage Verify v2 and v1 HTTP contracts, so the app reaches it through the very clients it
-//! uses for Vonage (the host's `verify` module), but nothing leaves the machine: each "sent" message
-//! goes to an outbox (`GET /dev/messages` as JSON, `GET /dev/outbox` as a page) and to the
-//! log under the `emulator` target, code included. Never use it with real users.
+//! uses for Vonage (the host's `verify` module), but nothing leaves the machine: each "sent"
+//! message goes to an outbox (`GET /dev/messages` as JSON, `GET /dev/outbox` as a page) and to
+//! the log under the `emulator` target, code included. Never use it with real users.
 //!
-//! Rules (both APIs share one pool of requests):
+//! Rules (both APIs share one pool of requests and one time: the injected [`Clock`] plus the
+//! offset of `POST /dev/clock` / [`Emulator::advance`]):
+//! - credentials: v2 needs HTTP Basic with exactly [`EmulatorConfig::api_key`] /
+//!   [`EmulatorConfig::api_secret`] (default `emulator` / `emulator`; no Bearer JWTs), else
+//!   401; v1 answers "2" when `api_key` or `api_secret` is missing and "4" `Bad credentials`
+//!   for any other pair;
 //! - codes are random digits from a CSPRNG, `code_length` long (v2: 4–10, v1: 4 or 6;
 //!   default 4), except for configured test numbers, which always get their fixed code;
 //! - one live request per number: a second start answers v2 409 / v1 status "10" with the
 //!   live `request_id`;
+//! - v2 timing: `channel_timeout` (15–900 s, default [`EmulatorConfig::code_ttl`]; out of
+//!   range → 422 with `invalid_parameters`) and the `workflow` array (`sms`, `voice`; other
+//!   channels → 422). The first channel is delivered at the start; each next one starts by
+//!   itself when the current one's `channel_timeout` elapses; the request ends (check → 404,
+//!   number free) when the last channel's timeout elapses. One code for the whole request;
+//! - v1 timing: `workflow_id` 1–7 (default 1) picks the preset sequence and its default waits
+//!   (1: SMS, voice, voice with 125, 180, 300 s; 2: SMS, SMS, voice, same waits; 3: voice,
+//!   voice, 150, 150; 4: SMS, SMS, 120, 180; 5: SMS, voice, 120, 180; 6: SMS, 7: voice, each
+//!   waiting the PIN expiry); `pin_expiry` 60–3600 s (default [`EmulatorConfig::code_ttl`]);
+//!   `next_event_wait` 60–900 s replaces every wait. With both set, a `pin_expiry` that is not
+//!   an integer multiple of `next_event_wait` is forced equal to it. Invalid values answer
+//!   "3" `Invalid value for parameter <name>`. The first event is made at the start and each
+//!   next one a wait later; an event made once the PIN has expired carries a new PIN, which
+//!   also resets the wrong-code budget. The request ends (EXPIRED: check → "6", number free)
+//!   when the last event's wait has elapsed and its PIN has expired. A check with an expired
+//!   PIN while a later event is still due counts as a wrong code ("16");
+//! - progression is lazy: whenever the state is touched (any API call, `GET /dev/messages`,
+//!   `GET /dev/outbox`, [`Emulator::messages`]) every event that fell due is made, in time
+//!   order, each stamped (`sent_at`) with the time it was due, not the time it was noticed;
+//! - v2 `POST /v2/verify/{id}/next_workflow` (200, empty body) and v1
+//!   `/verify/control/json?cmd=trigger_next_event` (`{status: "0", command}`) make the next
+//!   event now (v1: with a new PIN if the old one has expired); the one after falls due a full
+//!   wait later, and the skipped automatic event does not happen. With nothing left: v2 409
+//!   `There are no more events left to trigger.` / v1 "19";
+//! - every delivery is in the outbox with its `cause`: `start`, `next` (an explicit move) or
+//!   `auto` (a timeout); SMS texts say how long the code has left (v1: the PIN expiry; v2: the
+//!   end of the request if nobody moves it on), voice reads the digits one by one;
 //! - a wrong code answers v2 400 / v1 "16"; the `max_wrong_codes`-th wrong code ends the
-//!   request with v2 410 / v1 "17" and frees the number;
-//! - after `code_ttl` the request is gone: check answers v2 404 / v1 "6", the number is free;
+//!   request with v2 410 / v1 "17" and frees the number. v1 documents 3 per PIN; v2's budget
+//!   is undocumented, so the emulator assumes [`EmulatorConfig::max_wrong_codes`];
 //! - the right code answers v2 200 `{request_id, status: "completed"}` / v1 status "0", then
 //!   the request is gone (404 / "6");
-//! - missing or empty credentials answer v2 401 / v1 "2" (missing) or "4" (empty); any
-//!   non-empty credentials are accepted;
 //! - a malformed body or number answers v2 422 / v1 "3" (v1 "2" for a missing parameter);
-//! - the first workflow step (normally the SMS) is "sent" at the start; the emulator never
-//!   moves on by itself. v2 `POST /v2/verify/{id}/next_workflow` (200, empty body) and v1
-//!   `/verify/control/json?cmd=trigger_next_event` (`{status: "0", command}`) move the request
-//!   to the next channel and "send" the same code on it (a voice message reads the digits
-//!   one by one); the wrong-code budget and the expiry are unchanged. With no channel left:
-//!   v2 409 `There are no more events left to trigger.` / v1 "19". v1 requests follow the
-//!   preset `workflow_id` (default 1: SMS → voice → voice);
-//! - cancel frees the number: v2 `DELETE /v2/verify/{id}` (204) at any time; v1
-//!   `/verify/control/json?cmd=cancel` (`{status: "0", command}`) only from 30 s after the
-//!   start (by the injected clock) and before the second event, else "19";
+//! - cancel: v2 `DELETE /v2/verify/{id}` (204) at any time; for
+//!   [`EmulatorConfig::cancel_settle`] (default 5 s) a start for that number then answers 409
+//!   (v1 "10") with the cancelled `request_id`, as Vonage is reported to do, after which the
+//!   number is free. v1 `/verify/control/json?cmd=cancel` (`{status: "0", command}`) only
+//!   from 30 s after the start and before the second event, else "19"; it frees the number at
+//!   once;
 //! - control calls on a request that is not live answer v2 404 / v1 "6".
 //!
-//! Expired requests are purged on every call, the outbox keeps the newest 200 messages and at
-//! most 10 000 requests are live at once (then starts answer v2 429 / v1 "1").
+//! Ended requests are purged on every call, the outbox keeps the newest 200 messages and at
+//! most 10 000 requests (plus numbers settling after a cancel) are live at once (then starts
+//! answer v2 429 / v1 "1").
 //!
 //! The same server also speaks Twilio Verify v2 (`/v2/Services/{VA}/…`, see [`twilio`]'s
 //! rules), with its own verifications but the same outbox and clock.
 //!
 //! Faults (latency, error statuses, timeouts, connection resets, cut or non-JSON bodies, a
-//! wrong content type) can be switched on for the API routes at runtime with
-//! `POST /dev/faults` or [`Emulator::set_fault`]; see [`faults`] for the contract.
+//! wrong content type, and any documented v1 status or v2 problem, optionally for one
+//! operation only) can be switched on for the API routes at runtime with `POST /dev/faults`
+//! or [`Emulator::set_fault`]; see [`faults`] for the contract. `GET|POST /dev/clock` shows
+//! and moves the emulator's time; see [`dev_clock`].
 
+pub mod dev_clock;
 mod fault_inject;
 mod fault_listener;
 pub mod faults;
+mod message;
 mod outbox;
+mod outcomes;
 mod problem;
 mod state;
+mod timeline;
 pub mod twilio;
 mod v1_routes;
+mod v1_timing;
 mod v2_routes;
 
-pub use faults::{Fault, FaultSetting};
-pub use outbox::OutboxMessage;
+pub use faults::{Fault, FaultSetting, Operation};
+pub use outbox::{DeliveryCause, OutboxMessage};
 
 use app_core::clock::Clock;
 use fault_listener::{FaultListener, ResetHandle};
@@ -63,12 +97,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// How the emulator behaves.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct EmulatorConfig {
-    /// How long a code stays valid. Default 300 s.
+    /// The timing a start gets when it leaves it out: v1 `pin_expiry` (the PIN's lifetime)
+    /// and v2 `channel_timeout` (each channel's wait before the next). Default 300 s, as
+    /// Vonage's defaults; at most a year is honoured.
     pub code_ttl: Duration,
     /// Wrong codes that end a request: the last of them gets v2 410 / v1 "17" instead of
-    /// 400 / "16". Default 3 (values below 1 count as 1).
+    /// 400 / "16". v1 counts per PIN (a new PIN starts a fresh budget); v2's budget is not
+    /// documented, so the emulator assumes this one for the whole request. Default 3 (values
+    /// below 1 count as 1).
     pub max_wrong_codes: u32,
     /// Numbers in E.164 (`+15555550100`; a missing `+` is tolerated) that always get the
     /// given code instead of a random one. Default none.
@@ -76,6 +114,14 @@ pub struct EmulatorConfig {
     /// Host of the site the codes are for; SMS texts then end with the WebOTP line
     /// `@host #code`. Default none.
     pub webotp_host: Option<String>,
+    /// The only accepted API key (v2 Basic user, v1 `api_key`). Default `emulator`.
+    pub api_key: String,
+    /// The only accepted API secret (v2 Basic password, v1 `api_secret`). Default `emulator`.
+    pub api_secret: String,
+    /// How long after a v2 cancel (`DELETE`) a start for the same number still answers 409
+    /// with the cancelled `request_id`, as Vonage is reported to do. Default 5 s; zero frees
+    /// the number at once; at most a year is honoured.
+    pub cancel_settle: Duration,
 }
 
 impl Default for EmulatorConfig {
@@ -85,7 +131,24 @@ impl Default for EmulatorConfig {
             max_wrong_codes: 3,
             test_numbers: HashMap::new(),
             webotp_host: None,
+            api_key: "emulator".to_owned(),
+            api_secret: "emulator".to_owned(),
+            cancel_settle: Duration::from_secs(5),
         }
+    }
+}
+
+impl fmt::Debug for EmulatorConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EmulatorConfig")
+            .field("code_ttl", &self.code_ttl)
+            .field("max_wrong_codes", &self.max_wrong_codes)
+            .field("test_numbers", &self.test_numbers.len())
+            .field("webotp_host", &self.webotp_host)
+            .field("api_key", &self.api_key)
+            .field("api_secret", &"…")
+            .field("cancel_settle", &self.cancel_settle)
+            .finish()
     }
 }
 
@@ -107,9 +170,8 @@ impl Emulator {
     /// An emulator with no requests and an empty outbox; `clock` decides expiry.
     pub fn new(config: EmulatorConfig, clock: Arc<dyn Clock>) -> Self {
         let (test_numbers, webotp_host) = (config.test_numbers.clone(), config.webotp_host.clone());
-        let state = Arc::new(EmulatorState::new(config, clock.clone()));
-        let twilio =
-            twilio::state::TwilioState::new(state.clone(), clock, &test_numbers, webotp_host);
+        let state = Arc::new(EmulatorState::new(config, clock));
+        let twilio = twilio::state::TwilioState::new(state.clone(), &test_numbers, webotp_host);
         Self {
             twilio: Arc::new(twilio),
             state,
@@ -117,14 +179,14 @@ impl Emulator {
         }
     }
 
-    /// The Vonage-compatible API: `POST /v2/verify`, `POST|DELETE /v2/verify/{id}`,
+    /// The vendor-compatible API: `POST /v2/verify`, `POST|DELETE /v2/verify/{id}`,
     /// `POST /v2/verify/{id}/next_workflow`, `GET|POST /verify/json`,
     /// `GET|POST /verify/check/json`, `GET|POST /verify/control/json`. Every call goes
     /// through the current [`Fault`] (the `reset` fault needs [`Self::serve`]). Plus the
     /// Twilio-compatible API (`/v2/Services/{VA}/…`, see [`twilio`]), which faults leave alone.
     pub fn api_router(&self) -> axum::Router {
-        v2_routes::routes()
-            .merge(v1_routes::routes())
+        let vendors = v2_routes::routes().merge(v1_routes::routes());
+        vendors
             .route_layer(axum::middleware::from_fn_with_state(
                 self.faults.clone(),
                 fault_inject::inject,
@@ -134,11 +196,12 @@ impl Emulator {
     }
 
     /// The developer pages: `GET /dev/messages` (JSON array of [`OutboxMessage`], newest
-    /// first), `GET /dev/outbox` (HTML, refreshes every 3 s) and the fault switch
-    /// `GET|POST /dev/faults` (JSON [`FaultSetting`], see [`faults`]). Codes in clear: mount
-    /// only in development.
+    /// first), `GET /dev/outbox` (HTML, refreshes every 3 s), the fault switch
+    /// `GET|POST /dev/faults` (JSON [`FaultSetting`], see [`faults`]) and the emulator's time
+    /// `GET|POST /dev/clock` (see [`dev_clock`]). Codes in clear: mount only in development.
     pub fn dev_router(&self) -> axum::Router {
         outbox::routes()
+            .merge(dev_clock::routes())
             .with_state(self.state.clone())
             .merge(faults::routes().with_state(self.faults.clone()))
     }
@@ -177,9 +240,22 @@ impl Emulator {
         self.faults.get()
     }
 
-    /// Every message "sent" so far (at most the newest 200), newest first.
+    /// Every message "sent" so far (at most the newest 200), newest first; deliveries that
+    /// fell due since the last look are made first (stamped with their due time).
     pub fn messages(&self) -> Vec<OutboxMessage> {
         self.state.messages()
+    }
+
+    /// Moves the emulator's time forward by `by` (an offset on top of the injected clock,
+    /// as `POST /dev/clock` does; about 100 years in total at most); events that fall due
+    /// are made on the next look.
+    pub fn advance(&self, by: Duration) {
+        self.state.advance(by);
+    }
+
+    /// The emulator's time: the injected clock plus every [`Self::advance`].
+    pub fn now(&self) -> std::time::SystemTime {
+        self.state.now()
     }
 }
 
@@ -189,6 +265,4 @@ fn valid_number(to: &str) -> bool {
 }
 
 #[cfg(test)]
-mod fault_tests;
-#[cfg(test)]
-mod http_tests;
+mod tests;

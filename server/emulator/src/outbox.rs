@@ -28,8 +28,42 @@ pub struct OutboxMessage {
     /// The message text: SMS `Your {brand} code is {code}. It expires in {N} minutes.`, voice
     /// `This is {brand}. Your code is 1 2 3 4 5 6.` (digits read one by one).
     pub text: String,
-    /// When it was sent, RFC 3339 UTC, e.g. `2020-01-01T14:00:00.000Z`.
+    /// When it was sent, RFC 3339 UTC, e.g. `2020-01-01T14:00:00.000Z`: for a delivery the
+    /// emulator noticed late (see [`DeliveryCause::Auto`]), the time it was due.
     pub sent_at: String,
+    /// What made it: the start, an explicit next-channel call, or a channel timeout.
+    #[serde(default)]
+    pub cause: DeliveryCause,
+    /// The request it belongs to (v2 UUID or v1 32-hex id).
+    #[serde(default)]
+    pub request_id: String,
+    /// The API the request was started on: `v2` or `v1`.
+    #[serde(default)]
+    pub api: String,
+}
+
+/// What made a delivery. JSON: `"start"`, `"next"` or `"auto"`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryCause {
+    /// The request's first event, made by the start call.
+    #[default]
+    Start,
+    /// An explicit move on: v2 `next_workflow`, v1 `trigger_next_event`.
+    Next,
+    /// The emulator moved on by itself when the previous channel's wait elapsed.
+    Auto,
+}
+
+impl DeliveryCause {
+    /// The JSON name: `start`, `next` or `auto`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Start => "start",
+            Self::Next => "next",
+            Self::Auto => "auto",
+        }
+    }
 }
 
 /// A bounded list of messages, newest at the front.
@@ -80,10 +114,12 @@ pub(crate) fn render_page(messages: &[OutboxMessage]) -> String {
         // Writing to a String cannot fail.
         let _ = writeln!(
             rows,
-            "<tr><td class=\"code\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td class=\"code\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+             <td>{}</td></tr>",
             escape(&m.code),
             escape(&m.to),
             escape(&m.channel),
+            m.cause.as_str(),
             escape(&m.sent_at),
             escape(&m.text),
         );
@@ -93,7 +129,7 @@ pub(crate) fn render_page(messages: &[OutboxMessage]) -> String {
     } else {
         format!(
             "<div class=\"scroll\"><table>\n<thead><tr><th>Code</th><th>To</th><th>Channel</th>\
-             <th>Sent (UTC)</th><th>Message</th></tr></thead>\n<tbody>\n{rows}</tbody>\n</table></div>"
+             <th>Cause</th><th>Sent (UTC)</th><th>Message</th></tr></thead>\n<tbody>\n{rows}</tbody>\n</table></div>"
         )
     };
     format!(
@@ -155,6 +191,9 @@ mod tests {
             code: "123456".into(),
             text: text.into(),
             sent_at: "2020-01-01T14:00:00.000Z".into(),
+            cause: DeliveryCause::Auto,
+            request_id: "abcdef0123456789abcdef0123456789".into(),
+            api: "v1".into(),
         }
     }
 
@@ -180,6 +219,7 @@ mod tests {
         assert!(page.contains("<meta http-equiv=\"refresh\" content=\"3\">"));
         assert!(!page.contains("src="), "no external assets");
         assert!(page.contains("<td class=\"code\">123456</td>"));
+        assert!(page.contains("<th>Cause</th>") && page.contains("<td>auto</td>"));
     }
 
     #[test]

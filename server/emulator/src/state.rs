@@ -1,47 +1,30 @@
 //! The emulator's rules, independent of HTTP: live requests, codes, wrong-code budget,
-//! expiry, moving to the next channel, cancelling and the outbox. Time comes from the injected [`Clock`].
+//! cancelling (and v2's settling window after it), the outbox and the emulator's own time
+//! (the injected [`Clock`] plus an offset). How a request moves on over time is in
+//! [`super::timeline`]; it is evaluated lazily, at the start of every operation here.
 
-use super::outbox::{rfc3339, Outbox, OutboxMessage};
+use super::message::{deliver, new_id};
+use super::outbox::{rfc3339, DeliveryCause, Outbox, OutboxMessage};
+use super::timeline::{Api, Channel, Pending, Plan};
 use super::EmulatorConfig;
 use app_core::clock::Clock;
-use rand::Rng;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
-/// Live requests kept at most; beyond that starts are throttled so a runaway client cannot
-/// grow the emulator's memory without bound.
+/// Live requests (plus numbers still settling after a cancel) kept at most; beyond that
+/// starts are throttled so a runaway client cannot grow the emulator's memory without bound.
 pub(crate) const MAX_LIVE_REQUESTS: usize = 10_000;
 
 /// Verify v1 refuses a cancel this soon after the start (status "19").
 pub(crate) const LEGACY_CANCEL_GRACE: Duration = Duration::from_secs(30);
 
-/// The shape of a new request id.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum IdStyle {
-    /// Verify v2: a UUID v4.
-    Uuid,
-    /// Verify v1: 32 lowercase hex characters.
-    Hex,
-}
+/// Longest `code_ttl` / `cancel_settle` honoured (longer values are cut to it), so time
+/// arithmetic on requests can never overflow.
+pub(crate) const MAX_CONFIGURED_WAIT: Duration = Duration::from_secs(365 * 24 * 3600);
 
-/// A workflow step's channel. The first is "delivered" at the start; the next ones only on
-/// an explicit next-channel call (v2 `next_workflow`, v1 `trigger_next_event`): the emulator
-/// never moves on by itself when a channel times out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Channel {
-    Sms,
-    Voice,
-}
-
-impl Channel {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Self::Sms => "sms",
-            Self::Voice => "voice",
-        }
-    }
-}
+/// Largest offset the emulator's clock can be moved forward in total (about 100 years).
+pub(crate) const MAX_CLOCK_OFFSET: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 
 /// A validated start request.
 #[derive(Clone, Debug)]
@@ -50,9 +33,8 @@ pub(crate) struct NewRequest<'a> {
     pub to: &'a str,
     pub brand: &'a str,
     pub code_length: usize,
-    /// The channels in order; an empty workflow counts as `[Sms]`.
-    pub workflow: &'a [Channel],
-    pub id_style: IdStyle,
+    pub plan: Plan,
+    pub api: Api,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,7 +42,7 @@ pub(crate) enum StartOutcome {
     Started {
         request_id: String,
     },
-    /// The number already has a live request; its id.
+    /// The number has a live request, or one cancelled less than `cancel_settle` ago; its id.
     Concurrent {
         request_id: String,
     },
@@ -72,7 +54,7 @@ pub(crate) enum StartOutcome {
 pub(crate) enum CheckOutcome {
     /// Right code; the request is gone.
     Verified,
-    /// Wrong code; the request lives on.
+    /// Wrong (or expired v1) code; the request lives on.
     WrongCode,
     /// Wrong code that used up the budget; the request is gone.
     TooManyAttempts,
@@ -82,27 +64,17 @@ pub(crate) enum CheckOutcome {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum NextOutcome {
-    /// Moved to this channel and "sent" the same code on it.
+    /// Made the next event now, on this channel.
     Sent(Channel),
-    /// The request is on the last channel of its workflow; nothing changed.
+    /// The request is on the last event of its plan; nothing changed.
     NothingLeft,
     /// Unknown, expired, verified, cancelled or terminated.
     NotFound,
 }
 
-/// Which API's cancel rules apply.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum CancelRules {
-    /// Verify v2: a live request can always be cancelled.
-    Anytime,
-    /// Verify v1: not within [`LEGACY_CANCEL_GRACE`] of the start, and not once the second
-    /// event (the first next channel) has been made.
-    Legacy,
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum CancelOutcome {
-    /// The request is gone and its number free.
+    /// The request is gone (v2: its number settles for `cancel_settle`, v1: free now).
     Cancelled,
     /// v1 only: less than [`LEGACY_CANCEL_GRACE`] since the start; the request lives on.
     TooSoon,
@@ -112,18 +84,10 @@ pub(crate) enum CancelOutcome {
     NotFound,
 }
 
-struct Pending {
-    /// E.164 with `+`.
-    number: String,
-    brand: String,
-    code: String,
-    /// Never empty.
-    workflow: Vec<Channel>,
-    /// Index in `workflow` of the channel last "sent".
-    step: usize,
-    started_at: SystemTime,
-    expires_at: SystemTime,
-    wrong_codes: u32,
+/// A number whose v2 request was cancelled moments ago.
+struct Settling {
+    request_id: String,
+    until: SystemTime,
 }
 
 #[derive(Default)]
@@ -131,38 +95,59 @@ struct Inner {
     by_id: HashMap<String, Pending>,
     /// Number (E.164 with `+`) → id of its live request.
     by_number: HashMap<String, String>,
-    /// No live request expires before this (a lower bound), so most calls skip the scan.
-    earliest_expiry: Option<SystemTime>,
+    /// Number → the v2 request cancelled on it, until its settling window closes.
+    settling: HashMap<String, Settling>,
+    /// Nothing changes by itself before this (a lower bound), so most calls skip the scan.
+    next_wake: Option<SystemTime>,
+    /// Added to the injected clock (`/dev/clock`, [`super::Emulator::advance`]).
+    offset: Duration,
     outbox: Outbox,
 }
 
 impl Inner {
-    /// Drops expired requests; called at the start of every operation.
-    fn purge(&mut self, now: SystemTime) {
-        if self.earliest_expiry.is_none_or(|earliest| earliest > now) {
+    /// Brings every request up to `now`: makes due events (stamped with their due time, in
+    /// time order), drops ended requests and closed settling windows.
+    fn catch_up(&mut self, now: SystemTime, webotp_host: Option<&str>) {
+        if self.next_wake.is_none_or(|wake| wake > now) {
             return;
         }
-        self.by_id.retain(|_, pending| pending.expires_at > now);
+        let mut made = Vec::new();
+        for (request_id, pending) in &mut self.by_id {
+            made.extend(pending.catch_up(request_id, now, webotp_host));
+        }
+        made.sort_by_key(|(at, _)| *at);
+        for (_, message) in made {
+            self.outbox.push(message);
+        }
+        self.by_id
+            .retain(|_, pending| pending.ends_at().is_none_or(|end| end > now));
         let by_id = &self.by_id;
         self.by_number.retain(|_, id| by_id.contains_key(id));
-        self.earliest_expiry = self.by_id.values().map(|p| p.expires_at).min();
+        self.settling.retain(|_, settling| settling.until > now);
+        self.recompute_wake();
+    }
+
+    fn recompute_wake(&mut self) {
+        let requests = self.by_id.values().map(Pending::wakes_at);
+        let settling = self.settling.values().map(|s| s.until);
+        self.next_wake = requests.chain(settling).min();
+    }
+
+    fn wake_by(&mut self, at: SystemTime) {
+        self.next_wake = Some(self.next_wake.map_or(at, |wake| wake.min(at)));
     }
 
     fn insert(&mut self, request_id: String, pending: Pending) {
-        let expires_at = pending.expires_at;
-        self.earliest_expiry = Some(
-            self.earliest_expiry
-                .map_or(expires_at, |e| e.min(expires_at)),
-        );
+        self.wake_by(pending.wakes_at());
         self.by_number
             .insert(pending.number.clone(), request_id.clone());
         self.by_id.insert(request_id, pending);
     }
 
-    fn remove(&mut self, request_id: &str) {
-        if let Some(pending) = self.by_id.remove(request_id) {
-            self.by_number.remove(&pending.number);
-        }
+    fn remove(&mut self, request_id: &str) -> Option<Pending> {
+        let pending = self.by_id.remove(request_id)?;
+        self.by_number.remove(&pending.number);
+        Some(pending)
     }
 }
 
@@ -181,11 +166,22 @@ impl EmulatorState {
             .into_iter()
             .map(|(number, code)| (format!("+{}", number.trim().trim_start_matches('+')), code))
             .collect();
+        config.code_ttl = config.code_ttl.min(MAX_CONFIGURED_WAIT);
+        config.cancel_settle = config.cancel_settle.min(MAX_CONFIGURED_WAIT);
         Self {
             config,
             clock,
             inner: Mutex::new(Inner::default()),
         }
+    }
+
+    pub(crate) fn config(&self) -> &EmulatorConfig {
+        &self.config
+    }
+
+    /// Whether `key`/`secret` are the configured credentials.
+    pub(crate) fn accepts(&self, key: &str, secret: &str) -> bool {
+        key == self.config.api_key && secret == self.config.api_secret
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -195,55 +191,81 @@ impl EmulatorState {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Starts a request and "sends" its code, unless the number already has a live one.
-    pub(crate) fn start(&self, request: &NewRequest<'_>) -> StartOutcome {
-        let now = self.clock.now();
+    /// Locks, reads the emulator's time and brings every request up to it.
+    fn lock_at_now(&self) -> (MutexGuard<'_, Inner>, SystemTime) {
         let mut inner = self.lock();
-        inner.purge(now);
+        let base = self.clock.now();
+        let now = base.checked_add(inner.offset).unwrap_or(base);
+        inner.catch_up(now, self.config.webotp_host.as_deref());
+        (inner, now)
+    }
+
+    /// The emulator's time: the injected clock plus the offset.
+    pub(crate) fn now(&self) -> SystemTime {
+        self.lock_at_now().1
+    }
+
+    /// Moves the emulator's time forward by `by` (the whole offset stops at
+    /// [`MAX_CLOCK_OFFSET`]); answers the new time and the whole offset.
+    pub(crate) fn advance(&self, by: Duration) -> (SystemTime, Duration) {
+        let mut inner = self.lock();
+        inner.offset = inner.offset.saturating_add(by).min(MAX_CLOCK_OFFSET);
+        drop(inner);
+        let (inner, now) = self.lock_at_now();
+        (now, inner.offset)
+    }
+
+    /// The whole offset added to the injected clock so far.
+    pub(crate) fn offset(&self) -> Duration {
+        self.lock().offset
+    }
+
+    /// Starts a request and makes its first event, unless the number is taken.
+    pub(crate) fn start(&self, request: &NewRequest<'_>) -> StartOutcome {
+        let (mut inner, now) = self.lock_at_now();
         let number = format!("+{}", request.to);
-        if let Some(request_id) = inner.by_number.get(&number) {
+        let taken = inner
+            .by_number
+            .get(&number)
+            .or_else(|| inner.settling.get(&number).map(|s| &s.request_id));
+        if let Some(request_id) = taken {
             return StartOutcome::Concurrent {
                 request_id: request_id.clone(),
             };
         }
-        if inner.by_id.len() >= MAX_LIVE_REQUESTS {
+        if inner.by_id.len() + inner.settling.len() >= MAX_LIVE_REQUESTS {
             return StartOutcome::Busy;
         }
-        let code = match self.config.test_numbers.get(&number) {
-            Some(fixed) => fixed.clone(),
-            None => random_code(request.code_length),
-        };
-        let request_id = new_id(request.id_style);
-        let mut workflow = request.workflow.to_vec();
-        if workflow.is_empty() {
-            workflow.push(Channel::Sms);
-        }
-        let pending = Pending {
-            number,
-            brand: request.brand.to_owned(),
-            code,
-            workflow,
-            step: 0,
-            started_at: now,
-            expires_at: now + self.config.code_ttl,
-            wrong_codes: 0,
-        };
-        inner
-            .outbox
-            .push(deliver(&pending, now, self.config.webotp_host.as_deref()));
+        let request_id = new_id(request.api);
+        let pending = Pending::new(
+            request.api,
+            number.clone(),
+            request.brand.to_owned(),
+            request.code_length,
+            self.config.test_numbers.get(&number).cloned(),
+            request.plan.clone(),
+            now,
+        );
+        let webotp_host = self.config.webotp_host.as_deref();
+        let message = deliver(
+            &pending,
+            &request_id,
+            now,
+            DeliveryCause::Start,
+            webotp_host,
+        );
+        inner.outbox.push(message);
         inner.insert(request_id.clone(), pending);
         StartOutcome::Started { request_id }
     }
 
     /// Checks a code; a right code or a budget-exhausting wrong one ends the request.
     pub(crate) fn check(&self, request_id: &str, code: &str) -> CheckOutcome {
-        let now = self.clock.now();
-        let mut inner = self.lock();
-        inner.purge(now);
+        let (mut inner, now) = self.lock_at_now();
         let Some(pending) = inner.by_id.get_mut(request_id) else {
             return CheckOutcome::NotFound;
         };
-        if pending.code == code {
+        if pending.matches(code, now) {
             inner.remove(request_id);
             return CheckOutcome::Verified;
         }
@@ -256,33 +278,34 @@ impl EmulatorState {
         }
     }
 
-    /// Moves a live request to the next channel of its workflow and "sends" the same code
-    /// on it; the wrong-code budget and the expiry are unchanged.
+    /// Makes the next event of a live request now (v1: with a new PIN if the old one has
+    /// expired); the following event then falls due a full wait later.
     pub(crate) fn next_channel(&self, request_id: &str) -> NextOutcome {
-        let now = self.clock.now();
-        let mut inner = self.lock();
-        inner.purge(now);
+        let (mut inner, now) = self.lock_at_now();
         let Some(pending) = inner.by_id.get_mut(request_id) else {
             return NextOutcome::NotFound;
         };
-        let Some(&channel) = pending.workflow.get(pending.step + 1) else {
+        let webotp_host = self.config.webotp_host.as_deref();
+        let Some(message) = pending.move_on(request_id, now, DeliveryCause::Next, webotp_host)
+        else {
             return NextOutcome::NothingLeft;
         };
-        pending.step += 1;
-        let message = deliver(pending, now, self.config.webotp_host.as_deref());
+        let channel = pending.channel();
+        let wake = pending.wakes_at();
         inner.outbox.push(message);
+        inner.wake_by(wake);
         NextOutcome::Sent(channel)
     }
 
-    /// Ends a live request under `rules`, freeing its number.
-    pub(crate) fn cancel(&self, request_id: &str, rules: CancelRules) -> CancelOutcome {
-        let now = self.clock.now();
-        let mut inner = self.lock();
-        inner.purge(now);
+    /// Ends a live request under its API's rules. v1: not within [`LEGACY_CANCEL_GRACE`] of
+    /// the start nor once the second event was made; the number is free at once. v2: at any
+    /// time; the number then answers starts with the cancelled id for `cancel_settle`.
+    pub(crate) fn cancel(&self, request_id: &str) -> CancelOutcome {
+        let (mut inner, now) = self.lock_at_now();
         let Some(pending) = inner.by_id.get(request_id) else {
             return CancelOutcome::NotFound;
         };
-        if rules == CancelRules::Legacy {
+        if pending.api == Api::V1 {
             let elapsed = now
                 .duration_since(pending.started_at)
                 .unwrap_or(Duration::ZERO);
@@ -293,13 +316,29 @@ impl EmulatorState {
                 return CancelOutcome::TooLate;
             }
         }
-        inner.remove(request_id);
+        if let Some(pending) = inner.remove(request_id) {
+            let settle = self.config.cancel_settle;
+            if pending.api == Api::V2 && !settle.is_zero() {
+                let until = now + settle;
+                let settling = Settling {
+                    request_id: request_id.to_owned(),
+                    until,
+                };
+                inner.settling.insert(pending.number, settling);
+                inner.wake_by(until);
+            }
+        }
         CancelOutcome::Cancelled
     }
 
-    /// Everything "sent" so far, newest first.
+    /// Everything "sent" so far (due events included), newest first.
     pub(crate) fn messages(&self) -> Vec<OutboxMessage> {
-        self.lock().outbox.newest_first()
+        self.lock_at_now().0.outbox.newest_first()
+    }
+
+    /// The emulator's time as RFC 3339 UTC.
+    pub(crate) fn now_rfc3339(&self) -> String {
+        rfc3339(self.now())
     }
 
     /// Adds a delivery made under another API's rules (Twilio) to the shared outbox.
@@ -309,87 +348,13 @@ impl EmulatorState {
 
     #[cfg(test)]
     pub(crate) fn live_requests(&self) -> usize {
-        let now = self.clock.now();
-        let mut inner = self.lock();
-        inner.purge(now);
-        inner.by_id.len()
+        self.lock_at_now().0.by_id.len()
     }
 }
 
-/// "Sends" the code of `pending` on its current channel: logs it and returns the outbox entry.
-/// SMS texts end with the WebOTP origin-bound line `@host #code` when `webotp_host` is set,
-/// so browsers offer the code only on that site.
-fn deliver(pending: &Pending, now: SystemTime, webotp_host: Option<&str>) -> OutboxMessage {
-    let channel = pending
-        .workflow
-        .get(pending.step)
-        .copied()
-        .unwrap_or(Channel::Sms);
-    let code = &pending.code;
-    let text = match channel {
-        Channel::Sms => {
-            let left = pending
-                .expires_at
-                .duration_since(now)
-                .unwrap_or(Duration::ZERO);
-            let text = format!(
-                "Your {} code is {code}. It expires in {} minutes.",
-                pending.brand,
-                left.as_secs().div_ceil(60).max(1)
-            );
-            match webotp_host {
-                Some(host) => format!("{text}\n\n@{host} #{code}"),
-                None => text,
-            }
-        }
-        Channel::Voice => format!("This is {}. Your code is {}.", pending.brand, spoken(code)),
-    };
-    // A development tool: showing the code in the log is the point of it. Never use the
-    // emulator with real users.
-    tracing::info!(
-        target: "emulator",
-        to = %pending.number,
-        channel = channel.as_str(),
-        %code,
-        "{text}"
-    );
-    OutboxMessage {
-        to: pending.number.clone(),
-        channel: channel.as_str().to_owned(),
-        code: code.clone(),
-        text,
-        sent_at: rfc3339(now),
-    }
-}
-
-/// The code as a voice call reads it: `123456` → `1 2 3 4 5 6`.
-fn spoken(code: &str) -> String {
-    let mut out = String::with_capacity(code.len() * 2);
-    for (i, c) in code.chars().enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// `length` random digits from the thread-local CSPRNG.
-fn random_code(length: usize) -> String {
-    let mut rng = rand::rng();
-    (0..length)
-        .map(|_| char::from(b'0' + rng.random_range(0..10u8)))
-        .collect()
-}
-
-fn new_id(style: IdStyle) -> String {
-    let uuid = uuid::Uuid::new_v4();
-    match style {
-        IdStyle::Uuid => uuid.to_string(),
-        IdStyle::Hex => uuid.simple().to_string(),
-    }
-}
-
+#[cfg(test)]
+#[path = "state_control_tests.rs"]
+mod control_tests;
 #[cfg(test)]
 #[path = "state_tests.rs"]
 mod tests;

@@ -4,9 +4,10 @@
 //! HTTP 200 with a string `status` ("0" = success) and an `error_text` otherwise.
 
 use super::state::{
-    CancelOutcome, CancelRules, Channel, CheckOutcome, EmulatorState, IdStyle, NewRequest,
-    NextOutcome, StartOutcome,
+    CancelOutcome, CheckOutcome, EmulatorState, NewRequest, NextOutcome, StartOutcome,
 };
+use super::timeline::Api;
+use super::v1_timing::{self, TimingParams};
 use super::valid_number;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -16,22 +17,9 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
-use Channel::{Sms, Voice};
 
 const BRAND_MAX_CHARS: usize = 18;
 const MAX_REQUEST_ID_CHARS: usize = 32;
-
-/// The preset workflows (`workflow_id` 1–7; 1 is the default): SMS and TTS ("voice") events
-/// in order.
-const WORKFLOWS: [&[Channel]; 7] = [
-    &[Sms, Voice, Voice],
-    &[Sms, Sms, Voice],
-    &[Voice, Voice],
-    &[Sms, Sms],
-    &[Sms, Voice],
-    &[Sms],
-    &[Voice],
-];
 
 pub(crate) fn routes() -> Router<Arc<EmulatorState>> {
     Router::new()
@@ -40,7 +28,7 @@ pub(crate) fn routes() -> Router<Arc<EmulatorState>> {
         .route("/verify/control/json", get(control).post(control))
 }
 
-type Params = HashMap<String, String>;
+pub(crate) type Params = HashMap<String, String>;
 
 async fn start(State(state): State<Arc<EmulatorState>>, uri: Uri, body: Bytes) -> Json<Value> {
     let params = params(&uri, &body);
@@ -59,7 +47,7 @@ async fn control(State(state): State<Arc<EmulatorState>>, uri: Uri, body: Bytes)
 
 /// `Err` is an error reply body; both arms are sent with HTTP 200.
 fn start_reply(state: &EmulatorState, params: &Params) -> Result<Value, Value> {
-    credentials(params)?;
+    credentials(state, params)?;
     let number = required(params, "number")?;
     let brand = required(params, "brand")?;
     if !valid_number(number) {
@@ -73,19 +61,18 @@ fn start_reply(state: &EmulatorState, params: &Params) -> Result<Value, Value> {
         Some("6") => 6,
         Some(_) => return Err(invalid("code_length")),
     };
-    let workflow = match params.get("workflow_id").map(String::as_str) {
-        None => WORKFLOWS[0],
-        Some(id) => match id.parse::<usize>().ok().and_then(|n| n.checked_sub(1)) {
-            Some(index) if index < WORKFLOWS.len() => WORKFLOWS[index],
-            _ => return Err(invalid("workflow_id")),
-        },
+    let timing = TimingParams {
+        workflow_id: params.get("workflow_id").map(String::as_str),
+        pin_expiry: params.get("pin_expiry").map(String::as_str),
+        next_event_wait: params.get("next_event_wait").map(String::as_str),
     };
+    let plan = v1_timing::plan(timing, state.config().code_ttl).map_err(invalid)?;
     let request = NewRequest {
         to: number,
         brand,
         code_length,
-        workflow,
-        id_style: IdStyle::Hex,
+        plan,
+        api: Api::V1,
     };
     match state.start(&request) {
         StartOutcome::Started { request_id } => {
@@ -101,7 +88,7 @@ fn start_reply(state: &EmulatorState, params: &Params) -> Result<Value, Value> {
 }
 
 fn check_reply(state: &EmulatorState, params: &Params) -> Result<Value, Value> {
-    credentials(params)?;
+    credentials(state, params)?;
     let request_id = required(params, "request_id")?;
     let code = required(params, "code")?;
     if request_id.chars().count() > MAX_REQUEST_ID_CHARS {
@@ -140,7 +127,7 @@ fn check_reply(state: &EmulatorState, params: &Params) -> Result<Value, Value> {
 /// request under the v1 rules (not within 30 s, not after the second event). Both answer
 /// `{status: "0", command}`, "19" when refused, "6" for a request that is not live.
 fn control_reply(state: &EmulatorState, params: &Params) -> Result<Value, Value> {
-    credentials(params)?;
+    credentials(state, params)?;
     let request_id = required(params, "request_id")?;
     let cmd = required(params, "cmd")?;
     if request_id.chars().count() > MAX_REQUEST_ID_CHARS {
@@ -163,7 +150,7 @@ fn control_reply(state: &EmulatorState, params: &Params) -> Result<Value, Value>
             ))),
             NextOutcome::NotFound => Err(not_found()),
         },
-        "cancel" => match state.cancel(request_id, CancelRules::Legacy) {
+        "cancel" => match state.cancel(request_id) {
             CancelOutcome::Cancelled => Ok(json!({ "status": "0", "command": cmd })),
             CancelOutcome::TooSoon => Err(refused(format!(
                 "Verification request ['{request_id}'] can't be cancelled within the first \
@@ -180,7 +167,7 @@ fn control_reply(state: &EmulatorState, params: &Params) -> Result<Value, Value>
 }
 
 /// Query-string parameters, then form-body parameters (the body wins on a clash).
-fn params(uri: &Uri, body: &[u8]) -> Params {
+pub(crate) fn params(uri: &Uri, body: &[u8]) -> Params {
     let query = uri.query().unwrap_or("").as_bytes();
     url::form_urlencoded::parse(query)
         .into_owned()
@@ -188,13 +175,14 @@ fn params(uri: &Uri, body: &[u8]) -> Params {
         .collect()
 }
 
-/// Missing credentials are status 2, empty ones status 4; any non-empty pair is accepted.
-fn credentials(params: &Params) -> Result<(), Value> {
+/// Missing credentials are status "2"; a pair other than the configured `api_key` /
+/// `api_secret` (empty values included) is status "4" `Bad credentials`.
+fn credentials(state: &EmulatorState, params: &Params) -> Result<(), Value> {
     let key = params.get("api_key").ok_or_else(|| missing("api_key"))?;
     let secret = params
         .get("api_secret")
         .ok_or_else(|| missing("api_secret"))?;
-    if key.is_empty() || secret.is_empty() {
+    if !state.accepts(key, secret) {
         return Err(json!({ "status": "4", "error_text": "Bad credentials" }));
     }
     Ok(())

@@ -4,9 +4,9 @@
 
 use super::problem::{invalid_params, not_found, problem, throttled, unauthorised};
 use super::state::{
-    CancelOutcome, CancelRules, Channel, CheckOutcome, EmulatorState, IdStyle, NewRequest,
-    NextOutcome, StartOutcome,
+    CancelOutcome, CheckOutcome, EmulatorState, NewRequest, NextOutcome, StartOutcome,
 };
+use super::timeline::{Api, Channel, Plan};
 use super::valid_number;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -17,8 +17,11 @@ use axum::Router;
 use base64::Engine as _;
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
+use std::time::Duration;
 
 const BRAND_MAX_CHARS: usize = 16;
+/// `channel_timeout` range, seconds.
+const CHANNEL_TIMEOUT_SECS: std::ops::RangeInclusive<u64> = 15..=900;
 const DEFAULT_CODE_LENGTH: u64 = 4;
 
 pub(crate) fn routes() -> Router<Arc<EmulatorState>> {
@@ -33,10 +36,10 @@ async fn start(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if !authorised(&headers) {
+    if !authorised(&state, &headers) {
         return unauthorised();
     }
-    let parsed = match parse_start(&body) {
+    let parsed = match parse_start(&body, state.config().code_ttl) {
         Ok(parsed) => parsed,
         Err(invalid) => return invalid_params(invalid),
     };
@@ -44,8 +47,8 @@ async fn start(
         to: &parsed.to,
         brand: &parsed.brand,
         code_length: parsed.code_length,
-        workflow: &parsed.workflow,
-        id_style: IdStyle::Uuid,
+        plan: Plan::every(&parsed.workflow, parsed.channel_timeout),
+        api: Api::V2,
     };
     match state.start(&request) {
         StartOutcome::Started { request_id } => (
@@ -72,7 +75,7 @@ async fn check(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if !authorised(&headers) {
+    if !authorised(&state, &headers) {
         return unauthorised();
     }
     let code = serde_json::from_slice::<Value>(&body)
@@ -116,10 +119,10 @@ async fn cancel(
     Path(request_id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    if !authorised(&headers) {
+    if !authorised(&state, &headers) {
         return unauthorised();
     }
-    match state.cancel(&request_id, CancelRules::Anytime) {
+    match state.cancel(&request_id) {
         CancelOutcome::Cancelled => StatusCode::NO_CONTENT.into_response(),
         // `TooSoon` and `TooLate` only come from the v1 rules.
         CancelOutcome::TooSoon | CancelOutcome::TooLate | CancelOutcome::NotFound => {
@@ -135,7 +138,7 @@ async fn next_workflow(
     Path(request_id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    if !authorised(&headers) {
+    if !authorised(&state, &headers) {
         return unauthorised();
     }
     match state.next_channel(&request_id) {
@@ -157,10 +160,16 @@ struct ParsedStart {
     code_length: usize,
     /// Every step's channel, in order (the first step's `to` is the request's number).
     workflow: Vec<Channel>,
+    /// How long each channel waits before the next starts (or the request ends).
+    channel_timeout: Duration,
 }
 
-/// Validates a start body; `Err` lists `(parameter, reason)` pairs.
-fn parse_start(body: &[u8]) -> Result<ParsedStart, Vec<(&'static str, &'static str)>> {
+/// Validates a start body; a missing `channel_timeout` is `default_timeout`. `Err` lists
+/// `(parameter, reason)` pairs.
+fn parse_start(
+    body: &[u8],
+    default_timeout: Duration,
+) -> Result<ParsedStart, Vec<(&'static str, &'static str)>> {
     let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(body) else {
         return Err(vec![("body", "must be a JSON object")]);
     };
@@ -179,6 +188,16 @@ fn parse_start(body: &[u8]) -> Result<ParsedStart, Vec<(&'static str, &'static s
             _ => {
                 invalid.push(("code_length", "must be an integer from 4 to 10"));
                 DEFAULT_CODE_LENGTH
+            }
+        },
+    };
+    let channel_timeout = match body.get("channel_timeout") {
+        None => default_timeout,
+        Some(v) => match v.as_u64() {
+            Some(secs) if CHANNEL_TIMEOUT_SECS.contains(&secs) => Duration::from_secs(secs),
+            _ => {
+                invalid.push(("channel_timeout", "must be an integer from 15 to 900"));
+                default_timeout
             }
         },
     };
@@ -219,14 +238,14 @@ fn parse_start(body: &[u8]) -> Result<ParsedStart, Vec<(&'static str, &'static s
             // Bounded to 4..=10 above.
             code_length: usize::try_from(code_length).unwrap_or(4),
             workflow,
+            channel_timeout,
         }),
         _ => Err(invalid),
     }
 }
 
-/// Any non-empty Basic key:secret or Bearer token is accepted: the emulator checks presence,
-/// not identity.
-fn authorised(headers: &HeaderMap) -> bool {
+/// Only HTTP Basic with the configured `api_key:api_secret` is accepted (no Bearer JWTs).
+fn authorised(state: &EmulatorState, headers: &HeaderMap) -> bool {
     let Some(value) = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -236,16 +255,15 @@ fn authorised(headers: &HeaderMap) -> bool {
     let Some((scheme, credentials)) = value.trim().split_once(' ') else {
         return false;
     };
-    let credentials = credentials.trim();
-    if scheme.eq_ignore_ascii_case("bearer") {
-        return !credentials.is_empty();
-    }
     if !scheme.eq_ignore_ascii_case("basic") {
         return false;
     }
     let decoded = base64::engine::general_purpose::STANDARD
-        .decode(credentials)
+        .decode(credentials.trim())
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok());
-    matches!(decoded.as_deref().and_then(|d| d.split_once(':')), Some((key, secret)) if !key.is_empty() && !secret.is_empty())
+    matches!(
+        decoded.as_deref().and_then(|d| d.split_once(':')),
+        Some((key, secret)) if state.accepts(key, secret)
+    )
 }

@@ -16,6 +16,7 @@ use app_core::auth::server::verify_port::VerifyProvider;
 use app_core::auth::server::AuthContext;
 use app_core::clock::Clock;
 use leptos::config::LeptosOptions;
+use secrecy::ExposeSecret;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -25,7 +26,8 @@ mod emulator_client;
 
 /// Our own cap on wrong codes per pending login (NIST SP 800-63B / OWASP ASVS).
 pub const MAX_WRONG_CODES: u32 = 5;
-/// Wrong codes the Vonage APIs (and so the emulator) accept per code before terminating.
+/// Wrong codes Vonage accepts per code before terminating: v1 documents 3 per PIN; v2's
+/// budget is undocumented, and the emulator assumes the same `max_wrong_codes`.
 const VONAGE_WRONG_CODE_BUDGET: u32 = 3;
 /// Checks Twilio Verify accepts per verification before answering 60202.
 const TWILIO_WRONG_CODE_BUDGET: u32 = 5;
@@ -117,6 +119,9 @@ impl Application {
                         max_wrong_codes: VONAGE_WRONG_CODE_BUDGET,
                         test_numbers: settings.test_numbers.clone(),
                         webotp_host: Some(leptos_options.site_addr.ip().to_string()),
+                        api_key: settings.api_key.clone(),
+                        api_secret: settings.api_secret.expose_secret().to_owned(),
+                        cancel_settle: settings.cancel_settle,
                     },
                     clock.clone(),
                 );
@@ -130,7 +135,7 @@ impl Application {
                 tracing::info!(%addr, "Verify emulator listening; codes appear at /dev/outbox");
                 let base = url::Url::parse(&format!("http://{addr}"))
                     .map_err(|e| StartupError::Provider(e.to_string()))?;
-                let client = emulator_client::client(settings.api, &base, &config, &health)?;
+                let client = emulator_client::client(settings, &base, &config, &health)?;
                 (client, Some(emulator), base)
             }
             ProviderConfig::Vonage(c) => {

@@ -2,38 +2,35 @@
 //! API promises: how long its codes live and how many wrong codes it takes.
 
 use super::{StartupError, TWILIO_CODE_TTL, TWILIO_WRONG_CODE_BUDGET, VONAGE_WRONG_CODE_BUDGET};
-use crate::config::{Config, EmulatorApi};
+use crate::config::{Config, EmulatorApi, EmulatorSettings};
 use crate::verify::{
     ProviderHealth, Timed, TwilioClient, TwilioSettings, VonageLegacyClient, VonageSettings,
     VonageV2Client,
 };
 use app_core::auth::server::verify_port::VerifyProvider;
-use secrecy::SecretString;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Credentials sent to the emulator, which checks their presence only.
-const KEY: &str = "emulator";
-/// The Account SID the Twilio client sends to the emulator.
-const TWILIO_ACCOUNT_SID: &str = "ACemulator";
 /// The Verify service SID the Twilio client names to the emulator (any `VA…` is accepted).
 const TWILIO_SERVICE_SID: &str = "VAemulator";
 
-/// The client for `api`, pointed at the emulator listening at `base`, behind [`Timed`].
+/// The client for `emulator.api`, pointed at the emulator listening at `base` with its
+/// credentials (`EMULATOR_API_KEY` / `EMULATOR_API_SECRET`; Twilio's Account SID and Auth
+/// Token), behind [`Timed`].
 pub(super) fn client(
-    api: EmulatorApi,
+    emulator: &EmulatorSettings,
     base: &url::Url,
     config: &Config,
     health: &ProviderHealth,
 ) -> Result<Arc<dyn VerifyProvider>, StartupError> {
     let failed = |e: crate::verify::ClientBuildError| StartupError::Provider(e.to_string());
     let vonage = || {
-        VonageSettings::new(KEY, SecretString::from(KEY))
+        VonageSettings::new(emulator.api_key.clone(), emulator.api_secret.clone())
             .with_base_url(base.clone())
             .with_timeouts(config.connect_timeout, config.timeout)
             .with_delivery(config.delivery)
     };
-    Ok(match api {
+    Ok(match emulator.api {
         EmulatorApi::Vonage => Arc::new(Timed::new(
             VonageV2Client::new(vonage()).map_err(failed)?,
             health.clone(),
@@ -45,8 +42,8 @@ pub(super) fn client(
         EmulatorApi::Twilio => {
             let settings = TwilioSettings::new(
                 base.clone(),
-                TWILIO_ACCOUNT_SID,
-                SecretString::from(KEY),
+                emulator.api_key.clone(),
+                emulator.api_secret.clone(),
                 TWILIO_SERVICE_SID,
             )
             .with_timeouts(config.connect_timeout, config.timeout);

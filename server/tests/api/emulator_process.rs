@@ -16,6 +16,9 @@ impl EmulatorProcess {
     pub fn start() -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
             .args(["emulator", "--addr", "127.0.0.1:0"])
+            // The credentials `spawn_against` gives the app.
+            .env("EMULATOR_API_KEY", "key")
+            .env("EMULATOR_API_SECRET", "secret")
             .env("RUST_LOG", "error")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

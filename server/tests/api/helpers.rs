@@ -83,6 +83,9 @@ pub async fn build_app_with(
         ("VERIFY_PROVIDER".into(), "emulator".into()),
         ("SESSION_STORE".into(), "memory".into()),
         ("DEFAULT_COUNTRY".into(), "GB".into()),
+        // The emulator's Vonage-like 409 window after a v2 cancel (default 5 s) never closes
+        // on the tests' manual clock; tests about it set EMULATOR_CANCEL_SETTLE themselves.
+        ("EMULATOR_CANCEL_SETTLE".into(), "0".into()),
     ]);
     vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     let config = Config::from_lookup(|name| vars.get(name).cloned()).expect("test config is valid");
@@ -186,7 +189,7 @@ impl TestApp {
     pub async fn live_request_id(&self, e164: &str) -> String {
         let body: serde_json::Value = new_client()
             .post(format!("{}/v2/verify", self.emulator_base))
-            .basic_auth("test", Some("test"))
+            .basic_auth("emulator", Some("emulator"))
             .json(&serde_json::json!({
                 "brand": "Test",
                 "workflow": [{"channel": "sms", "to": e164.trim_start_matches('+')}]
@@ -208,7 +211,7 @@ impl TestApp {
     pub async fn live_request_id_after_starting(&self, e164: &str) -> String {
         let response = new_client()
             .post(format!("{}/v2/verify", self.emulator_base))
-            .basic_auth("test", Some("test"))
+            .basic_auth("emulator", Some("emulator"))
             .json(&serde_json::json!({
                 "brand": "Test",
                 "workflow": [{"channel": "sms", "to": e164.trim_start_matches('+')}]

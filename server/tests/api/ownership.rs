@@ -95,7 +95,7 @@ async fn a_live_request_no_session_owns_is_cancelled_and_replaced_never_resumed(
     // The orphan is dead: its holder cannot use it any more.
     let probe = new_client()
         .post(format!("{}/v2/verify/{orphan}", app.emulator_base))
-        .basic_auth("test", Some("test"))
+        .basic_auth("emulator", Some("emulator"))
         .json(&serde_json::json!({"code": "000000"}))
         .send()
         .await

@@ -2,7 +2,7 @@
 //! entry; plus the random codes.
 
 use super::state::{Live, TwilioChannel};
-use crate::outbox::{rfc3339, OutboxMessage};
+use crate::outbox::{rfc3339, DeliveryCause, OutboxMessage};
 use rand::Rng;
 use std::time::SystemTime;
 
@@ -41,6 +41,15 @@ pub(super) fn deliver(
         code: code.clone(),
         text,
         sent_at: rfc3339(now),
+        // The first delivery of a verification is its start; a new Verifications call for
+        // the same number (the same code again, e.g. by call) is an explicit next delivery.
+        cause: if live.view.attempts.len() <= 1 {
+            DeliveryCause::Start
+        } else {
+            DeliveryCause::Next
+        },
+        request_id: live.view.sid.clone(),
+        api: "twilio".to_owned(),
     }
 }
 

@@ -5,7 +5,6 @@
 
 use super::message::{deliver, random_code};
 use crate::state::EmulatorState;
-use app_core::clock::Clock;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
@@ -105,7 +104,6 @@ impl Inner {
 /// The Twilio part of the emulator; shared by its routes behind an `Arc`.
 pub(crate) struct TwilioState {
     shared: Arc<EmulatorState>,
-    clock: Arc<dyn Clock>,
     /// E.164 with `+` → fixed code.
     test_numbers: HashMap<String, String>,
     webotp_host: Option<String>,
@@ -113,11 +111,10 @@ pub(crate) struct TwilioState {
 }
 
 impl TwilioState {
-    /// Rules over `shared`'s outbox, timed by `clock`; test numbers (with or without `+`)
-    /// always get their fixed code.
+    /// Rules over `shared`'s outbox, timed by its clock (the injected one plus the offset
+    /// `/dev/clock` moves); test numbers (with or without `+`) always get their fixed code.
     pub(crate) fn new(
         shared: Arc<EmulatorState>,
-        clock: Arc<dyn Clock>,
         test_numbers: &HashMap<String, String>,
         webotp_host: Option<String>,
     ) -> Self {
@@ -132,7 +129,6 @@ impl TwilioState {
             .collect();
         Self {
             shared,
-            clock,
             test_numbers,
             webotp_host,
             inner: Mutex::new(Inner::default()),
@@ -151,7 +147,7 @@ impl TwilioState {
         channel: TwilioChannel,
         friendly_name: Option<&str>,
     ) -> Result<Verification, Refusal> {
-        let now = self.clock.now();
+        let now = self.shared.now();
         let mut inner = self.lock();
         inner.purge(now);
         let sid = match inner.by_number.get(to) {
@@ -203,7 +199,7 @@ impl TwilioState {
     /// Checks a code: right → `approved` (then gone); wrong → `pending`, the
     /// [`MAX_CHECKS`]th wrong → `max_attempts_reached` (later checks: [`Refusal::MaxChecks`]).
     pub(crate) fn check(&self, target: Target<'_>, code: &str) -> Result<Verification, Refusal> {
-        let now = self.clock.now();
+        let now = self.shared.now();
         let mut inner = self.lock();
         inner.purge(now);
         let sid = match target {
@@ -234,7 +230,7 @@ impl TwilioState {
 
     /// `Status=canceled`: ends a pending verification.
     pub(crate) fn cancel(&self, sid: &str) -> Result<Verification, Refusal> {
-        let now = self.clock.now();
+        let now = self.shared.now();
         let mut inner = self.lock();
         inner.purge(now);
         let live = inner.by_sid.get_mut(sid).ok_or(Refusal::NotFound)?;
@@ -250,7 +246,7 @@ impl TwilioState {
 
     /// A verification still kept (pending, or ended by wrong checks).
     pub(crate) fn fetch(&self, sid: &str) -> Result<Verification, Refusal> {
-        let now = self.clock.now();
+        let now = self.shared.now();
         let mut inner = self.lock();
         inner.purge(now);
         let live = inner.by_sid.get(sid).ok_or(Refusal::NotFound)?;

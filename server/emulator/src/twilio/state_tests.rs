@@ -13,12 +13,7 @@ fn twilio() -> (TwilioState, Arc<EmulatorState>, ManualClock) {
         Arc::new(clock.clone()),
     ));
     let fixed = HashMap::from([("15555550100".to_owned(), "424242".to_owned())]);
-    let state = TwilioState::new(
-        shared.clone(),
-        Arc::new(clock.clone()),
-        &fixed,
-        Some("localhost".into()),
-    );
+    let state = TwilioState::new(shared.clone(), &fixed, Some("localhost".into()));
     (state, shared, clock)
 }
 

@@ -47,10 +47,20 @@ pub struct EmulatorSettings {
     pub test_numbers: HashMap<String, String>,
     /// `EMULATOR_API`: the client the app talks to it with (default `vonage`).
     pub api: EmulatorApi,
+    /// `EMULATOR_API_KEY`: the only API key the emulator accepts (default `emulator`).
+    pub api_key: String,
+    /// `EMULATOR_API_SECRET`: the only API secret it accepts (default `emulator`); never
+    /// logged.
+    pub api_secret: SecretString,
+    /// `EMULATOR_CANCEL_SETTLE`: seconds a number still answers 409 after a v2 cancel
+    /// (default 5, as Vonage is reported to do; 0 frees it at once).
+    pub cancel_settle: Duration,
 }
 
 impl EmulatorSettings {
-    /// Reads `EMULATOR_ADDR`, `EMULATOR_CODE_TTL`, `EMULATOR_TEST_NUMBERS` and `EMULATOR_API` (blank values
+    /// Reads `EMULATOR_ADDR`, `EMULATOR_CODE_TTL`, `EMULATOR_TEST_NUMBERS`,
+    /// `EMULATOR_API_KEY`, `EMULATOR_API_SECRET`, `EMULATOR_CANCEL_SETTLE` and `EMULATOR_API`
+    /// (blank values
     /// count as unset); used by the site and by the standalone `server emulator`.
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         Ok(Self {
@@ -64,6 +74,15 @@ impl EmulatorSettings {
                 get("EMULATOR_TEST_NUMBERS").as_deref().unwrap_or(""),
             )?,
             api: parse_emulator_api(get("EMULATOR_API"))?,
+            api_key: get("EMULATOR_API_KEY").unwrap_or_else(|| "emulator".to_owned()),
+            api_secret: SecretString::from(
+                get("EMULATOR_API_SECRET").unwrap_or_else(|| "emulator".to_owned()),
+            ),
+            cancel_settle: Duration::from_secs(parse_or(
+                "EMULATOR_CANCEL_SETTLE",
+                get("EMULATOR_CANCEL_SETTLE"),
+                "5",
+            )?),
         })
     }
 }
@@ -123,3 +142,7 @@ pub(super) fn parse_provider(
     };
     Ok(provider)
 }
+
+#[cfg(test)]
+#[path = "provider_emulator_tests.rs"]
+mod emulator_tests;

@@ -1,10 +1,13 @@
 //! `server emulator [--addr HOST:PORT]`: the Verify emulator as its own process, so several
-//! site instances (`VERIFY_PROVIDER=vonage`, `VONAGE_BASE_URL=http://HOST:PORT`, any key and
-//! secret) share one set of pending codes and one outbox at `/dev/outbox`.
+//! site instances (`VERIFY_PROVIDER=vonage`, `VONAGE_BASE_URL=http://HOST:PORT`, and
+//! `VONAGE_API_KEY` / `VONAGE_API_SECRET` equal to the emulator's `EMULATOR_API_KEY` /
+//! `EMULATOR_API_SECRET`, default `emulator` / `emulator`) share one set of pending codes and
+//! one outbox at `/dev/outbox`.
 
 use super::{Emulator, EmulatorConfig};
 use crate::config::EmulatorSettings;
 use app_core::clock::SystemClock;
+use secrecy::ExposeSecret;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -28,7 +31,8 @@ pub enum StandaloneError {
 }
 
 /// Parses `args` (after the `emulator` word), serves until SIGINT/SIGTERM.
-/// `EMULATOR_CODE_TTL` and `EMULATOR_TEST_NUMBERS` apply as for the in-process emulator.
+/// `EMULATOR_CODE_TTL`, `EMULATOR_TEST_NUMBERS`, `EMULATOR_API_KEY`, `EMULATOR_API_SECRET`
+/// and `EMULATOR_CANCEL_SETTLE` apply as for the in-process emulator.
 pub async fn run(
     args: &[String],
     env: impl Fn(&str) -> Option<String>,
@@ -57,6 +61,9 @@ pub async fn run(
         EmulatorConfig {
             code_ttl: settings.code_ttl,
             test_numbers: settings.test_numbers,
+            api_key: settings.api_key,
+            api_secret: settings.api_secret.expose_secret().to_owned(),
+            cancel_settle: settings.cancel_settle,
             ..EmulatorConfig::default()
         },
         Arc::new(SystemClock),

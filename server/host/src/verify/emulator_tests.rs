@@ -3,7 +3,8 @@
 use crate::emulator::{Emulator, EmulatorConfig, OutboxMessage};
 use crate::verify::{VonageLegacyClient, VonageSettings, VonageV2Client};
 use app_core::auth::server::verify_port::{
-    CheckFailure, ControlFailure, RequestId, StartVerification, Started, VerifyProvider,
+    CheckFailure, ControlFailure, RequestId, StartFailure, StartVerification, Started,
+    VerifyProvider,
 };
 use app_core::clock::{Clock, ManualClock, SystemClock};
 use app_core::domain::{PhoneNumber, Pin};
@@ -25,7 +26,8 @@ async fn serve(clock: Arc<dyn Clock>) -> (Emulator, SocketAddr) {
 }
 
 fn settings(addr: SocketAddr) -> VonageSettings {
-    let mut settings = VonageSettings::new("dev-key", SecretString::from("dev-secret"))
+    // The emulator's default credentials.
+    let mut settings = VonageSettings::new("emulator", SecretString::from("emulator"))
         .with_base_url(format!("http://{addr}").parse().expect("emulator URL"));
     settings.timeout = Duration::from_secs(5);
     settings
@@ -165,7 +167,9 @@ async fn expired_request_is_not_found() {
     for provider in clients(addr) {
         let started = start(provider.as_ref(), NUMBER).await;
         let code = code_for(&emulator, NUMBER);
-        clock.advance(Duration::from_secs(301));
+        // v2 [sms, voice] ends 2 × 300 s after the start; v1 workflow 1 at 605 s (its last
+        // call, at 305 s, carries a new PIN valid for 300 s).
+        clock.advance(Duration::from_secs(605));
         let result = provider.check(&started.request_id, &code).await;
         assert_eq!(result, Err(CheckFailure::NotFound), "{}", provider.name());
     }
@@ -202,13 +206,14 @@ async fn outbox_json_lists_messages_newest_first() {
     assert_eq!(messages.len(), 2);
     assert_eq!(messages[0].to, "+12015550123");
     assert_eq!(messages[1].to, NUMBER);
-    for message in &messages {
+    // Both clients ask for a 300 s login: v1 `pin_expiry`, v2 two 150 s channels.
+    for (message, minutes) in messages.iter().zip([5, 5]) {
         assert_eq!(message.channel, "sms");
         assert_eq!(message.code.len(), 6);
         assert_eq!(
             message.text,
             format!(
-                "Your Passwordless code is {}. It expires in 5 minutes.",
+                "Your Passwordless code is {}. It expires in {minutes} minutes.",
                 message.code
             )
         );
@@ -283,7 +288,8 @@ async fn control_of_an_unknown_request_is_not_found() {
 
 #[tokio::test]
 async fn v2_cancel_frees_the_number_for_a_fresh_request() {
-    let (emulator, addr) = serve(Arc::new(SystemClock)).await;
+    let clock = ManualClock::new();
+    let (emulator, addr) = serve(Arc::new(clock.clone())).await;
     let [v2, _] = clients(addr);
     let first = start(v2.as_ref(), NUMBER).await;
     let old_code = code_for(&emulator, NUMBER);
@@ -296,6 +302,13 @@ async fn v2_cancel_frees_the_number_for_a_fresh_request() {
         v2.check(&first.request_id, &old_code).await,
         Err(CheckFailure::NotFound)
     );
+    // Like Vonage, the number answers 409 with the cancelled id for a few seconds; the
+    // client knows the id as one it cancelled: "settling", never a resume.
+    assert_eq!(
+        v2.start(&request(NUMBER)).await,
+        Err(StartFailure::Settling)
+    );
+    clock.advance(Duration::from_secs(5));
 
     let again = start(v2.as_ref(), NUMBER).await;
     assert!(!again.resumed, "a fresh request, not a resume");

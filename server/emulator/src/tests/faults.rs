@@ -1,6 +1,7 @@
 //! Fault injection over raw HTTP: the admin API and what each fault puts on the wire.
 
-use super::{Emulator, EmulatorConfig, Fault, FaultSetting};
+use super::support::{KEY, SECRET};
+use crate::{Emulator, EmulatorConfig, Fault, FaultSetting};
 use app_core::clock::SystemClock;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
@@ -25,7 +26,7 @@ fn start_body() -> Value {
 fn v2_start(client: &Client, base: &str) -> reqwest::RequestBuilder {
     client
         .post(format!("{base}/v2/verify"))
-        .basic_auth("key", Some("secret"))
+        .basic_auth(KEY, Some(SECRET))
         .json(&start_body())
 }
 
@@ -140,8 +141,8 @@ async fn status_answers_a_problem_without_processing_the_request() {
     let v1 = Client::new()
         .post(format!("{base}/verify/json"))
         .form(&[
-            ("api_key", "k"),
-            ("api_secret", "s"),
+            ("api_key", KEY),
+            ("api_secret", SECRET),
             ("number", TO),
             ("brand", "B"),
         ])
@@ -204,8 +205,8 @@ async fn reset_drops_the_connection_without_a_response() {
     for request in [
         v2_start(&client, &base),
         client.get(format!("{base}/verify/json")).query(&[
-            ("api_key", "k"),
-            ("api_secret", "s"),
+            ("api_key", KEY),
+            ("api_secret", SECRET),
             ("number", TO),
             ("brand", "B"),
         ]),

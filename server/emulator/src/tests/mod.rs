@@ -1,0 +1,12 @@
+//! The emulator's wire contract checked with raw HTTP over loopback, one file per topic;
+//! `support` has the shared client helpers.
+
+mod credentials;
+mod dev_clock;
+mod faults;
+mod http_v1;
+mod http_v2;
+mod outcome_faults;
+mod support;
+mod timing_v1;
+mod timing_v2;
