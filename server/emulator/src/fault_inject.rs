@@ -88,6 +88,7 @@ pub(crate) fn classify(method: &Method, path: &str) -> Call {
         "/verify/json" => (VendorApi::VonageV1, Operation::Start),
         "/verify/check/json" => (VendorApi::VonageV1, Operation::Check),
         "/verify/control/json" => (VendorApi::VonageV1, Operation::Control),
+        _ if path.starts_with("/v2/Services/") => (VendorApi::Twilio, twilio_operation(path)),
         _ => match path.strip_prefix("/v2/verify/") {
             Some(rest) if rest.ends_with("/next_workflow") || method == Method::DELETE => {
                 (VendorApi::VonageV2, Operation::Control)
@@ -99,6 +100,18 @@ pub(crate) fn classify(method: &Method, path: &str) -> Call {
     Call {
         api: Some(api),
         operation: Some(operation),
+    }
+}
+
+/// Twilio: `…/Verifications` starts (or resends), `…/VerificationCheck` checks and
+/// `…/Verifications/{sid}` cancels or reads.
+fn twilio_operation(path: &str) -> Operation {
+    if path.ends_with("/VerificationCheck") {
+        Operation::Check
+    } else if path.ends_with("/Verifications") {
+        Operation::Start
+    } else {
+        Operation::Control
     }
 }
 
@@ -202,6 +215,24 @@ mod tests {
             (Method::GET, "/verify/json", v1, Operation::Start),
             (Method::POST, "/verify/check/json", v1, Operation::Check),
             (Method::POST, "/verify/control/json", v1, Operation::Control),
+            (
+                Method::POST,
+                "/v2/Services/VA1/Verifications",
+                Some(VendorApi::Twilio),
+                Operation::Start,
+            ),
+            (
+                Method::POST,
+                "/v2/Services/VA1/VerificationCheck",
+                Some(VendorApi::Twilio),
+                Operation::Check,
+            ),
+            (
+                Method::POST,
+                "/v2/Services/VA1/Verifications/VE1",
+                Some(VendorApi::Twilio),
+                Operation::Control,
+            ),
         ] {
             let want = Call {
                 api,

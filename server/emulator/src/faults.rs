@@ -129,6 +129,8 @@ pub(crate) enum VendorApi {
     VonageV2,
     /// Vonage Verify v1.
     VonageV1,
+    /// Twilio Verify v2 (`/v2/Services/{VA}/…`): only the generic faults reach it.
+    Twilio,
 }
 
 /// What an API call is, as far as fault scoping cares; unknown routes have neither.

@@ -183,16 +183,18 @@ impl Emulator {
     /// `POST /v2/verify/{id}/next_workflow`, `GET|POST /verify/json`,
     /// `GET|POST /verify/check/json`, `GET|POST /verify/control/json`. Every call goes
     /// through the current [`Fault`] (the `reset` fault needs [`Self::serve`]). Plus the
-    /// Twilio-compatible API (`/v2/Services/{VA}/…`, see [`twilio`]), which faults leave alone.
+    /// Twilio-compatible API (`/v2/Services/{VA}/…`, see [`twilio`]), which the generic faults
+    /// (latency, statuses, resets, bodies) reach too.
     pub fn api_router(&self) -> axum::Router {
-        let vendors = v2_routes::routes().merge(v1_routes::routes());
-        vendors
+        let vonage = v2_routes::routes()
+            .merge(v1_routes::routes())
+            .with_state(self.state.clone());
+        vonage
+            .merge(twilio::routes(self.twilio.clone()))
             .route_layer(axum::middleware::from_fn_with_state(
                 self.faults.clone(),
                 fault_inject::inject,
             ))
-            .with_state(self.state.clone())
-            .merge(twilio::routes(self.twilio.clone()))
     }
 
     /// The developer pages: `GET /dev/messages` (JSON array of [`OutboxMessage`], newest

@@ -278,3 +278,18 @@ async fn reset_outside_serve_answers_502() {
         .expect("infallible");
     assert_eq!(reply.status(), StatusCode::BAD_GATEWAY);
 }
+
+#[tokio::test]
+async fn generic_faults_reach_the_twilio_routes_too() {
+    let (_emulator, base) = serve().await;
+    let (status, _) = switch(&base, json!({"kind": "status", "status": 503})).await;
+    assert_eq!(status, StatusCode::OK);
+    let answer = Client::new()
+        .post(format!("{base}/v2/Services/VAemulator/Verifications"))
+        .basic_auth(KEY, Some(SECRET))
+        .form(&[("To", "+447400123150"), ("Channel", "sms")])
+        .send()
+        .await
+        .expect("reachable");
+    assert_eq!(answer.status(), StatusCode::SERVICE_UNAVAILABLE);
+}
