@@ -31,16 +31,7 @@ async fn spawn() -> TestApp {
 
 /// Switches the emulator's fault through the dev router of the app.
 async fn set_fault(app: &TestApp, setting: Value) {
-    let response = app
-        .client
-        .post(format!("{}/dev/faults", app.base))
-        .json(&setting)
-        .send()
-        .await
-        .expect("fault switch reachable");
-    assert_eq!(response.status(), StatusCode::OK, "{setting}");
-    let echoed: Value = response.json().await.expect("setting as JSON");
-    assert_eq!(echoed, setting);
+    app.set_fault(setting).await;
 }
 
 /// `start_login` as the hydrated app calls it, timed.

@@ -179,6 +179,20 @@ impl TestApp {
             .expect("outbox is JSON")
     }
 
+    /// Switches the emulator's fault (`POST /dev/faults`) and checks it was taken as given.
+    pub async fn set_fault(&self, setting: serde_json::Value) {
+        let response = self
+            .client
+            .post(format!("{}/dev/faults", self.base))
+            .json(&setting)
+            .send()
+            .await
+            .expect("fault switch reachable");
+        assert_eq!(response.status(), StatusCode::OK, "{setting}");
+        let echoed: serde_json::Value = response.json().await.expect("setting as JSON");
+        assert_eq!(echoed, setting);
+    }
+
     /// The newest code the emulator sent to `e164`.
     pub async fn latest_code(&self, e164: &str) -> String {
         newest_code(&self.messages().await, e164)

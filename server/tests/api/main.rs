@@ -1,5 +1,6 @@
 //! Integration tests: the whole server over HTTP, against the in-process emulator.
 
+mod announced_calls;
 mod emulator_process;
 mod exposure;
 mod faults;

@@ -149,3 +149,74 @@ macro_rules! journeys {
 journeys!(vonage, "vonage");
 journeys!(vonage_legacy, "vonage-legacy");
 journeys!(twilio, "twilio");
+
+/// The provider's answer under `fault` for a start and for a check: the user sees `expected`
+/// for both, and the login survives the check.
+async fn upstream_trouble(api: &str, fault: serde_json::Value, expected: &str) {
+    let app = app_for(api).await;
+    let e164 = "+447400123157";
+    app.set_fault(fault.clone()).await;
+    let start = app.call("start_login", &[("number", e164)]).await;
+    assert!(start.body.contains(expected), "{api}: {}", start.body);
+    app.set_fault(serde_json::json!({"kind": "none"})).await;
+    app.call("start_login", &[("number", e164)]).await;
+    let code = app.latest_code(e164).await;
+    app.set_fault(fault).await;
+    let check = app.call("finish_login", &[("code", &code)]).await;
+    assert!(check.body.contains(expected), "{api}: {}", check.body);
+    app.set_fault(serde_json::json!({"kind": "none"})).await;
+    let finish = app.call("finish_login", &[("code", &code)]).await;
+    assert_eq!(finish.status, StatusCode::OK, "{api}: {}", finish.body);
+}
+
+mod trouble {
+    use super::upstream_trouble;
+    use serde_json::json;
+
+    #[tokio::test]
+    async fn throttled_vonage() {
+        let fault = json!({"kind": "v2_problem", "status": 429});
+        upstream_trouble("vonage", fault, "Throttled").await
+    }
+    #[tokio::test]
+    async fn throttled_vonage_legacy() {
+        let fault = json!({"kind": "v1_status", "status": 1});
+        upstream_trouble("vonage-legacy", fault, "Throttled").await
+    }
+    #[tokio::test]
+    async fn throttled_twilio() {
+        let fault = json!({"kind": "status", "status": 429});
+        upstream_trouble("twilio", fault, "Throttled").await
+    }
+    #[tokio::test]
+    async fn unavailable_on_every_client() {
+        for api in ["vonage", "vonage-legacy", "twilio"] {
+            let fault = json!({"kind": "status", "status": 503});
+            upstream_trouble(api, fault, "ServiceUnavailable").await
+        }
+    }
+    #[tokio::test]
+    async fn an_operator_fault_reads_as_unavailable_and_shows_in_readyz() {
+        let app = super::app_for("vonage").await;
+        app.set_fault(json!({"kind": "v2_problem", "status": 402}))
+            .await;
+        let start = app
+            .call("start_login", &[("number", "+447400123158")])
+            .await;
+        assert!(start.body.contains("ServiceUnavailable"), "{}", start.body);
+        let ready = app.get("/readyz").await;
+        assert!(
+            ready.body.contains(r#""provider_fault":"balance""#),
+            "{}",
+            ready.body
+        );
+        let metrics = app.get("/metrics").await;
+        assert!(
+            metrics
+                .body
+                .contains(r#"passwordless_provider_faults_total{kind="balance"}"#),
+            "{}",
+            metrics.body
+        );
+    }
+}
