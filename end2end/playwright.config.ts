@@ -1,7 +1,31 @@
 import { defineConfig, devices } from "@playwright/test";
 
-// The server is started by `cargo leptos end-to-end` (debug build, emulator provider).
+// The main server is started by `cargo leptos end-to-end` (emulator provider, spoken to
+// through the Vonage v2 client). The main journey runs once more per other client
+// (EMULATOR_API), each on a server of the same build started here on its own port.
 // Chromium comes from Debian (`apt-get install chromium`); Playwright never downloads one.
+const chromium = {
+  ...devices["Desktop Chrome"],
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  },
+};
+
+const otherClients = [
+  { api: "vonage-legacy", port: 3010 },
+  { api: "twilio", port: 3011 },
+];
+
 export default defineConfig({
   testDir: "./tests",
   timeout: 30_000,
@@ -15,24 +39,32 @@ export default defineConfig({
     trace: "retain-on-failure",
   },
   projects: [
-    {
-      name: "chromium",
-      use: {
-        ...devices["Desktop Chrome"],
-        launchOptions: {
-          executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-          args: [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-          ],
-        },
-      },
-    },
+    { name: "chromium", use: chromium },
+    ...otherClients.map(({ api, port }) => ({
+      name: api,
+      testMatch: /provider_journey\.spec\.ts/,
+      use: { ...chromium, baseURL: `http://127.0.0.1:${port}` },
+    })),
   ],
+  webServer: otherClients.map(({ api, port }) => ({
+    command: "target/release/server",
+    cwd: "..",
+    url: `http://127.0.0.1:${port}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: {
+      ...(process.env as Record<string, string>),
+      LEPTOS_OUTPUT_NAME: "passwordless",
+      LEPTOS_SITE_ROOT: "target/site",
+      LEPTOS_SITE_PKG_DIR: "pkg",
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_ENV: "PROD",
+      LEPTOS_HASH_FILES: "true",
+      VERIFY_PROVIDER: "emulator",
+      EMULATOR_API: api,
+      // Vonage v1 waits at least 60 s between events: a 300 s code, its call at 150 s.
+      EMULATOR_CODE_TTL: "300",
+      SESSION_STORE: "memory",
+    },
+  })),
 });
