@@ -26,6 +26,7 @@ mod twilio_settings;
 mod vonage_delivery;
 mod vonage_legacy;
 mod vonage_v2;
+mod vonage_v2_problem;
 
 pub use timed::{ProviderHealth, Timed, PROVIDER_FAULTS, UPSTREAM_SECONDS};
 pub use twilio::{TwilioClient, TwilioSettings};

@@ -5,6 +5,9 @@
 
 use super::backoff::{send_noting, Backoff};
 use super::recently_cancelled::RecentlyCancelled;
+use super::vonage_v2_problem::{
+    control_failure, describe, is_number_parameter, operator_fault, problem,
+};
 use super::{endpoint, excerpt, http_client, truncate_chars, ClientBuildError, VonageSettings};
 use app_core::auth::server::verify_port::{
     CheckFailure, ControlFailure, DeliveryPlan, OperatorFault, RequestId, StartFailure,
@@ -237,28 +240,6 @@ impl VerifyProvider for VonageV2Client {
     }
 }
 
-/// The operator's mistake behind 401 (credentials), 402 (balance) and 403 (account).
-fn operator_fault(status: StatusCode) -> Option<OperatorFault> {
-    match status {
-        StatusCode::UNAUTHORIZED => Some(OperatorFault::Credentials),
-        StatusCode::PAYMENT_REQUIRED => Some(OperatorFault::Balance),
-        StatusCode::FORBIDDEN => Some(OperatorFault::Account),
-        _ => None,
-    }
-}
-
-fn control_failure(status: StatusCode, reply: &[u8]) -> ControlFailure {
-    match operator_fault(status) {
-        Some(fault) => ControlFailure::OperatorFault(fault, describe(status, reply)),
-        None => ControlFailure::Unavailable(describe(status, reply)),
-    }
-}
-
-/// `to`, `workflow[0].to` and the like name the number.
-fn is_number_parameter(name: &str) -> bool {
-    name == "to" || name.ends_with(".to") || name.ends_with("[to]")
-}
-
 #[derive(Serialize)]
 struct StartBody<'a> {
     brand: String,
@@ -288,48 +269,6 @@ struct Accepted {
 #[derive(Deserialize)]
 struct Checked {
     status: String,
-}
-
-/// The RFC 7807 fields we read from an error body; all optional, unknown fields ignored.
-#[derive(Default, Deserialize)]
-struct Problem {
-    title: Option<String>,
-    detail: Option<String>,
-    request_id: Option<String>,
-    #[serde(default)]
-    invalid_parameters: Vec<InvalidParameter>,
-}
-
-#[derive(Deserialize)]
-struct InvalidParameter {
-    name: Option<String>,
-}
-
-impl Problem {
-    /// The first parameter a 422 names, lower-cased.
-    fn invalid_parameter(&self) -> Option<String> {
-        self.invalid_parameters
-            .iter()
-            .find_map(|p| p.name.as_deref())
-            .map(str::to_ascii_lowercase)
-    }
-}
-
-fn problem(body: &[u8]) -> Problem {
-    serde_json::from_slice(body).unwrap_or_default()
-}
-
-/// `HTTP <status>: <title>: <detail>` from a problem body, or a raw excerpt, for logs.
-fn describe(status: StatusCode, body: &[u8]) -> String {
-    let problem = problem(body);
-    match (problem.title, problem.detail) {
-        (None, None) => format!("HTTP {status}: {}", excerpt(body)),
-        (title, detail) => format!(
-            "HTTP {status}: {}: {}",
-            truncate_chars(title.as_deref().unwrap_or("-"), 100),
-            truncate_chars(detail.as_deref().unwrap_or("-"), 200)
-        ),
-    }
 }
 
 #[cfg(test)]
