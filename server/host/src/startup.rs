@@ -1,28 +1,22 @@
 //! Builds the application from configuration: provider, emulator, session store, router,
 //! listener. Tests call [`Application::build`] with their own clock and port 0.
 
-use crate::config::{Config, ProviderConfig};
-use crate::emulator::{Emulator, EmulatorConfig};
+use crate::config::Config;
+use crate::emulator::Emulator;
 use crate::operations::{self, metrics_handle, Readiness};
 use crate::router::{router, AppState, SiteRoutes};
 use crate::security::{ClientIpSource, DevExposure, OriginPolicy};
 use crate::session_store::AnyStore;
-use crate::verify::{
-    ProviderHealth, Timed, TwilioClient, TwilioSettings, VonageLegacyClient, VonageSettings,
-    VonageV2Client,
-};
 use app_core::auth::server::rate_limit::RateLimiter;
-use app_core::auth::server::verify_port::VerifyProvider;
 use app_core::auth::server::AuthContext;
 use app_core::clock::Clock;
 use leptos::config::LeptosOptions;
-use secrecy::ExposeSecret;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
-#[path = "startup_emulator.rs"]
-mod emulator_client;
+#[path = "startup_provider.rs"]
+mod provider;
 
 /// Our own cap on wrong codes per pending login (NIST SP 800-63B / OWASP ASVS).
 pub const MAX_WRONG_CODES: u32 = 5;
@@ -33,15 +27,6 @@ const VONAGE_WRONG_CODE_BUDGET: u32 = 3;
 const TWILIO_WRONG_CODE_BUDGET: u32 = 5;
 /// How long a Twilio Verify code lives (10 minutes by default).
 const TWILIO_CODE_TTL: std::time::Duration = std::time::Duration::from_secs(600);
-
-/// Wraps a freshly built client in [`Timed`], reporting to `health`.
-fn timed<P: VerifyProvider>(
-    client: Result<P, crate::verify::ClientBuildError>,
-    health: &ProviderHealth,
-) -> Result<Arc<dyn VerifyProvider>, StartupError> {
-    let client = client.map_err(|e| StartupError::Provider(e.to_string()))?;
-    Ok(Arc::new(Timed::new(client, health.clone())))
-}
 
 /// A server ready to run: bound to its address, with its emulator (if any) already serving.
 pub struct Application {
@@ -90,119 +75,11 @@ impl Application {
         clock: Arc<dyn Clock>,
         site_routes: SiteRoutes,
     ) -> Result<Self, StartupError> {
-        if let ProviderConfig::Emulator(settings) = &config.provider {
-            if !config.emulator_public {
-                for addr in [leptos_options.site_addr, settings.addr] {
-                    if !addr.ip().is_loopback() {
-                        return Err(StartupError::EmulatorOnPublicAddress {
-                            place: addr.to_string(),
-                        });
-                    }
-                }
-                if let Some(origin) = config.public_origin.as_deref().filter(|o| !is_local(o)) {
-                    return Err(StartupError::EmulatorOnPublicAddress {
-                        place: origin.to_owned(),
-                    });
-                }
-            }
-        }
-        let health = ProviderHealth::default();
-        let (provider, emulator, provider_url): (
-            Arc<dyn VerifyProvider>,
-            Option<Emulator>,
-            url::Url,
-        ) = match &config.provider {
-            ProviderConfig::Emulator(settings) => {
-                let emulator = Emulator::new(
-                    EmulatorConfig {
-                        code_ttl: settings.code_ttl,
-                        max_wrong_codes: VONAGE_WRONG_CODE_BUDGET,
-                        test_numbers: settings.test_numbers.clone(),
-                        webotp_host: Some(leptos_options.site_addr.ip().to_string()),
-                        api_key: settings.api_key.clone(),
-                        api_secret: settings.api_secret.expose_secret().to_owned(),
-                        cancel_settle: settings.cancel_settle,
-                    },
-                    clock.clone(),
-                );
-                let addr = emulator
-                    .serve(settings.addr, crate::emulator::guard_dev)
-                    .await
-                    .map_err(|source| StartupError::Bind {
-                        addr: settings.addr,
-                        source,
-                    })?;
-                tracing::info!(%addr, "Verify emulator listening; codes appear at /dev/outbox");
-                let base = url::Url::parse(&format!("http://{addr}"))
-                    .map_err(|e| StartupError::Provider(e.to_string()))?;
-                let client = emulator_client::client(settings, &base, &config, &health)?;
-                (client, Some(emulator), base)
-            }
-            ProviderConfig::Vonage(c) => {
-                let settings = VonageSettings::new(c.api_key.clone(), c.api_secret.clone())
-                    .with_base_url(c.base_url.clone())
-                    .with_timeouts(config.connect_timeout, config.timeout)
-                    .with_delivery(config.delivery);
-                (
-                    timed(VonageV2Client::new(settings), &health)?,
-                    None,
-                    c.base_url.clone(),
-                )
-            }
-            ProviderConfig::VonageLegacy(c) => {
-                let settings = VonageSettings::new(c.api_key.clone(), c.api_secret.clone())
-                    .with_base_url(c.base_url.clone())
-                    .with_timeouts(config.connect_timeout, config.timeout)
-                    .with_delivery(config.delivery);
-                (
-                    timed(VonageLegacyClient::new(settings), &health)?,
-                    None,
-                    c.base_url.clone(),
-                )
-            }
-            ProviderConfig::Twilio(c) => {
-                let settings = TwilioSettings::new(
-                    c.base_url.clone(),
-                    c.account_sid.clone(),
-                    c.auth_token.clone(),
-                    c.service_sid.clone(),
-                )
-                .with_timeouts(config.connect_timeout, config.timeout);
-                let client = TwilioClient::new(settings)
-                    .map_err(|e| StartupError::Provider(e.to_string()))?;
-                (
-                    Arc::new(Timed::new(client, health.clone())),
-                    None,
-                    c.base_url.clone(),
-                )
-            }
-        };
-        let api = if emulator.is_some() {
-            "emulator"
-        } else {
-            provider.name()
-        };
-        tracing::info!(
-            provider = api,
-            client = provider.name(),
-            "Verify provider selected"
-        );
-
-        // Never promise a code longer than the provider keeps it.
-        let provider_code_ttl = match &config.provider {
-            ProviderConfig::Emulator(settings) => {
-                emulator_client::code_ttl(settings.api, settings.code_ttl, &config)
-            }
-            ProviderConfig::Vonage(_) => config.delivery.v2_code_lifetime(),
-            ProviderConfig::VonageLegacy(_) => config.delivery.lifetime,
-            ProviderConfig::Twilio(_) => TWILIO_CODE_TTL,
-        };
-        // Never offer more wrong codes than the provider accepts.
-        let provider_wrong_codes = match &config.provider {
-            ProviderConfig::Emulator(settings) => emulator_client::wrong_code_budget(settings.api),
-            ProviderConfig::Twilio(_) => TWILIO_WRONG_CODE_BUDGET,
-            ProviderConfig::Vonage(_) | ProviderConfig::VonageLegacy(_) => VONAGE_WRONG_CODE_BUDGET,
-        };
+        let chosen = provider::choose(&config, leptos_options.site_addr, clock.clone()).await?;
+        let (provider, emulator, provider_url, health) =
+            (chosen.provider, chosen.emulator, chosen.url, chosen.health);
+        let provider_code_ttl = provider::code_ttl(&config);
+        let provider_wrong_codes = provider::wrong_code_budget(&config);
         // Install the metrics recorder before anything records.
         let _ = metrics_handle();
         let stores = AnyStore::open(&config.session_store)
