@@ -41,7 +41,7 @@ async fn still_signs_in(upstream: &dyn Upstream, id: &RequestId, code: &Pin) {
     assert_eq!(upstream.provider().check(id, code).await, Ok(()));
 }
 
-/// 1. A start is a new request, not a resumed one.
+/// Journey 1: A start is a new request, not a resumed one.
 pub(super) async fn start_is_fresh(upstream: &dyn Upstream) {
     upstream.arrange(Situation::Fresh).await;
     let started = upstream.provider().start(&request()).await;
@@ -52,7 +52,20 @@ pub(super) async fn start_is_fresh(upstream: &dyn Upstream) {
     assert!(!upstream.code().await.expose().is_empty());
 }
 
-/// 2. A wrong code is refused with tries left, and the right code then signs in.
+/// Journey 1b: A second start while the first request is live hands back that request, and
+/// its code still works.
+pub(super) async fn second_start_resumes_the_live_request(upstream: &dyn Upstream) {
+    let (id, code) = started(upstream).await;
+    upstream.arrange(Situation::Resumes).await;
+    let again = upstream.provider().start(&request()).await;
+    let again = again.expect("a second start is accepted");
+    assert!(again.request_id == id, "another request was started");
+    assert_eq!(again.resumed, upstream.vendor().reports_resume());
+    assert!(upstream.code().await == code, "a new code was sent");
+    still_signs_in(upstream, &id, &code).await;
+}
+
+/// Journey 2: A wrong code is refused with tries left, and the right code then signs in.
 pub(super) async fn wrong_code_then_right_code(upstream: &dyn Upstream) {
     let (id, code) = started(upstream).await;
     upstream.arrange(Situation::WrongCode).await;
@@ -61,7 +74,7 @@ pub(super) async fn wrong_code_then_right_code(upstream: &dyn Upstream) {
     still_signs_in(upstream, &id, &code).await;
 }
 
-/// 3. The right code signs in once; the used request is gone.
+/// Journey 3: The right code signs in once; the used request is gone.
 pub(super) async fn right_code_once_then_not_found(upstream: &dyn Upstream) {
     let (id, code) = started(upstream).await;
     still_signs_in(upstream, &id, &code).await;
@@ -70,7 +83,7 @@ pub(super) async fn right_code_once_then_not_found(upstream: &dyn Upstream) {
     assert_eq!(again, Err(CheckFailure::NotFound));
 }
 
-/// 4. A resend reaches the user with the same code; once the vendor has nothing left to
+/// Journey 4: A resend reaches the user with the same code; once the vendor has nothing left to
 /// send it says so, and the code still works.
 pub(super) async fn resend_keeps_the_code_until_nothing_is_left(upstream: &dyn Upstream) {
     let (id, code) = started(upstream).await;
@@ -86,7 +99,7 @@ pub(super) async fn resend_keeps_the_code_until_nothing_is_left(upstream: &dyn U
     still_signs_in(upstream, &id, &code).await;
 }
 
-/// 5a. A cancel (where the vendor allows it) ends the request: its code no longer works.
+/// Journey 5a: A cancel (where the vendor allows it) ends the request: its code no longer works.
 pub(super) async fn cancel_then_check_is_not_found(upstream: &dyn Upstream) {
     let (id, code) = started(upstream).await;
     upstream.arrange(Situation::Cancellable).await;
@@ -98,7 +111,7 @@ pub(super) async fn cancel_then_check_is_not_found(upstream: &dyn Upstream) {
     assert_eq!(again, Err(ControlFailure::NotFound));
 }
 
-/// 5b. A cancel right after the start: `TooSoon` where the vendor has a 30 s rule (Vonage
+/// Journey 5b: A cancel right after the start: `TooSoon` where the vendor has a 30 s rule (Vonage
 /// v1), accepted once the window opens; accepted at once everywhere else.
 pub(super) async fn cancel_right_after_start(upstream: &dyn Upstream) {
     let (id, _) = started(upstream).await;
@@ -111,7 +124,7 @@ pub(super) async fn cancel_right_after_start(upstream: &dyn Upstream) {
     assert_eq!(upstream.provider().cancel(&id).await, Ok(()));
 }
 
-/// 6. An expired request is unknown to checks and resends.
+/// Journey 6: An expired request is unknown to checks and resends.
 pub(super) async fn expired_request_is_not_found(upstream: &dyn Upstream) {
     let (id, code) = started(upstream).await;
     upstream.expire().await;
@@ -121,7 +134,7 @@ pub(super) async fn expired_request_is_not_found(upstream: &dyn Upstream) {
     assert_eq!(resend, Err(ControlFailure::NotFound));
 }
 
-/// 7. The wrong code that uses up the budget kills the request: the right code no longer
+/// Journey 7: The wrong code that uses up the budget kills the request: the right code no longer
 /// signs in.
 pub(super) async fn last_wrong_code_exhausts_the_request(upstream: &dyn Upstream) {
     let (id, code) = started(upstream).await;
@@ -148,7 +161,7 @@ pub(super) async fn last_wrong_code_exhausts_the_request(upstream: &dyn Upstream
     );
 }
 
-/// 8. A throttling upstream is `Throttled` on every operation, and uses nothing up.
+/// Journey 8: A throttling upstream is `Throttled` on every operation, and uses nothing up.
 pub(super) async fn throttled_everywhere_then_recovers(upstream: &dyn Upstream) {
     let (id, code) = started(upstream).await;
     upstream.arrange(Situation::Throttled).await;
@@ -165,7 +178,7 @@ pub(super) async fn throttled_everywhere_then_recovers(upstream: &dyn Upstream) 
     still_signs_in(upstream, &id, &code).await;
 }
 
-/// 9. Server errors are `Unavailable` on every operation, and use nothing up.
+/// Journey 9: Server errors are `Unavailable` on every operation, and use nothing up.
 pub(super) async fn unavailable_everywhere_then_recovers(upstream: &dyn Upstream) {
     let (id, code) = started(upstream).await;
     upstream.arrange(Situation::Unavailable).await;
@@ -193,7 +206,7 @@ pub(super) async fn unavailable_everywhere_then_recovers(upstream: &dyn Upstream
     still_signs_in(upstream, &id, &code).await;
 }
 
-/// 9b. An upstream that never answers is `Unavailable` (a timeout) within the client's
+/// Journey 9b: An upstream that never answers is `Unavailable` (a timeout) within the client's
 /// bound, and uses nothing up.
 pub(super) async fn stalled_upstream_times_out_then_recovers(upstream: &dyn Upstream) {
     let (id, code) = started(upstream).await;

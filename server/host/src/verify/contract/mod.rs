@@ -53,6 +53,12 @@ impl Vendor {
         }
     }
 
+    /// Whether a start for a number with a live request says it resumed it: Vonage answers
+    /// v2 409 / v1 "10" with the live id; Twilio silently reuses the pending verification.
+    pub(super) fn reports_resume(self) -> bool {
+        self != Self::Twilio
+    }
+
     /// Only Vonage v1 refuses a cancel within 30 s of the start (status 19).
     pub(super) fn refuses_early_cancel(self) -> bool {
         self == Self::VonageV1
@@ -66,6 +72,8 @@ impl Vendor {
 pub(super) enum Situation {
     /// A start is accepted: a new request, the code sent by SMS.
     Fresh,
+    /// A start meets the number's live request and hands it back.
+    Resumes,
     /// The right code is accepted.
     Accepts,
     /// The code is wrong; tries are left.
@@ -112,6 +120,7 @@ macro_rules! contract_target {
             use super::*;
             contract_target!(@journeys $upstream;
                 start_is_fresh,
+                second_start_resumes_the_live_request,
                 wrong_code_then_right_code,
                 right_code_once_then_not_found,
                 resend_keeps_the_code_until_nothing_is_left,

@@ -105,6 +105,11 @@ impl Upstream for TwilioFake {
                 let body = resource(SID, "sms", "pending", 1);
                 self.mount("Verifications", ok(201, body)).await;
             }
+            Situation::Resumes => {
+                // Twilio reuses the pending verification and sends its code again.
+                let body = resource(SID, "sms", "pending", 2);
+                self.mount("Verifications", ok(201, body)).await;
+            }
             Situation::Accepts => {
                 let body = resource(SID, "sms", "approved", 1);
                 self.mount("VerificationCheck", ok(200, body)).await;

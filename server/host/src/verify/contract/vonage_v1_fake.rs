@@ -77,6 +77,10 @@ impl Upstream for VonageV1Fake {
                 let body = json!({"request_id": ID, "status": "0"});
                 self.answer(START, None, body).await;
             }
+            Situation::Resumes => {
+                let text = "Concurrent verifications to the same number are not allowed";
+                self.answer(START, None, refusal("10", text)).await;
+            }
             Situation::Accepts => {
                 let body = json!({
                     "request_id": ID, "event_id": "0A00000012345678", "status": "0",

@@ -9,7 +9,7 @@ use crate::verify::VonageV2Client;
 use app_core::auth::server::verify_port::VerifyProvider;
 use app_core::domain::Pin;
 use async_trait::async_trait;
-use serde_json::json;
+use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -56,14 +56,19 @@ fn next_path() -> String {
     format!("/v2/verify/{ID}/next_workflow")
 }
 
-/// A documented v2 problem.
-fn problem(status: u16, slug: &str, title: &str, detail: &str) -> ResponseTemplate {
-    let body = json!({
+/// The body of a documented v2 problem.
+fn problem_body(slug: &str, title: &str, detail: &str) -> Value {
+    json!({
         "type": format!("https://www.developer.vonage.com/api-errors/verify#{slug}"),
         "title": title,
         "detail": detail,
         "instance": "bf0ca0bf-927b-3b52-e254-c9d41b2b0d9b",
-    });
+    })
+}
+
+/// A documented v2 problem.
+fn problem(status: u16, slug: &str, title: &str, detail: &str) -> ResponseTemplate {
+    let body = problem_body(slug, title, detail);
     ResponseTemplate::new(status).set_body_raw(body.to_string(), "application/problem+json")
 }
 
@@ -88,6 +93,14 @@ impl Upstream for VonageV2Fake {
             Situation::Fresh => {
                 let accepted = ResponseTemplate::new(202).set_body_json(json!({"request_id": ID}));
                 self.mount("POST", "/v2/verify".into(), accepted).await;
+            }
+            Situation::Resumes => {
+                let detail = "Concurrent verifications to the same number are not allowed";
+                let mut body = problem_body("conflict", "Conflict", detail);
+                body["request_id"] = json!(ID);
+                let reply = ResponseTemplate::new(409)
+                    .set_body_raw(body.to_string(), "application/problem+json");
+                self.mount("POST", "/v2/verify".into(), reply).await;
             }
             Situation::Accepts => {
                 let body = json!({"request_id": ID, "status": "completed"});
