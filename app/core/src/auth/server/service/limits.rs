@@ -45,19 +45,10 @@ pub(super) async fn count_scheduled_call(
     session: &LoginSession,
     pending: &PendingLogin,
 ) -> Result<(), AuthError> {
-    if pending.auto_call_at.is_none() {
-        return Ok(());
+    if pending.auto_call_at.is_some() {
+        let owner = session.owner_token().await?;
+        adjust_scheduled_call(ctx, &owner, pending, 1).await;
     }
-    let owner = session.owner_token().await?;
-    ctx.limits
-        .adjust_sends(
-            pending.number.e164(),
-            pending.send_ip,
-            Some(&owner),
-            pending.started_at,
-            1,
-        )
-        .await;
     Ok(())
 }
 
@@ -72,17 +63,21 @@ pub(super) async fn release_scheduled_call(
     if pending.call_in_secs(now).is_none() {
         return;
     }
-    let Ok(owner) = session.owner_token().await else {
-        return;
-    };
+    if let Ok(owner) = session.owner_token().await {
+        adjust_scheduled_call(ctx, &owner, pending, -1).await;
+        tracing::info!(number = %pending.number.masked(), "scheduled call not made; its count given back");
+    }
+}
+
+/// Adds `delta` to the send counters of `pending`'s start (its window, IP and session).
+async fn adjust_scheduled_call(ctx: &AuthContext, owner: &str, pending: &PendingLogin, delta: i32) {
     ctx.limits
         .adjust_sends(
             pending.number.e164(),
             pending.send_ip,
-            Some(&owner),
+            Some(owner),
             pending.started_at,
-            -1,
+            delta,
         )
         .await;
-    tracing::info!(number = %pending.number.masked(), "scheduled call not made; its count given back");
 }
