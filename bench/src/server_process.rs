@@ -18,6 +18,8 @@ pub fn number(i: usize) -> String {
 pub struct Deployment {
     /// `http://127.0.0.1:PORT` of each site instance; visitors spread requests over them.
     pub bases: Vec<String>,
+    /// Resident memory (VmRSS) of the site instances once they answer, before any load.
+    pub idle_rss_kib: Option<u64>,
     sites: Vec<Child>,
     helpers: Vec<Child>,
     data_dir: Option<std::path::PathBuf>,
@@ -63,14 +65,22 @@ fn wait_for_port(port: u16) -> Result<(), String> {
 
 impl Deployment {
     /// `store` is `memory`, `sqlite` (one instance each) or `redis` (`instances` instances on
-    /// one Redis and one emulator process). Waits until every instance answers.
-    pub async fn start(store: &str, instances: usize, visitors: usize) -> Result<Self, String> {
+    /// one Redis). The provider is the emulator (in-process; for Redis one `server emulator`
+    /// process shared by the instances) or, with `constant_upstream` (a base URL), Vonage v1
+    /// at that constant-answer upstream. Waits until every instance answers.
+    pub async fn start(
+        store: &str,
+        instances: usize,
+        visitors: usize,
+        constant_upstream: Option<&str>,
+    ) -> Result<Self, String> {
         let test_numbers: Vec<String> = (0..visitors)
             .map(|i| format!("{}={CODE}", number(i)))
             .collect();
         let test_numbers = test_numbers.join(",");
         let mut deployment = Self {
             bases: Vec::new(),
+            idle_rss_kib: None,
             sites: Vec::new(),
             helpers: Vec::new(),
             data_dir: None,
@@ -94,30 +104,40 @@ impl Deployment {
                 )?;
                 deployment.helpers.push(redis);
                 wait_for_port(port)?;
-                let emulator_port = free_port()?;
-                let emulator = spawn(
-                    Command::new("target/release/server")
-                        .args(["emulator", "--addr", &format!("127.0.0.1:{emulator_port}")])
-                        .env("EMULATOR_TEST_NUMBERS", &test_numbers)
-                        .env("RUST_LOG", "warn"),
-                    "target/release/server emulator",
-                )?;
-                deployment.helpers.push(emulator);
-                wait_for_port(emulator_port)?;
-                provider = vec![
-                    ("VERIFY_PROVIDER", "vonage".into()),
-                    // The standalone emulator's default credentials.
-                    ("VONAGE_API_KEY", "emulator".into()),
-                    ("VONAGE_API_SECRET", "emulator".into()),
-                    (
-                        "VONAGE_BASE_URL",
-                        format!("http://127.0.0.1:{emulator_port}"),
-                    ),
-                ];
+                if constant_upstream.is_none() {
+                    let emulator_port = free_port()?;
+                    let emulator = spawn(
+                        Command::new("target/release/server")
+                            .args(["emulator", "--addr", &format!("127.0.0.1:{emulator_port}")])
+                            .env("EMULATOR_TEST_NUMBERS", &test_numbers)
+                            .env("RUST_LOG", "warn"),
+                        "target/release/server emulator",
+                    )?;
+                    deployment.helpers.push(emulator);
+                    wait_for_port(emulator_port)?;
+                    provider = vec![
+                        ("VERIFY_PROVIDER", "vonage".into()),
+                        // The standalone emulator's default credentials.
+                        ("VONAGE_API_KEY", "emulator".into()),
+                        ("VONAGE_API_SECRET", "emulator".into()),
+                        (
+                            "VONAGE_BASE_URL",
+                            format!("http://127.0.0.1:{emulator_port}"),
+                        ),
+                    ];
+                }
                 format!("redis://127.0.0.1:{port}")
             }
             other => return Err(format!("unknown store `{other}` (memory, sqlite, redis)")),
         };
+        if let Some(base) = constant_upstream {
+            provider = vec![
+                ("VERIFY_PROVIDER", "vonage-legacy".into()),
+                ("VONAGE_API_KEY", "bench".into()),
+                ("VONAGE_API_SECRET", "bench".into()),
+                ("VONAGE_BASE_URL", base.to_owned()),
+            ];
+        }
         let instances = if store == "redis" {
             instances.max(1)
         } else {
@@ -154,6 +174,11 @@ impl Deployment {
         for base in &deployment.bases {
             wait_for(&format!("{base}/login")).await?;
         }
+        deployment.idle_rss_kib = deployment
+            .sites
+            .iter()
+            .map(|child| status_kib(child.id(), "VmRSS:"))
+            .sum();
         Ok(deployment)
     }
 
@@ -161,16 +186,17 @@ impl Deployment {
     pub fn peak_rss_kib(&self) -> Option<u64> {
         self.sites
             .iter()
-            .map(|child| peak_rss_kib(child.id()))
+            .map(|child| status_kib(child.id(), "VmHWM:"))
             .sum()
     }
 }
 
-fn peak_rss_kib(pid: u32) -> Option<u64> {
+/// A `/proc/PID/status` field in KiB (`VmHWM:` peak, `VmRSS:` now), if the OS tells.
+fn status_kib(pid: u32, field: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     status
         .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .find_map(|line| line.strip_prefix(field))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
