@@ -173,13 +173,19 @@ impl LoginSession {
         self.insert(FLASH_KEY, flash).await
     }
 
-    /// Takes the kept error, so it shows once.
+    /// Takes the kept error, so it shows once. Without one, the session is left unmodified,
+    /// so a page that only reads the login state writes nothing to the store.
     pub async fn take_flash(&self) -> Result<Option<Flash>, AuthError> {
         // Avoid touching (and so creating) a session for anonymous visitors with no flash.
         if self.0.is_empty().await {
             return Ok(None);
         }
-        self.0.remove(FLASH_KEY).await.map_err(store_error)
+        // `remove` marks the session modified even when the key is absent.
+        let flash: Option<Flash> = self.get(FLASH_KEY).await?;
+        if flash.is_some() {
+            self.0.remove_value(FLASH_KEY).await.map_err(store_error)?;
+        }
+        Ok(flash)
     }
 
     async fn get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, AuthError> {
@@ -195,4 +201,44 @@ fn store_error(error: tower_sessions::session::Error) -> AuthError {
     tracing::error!(%error, "session store failed");
     metrics::counter!(super::metrics_names::STORE_ERRORS).increment(1);
     AuthError::TemporarilyUnavailable
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use tower_sessions::MemoryStore;
+
+    #[tokio::test]
+    async fn reading_the_login_state_leaves_the_session_unmodified() {
+        let fresh = LoginSession::new(Session::new(None, Arc::new(MemoryStore::default()), None));
+        // A session with data but no flash: reading it must not mark it for saving.
+        let store = Arc::new(MemoryStore::default());
+        let raw = Session::new(None, store.clone(), None);
+        raw.insert(OWNER_KEY, "token").await.expect("insert");
+        raw.save().await.expect("save");
+        let id = raw.id();
+        let again = LoginSession::new(Session::new(id, store, None));
+        assert_eq!(again.take_flash().await.expect("read"), None);
+        assert!(again.pending().await.expect("read").is_none());
+        assert!(
+            !again.0.is_modified(),
+            "a read-only page must not write the session"
+        );
+        assert_eq!(fresh.take_flash().await.expect("read"), None);
+        assert!(!fresh.0.is_modified());
+    }
+
+    #[tokio::test]
+    async fn a_flash_shows_once() {
+        let session = LoginSession::new(Session::new(None, Arc::new(MemoryStore::default()), None));
+        let flash = Flash {
+            error: None,
+            typed_number: Some("+44 7400 123456".into()),
+            notice: None,
+        };
+        session.set_flash(&flash).await.expect("set");
+        assert_eq!(session.take_flash().await.expect("take"), Some(flash));
+        assert_eq!(session.take_flash().await.expect("take"), None);
+    }
 }
