@@ -7,6 +7,9 @@ mod sqlite_counters;
 mod sqlite_locks;
 mod sqlite_purge;
 
+#[cfg(test)]
+mod counter_tests;
+
 use crate::config::SessionStoreConfig;
 use app_core::auth::server::number_lock::{LockStore, MemoryLocks};
 use app_core::auth::server::rate_limit::{CounterStore, MemoryCounters};

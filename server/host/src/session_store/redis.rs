@@ -1,7 +1,7 @@
 //! Redis as the shared store for several instances: sessions through
 //! `tower-sessions-redis-store`, rate-limit counters as keys changed by one atomic script (`INCRBY` + `EXPIREAT`).
 
-use app_core::auth::server::rate_limit::CounterStore;
+use app_core::auth::server::rate_limit::{CounterChange, CounterStore};
 use async_trait::async_trait;
 use fred::prelude::{Builder, ClientLike, Config, KeysInterface, Pool, ReconnectPolicy};
 use fred::rustls::pki_types::{pem::PemObject, CertificateDer};
@@ -143,6 +143,43 @@ impl CounterStore for RedisCounters {
         Ok(u32::try_from(count.max(0)).unwrap_or(u32::MAX))
     }
 
+    async fn get_many(&self, windows: &[(String, u64)]) -> Result<Vec<u32>, String> {
+        if windows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let keys: Vec<String> = windows.iter().map(|(k, w)| counter_key(k, *w)).collect();
+        let counts: Vec<Option<u32>> = self.pool.mget(keys).await.map_err(|e| e.to_string())?;
+        Ok(counts.into_iter().map(Option::unwrap_or_default).collect())
+    }
+
+    async fn add_many(&self, changes: &[CounterChange]) -> Result<Vec<u32>, String> {
+        if changes.is_empty() {
+            return Ok(Vec::new());
+        }
+        // One script for every counter: one round trip, all changed atomically.
+        let mut args = vec![
+            Value::from(ADD_MANY_SCRIPT),
+            Value::from(i64::try_from(changes.len()).unwrap_or(i64::MAX)),
+        ];
+        args.extend(changes.iter().map(|c| Value::from(counter_key(&c.key, c.window_start))));
+        for change in changes {
+            args.push(Value::from(i64::from(change.delta)));
+            args.push(Value::from(i64::try_from(change.expires_at).unwrap_or(i64::MAX)));
+        }
+        let counts: Vec<i64> = self
+            .pool
+            .custom(
+                CustomCommand::new_static("EVAL", ClusterHash::Random, false),
+                args,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(counts
+            .into_iter()
+            .map(|c| u32::try_from(c.max(0)).unwrap_or(u32::MAX))
+            .collect())
+    }
+
     async fn delete(&self, key: &str, window_start: u64) -> Result<(), String> {
         self.pool
             .del::<Value, _>(counter_key(key, window_start))
@@ -158,6 +195,16 @@ const ADD_SCRIPT: &str = "local c = redis.call('INCRBY', KEYS[1], ARGV[1]) \
     if c < 0 then redis.call('SET', KEYS[1], 0) c = 0 end \
     redis.call('EXPIREAT', KEYS[1], ARGV[2]) \
     return c";
+
+/// [`ADD_SCRIPT`] for every key: `ARGV` holds a delta and an expiry per key, in order.
+const ADD_MANY_SCRIPT: &str = "local out = {} \
+    for i, key in ipairs(KEYS) do \
+      local c = redis.call('INCRBY', key, ARGV[2 * i - 1]) \
+      if c < 0 then redis.call('SET', key, 0) c = 0 end \
+      redis.call('EXPIREAT', key, ARGV[2 * i]) \
+      out[i] = c \
+    end \
+    return out";
 
 /// Runs a Lua `script` on one `key` with `args` (Redis runs each script atomically).
 pub(super) async fn eval<R: fred::types::FromValue>(

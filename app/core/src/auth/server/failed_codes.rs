@@ -61,10 +61,24 @@ impl RateLimiter {
             left: u32::MAX,
             blocked_for: None,
         };
-        for rule in &self.policy.failed_per_number {
-            let (rule_key, start, _) = window_of(&key, *rule, now);
-            let current = self.count(&rule_key, start).await?;
-            let previous = self.previous(&rule_key, *rule, start).await?;
+        let rules = &self.policy.failed_per_number;
+        // Both windows of every rule in one round trip: [current, previous] per rule.
+        let windows: Vec<(String, u64)> = rules
+            .iter()
+            .flat_map(|rule| {
+                let (rule_key, start, _) = window_of(&key, *rule, now);
+                let previous = start.saturating_sub(rule.window.as_secs());
+                [(rule_key.clone(), start), (rule_key, previous)]
+            })
+            .collect();
+        let counts = self.store.get_many(&windows).await.map_err(store_failed)?;
+        for (rule, pair) in rules.iter().zip(counts.chunks(2)) {
+            let (_, start, _) = window_of(&key, *rule, now);
+            let current = pair.first().copied().unwrap_or(0);
+            let previous = match start < rule.window.as_secs() {
+                true => 0,
+                false => pair.get(1).copied().unwrap_or(0),
+            };
             let estimate = estimate(*rule, previous, current, now - start);
             let used = estimate.ceil() as u32;
             failures.count = failures.count.max(used);

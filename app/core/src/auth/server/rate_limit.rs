@@ -9,7 +9,7 @@
 //! the new count, and taken back when that count is over the limit. However many requests
 //! run in parallel, at most the limit see room.
 
-pub use super::counter_store::{CounterStore, MemoryCounters};
+pub use super::counter_store::{CounterChange, CounterStore, MemoryCounters};
 pub use super::limit_rule::Rule;
 use super::limit_rule::{estimate, wait_secs, window_of};
 use std::net::IpAddr;
@@ -145,16 +145,15 @@ impl RateLimiter {
         delta: i32,
     ) {
         let global = self.global_rule();
-        for (_, key, rules) in self.send_checks(&global, number_e164, ip, session) {
-            for rule in rules {
-                let (rule_key, start, expires) = window_of(&key, *rule, at);
-                if delta < 0 && matches!(self.store.get(&rule_key, start).await, Ok(0)) {
-                    continue;
-                }
-                if let Err(error) = self.store.add(&rule_key, start, delta, expires).await {
-                    store_failed(error);
-                }
-            }
+        let changes: Vec<CounterChange> = self
+            .send_checks(&global, number_e164, ip, session)
+            .iter()
+            .flat_map(|(_, key, rules)| rules.iter().map(move |rule| (key, *rule)))
+            .map(|(key, rule)| change(key, rule, at, delta))
+            .collect();
+        // One round trip; the stores never take a count below zero.
+        if let Err(error) = self.store.add_many(&changes).await {
+            store_failed(error);
         }
     }
 
@@ -205,59 +204,67 @@ impl RateLimiter {
     }
 
     /// Counts the event in every rule of every check; when one is over its limit, takes the
-    /// counts back and refuses.
+    /// counts back and refuses. Two store round trips whatever the number of rules (the
+    /// previous windows, then every count at once), three when refusing.
     async fn allow(&self, checks: &[Check<'_>], now: u64) -> Result<(), LimitRefusal> {
-        let mut taken: Vec<(String, u64, u64)> = Vec::new();
-        let mut refusal = None;
-        'checks: for (scope, key, rules) in checks {
-            for rule in rules.iter() {
-                let (rule_key, start, expires) = window_of(key, *rule, now);
-                let previous = match self.previous(&rule_key, *rule, start).await {
-                    Ok(previous) => previous,
-                    Err(e) => {
-                        refusal = Some(e);
-                        break 'checks;
-                    }
+        let rules: Vec<(&'static str, Rule, CounterChange)> = checks
+            .iter()
+            .flat_map(|(scope, key, rules)| rules.iter().map(move |rule| (*scope, key, *rule)))
+            .map(|(scope, key, rule)| (scope, rule, change(key, rule, now, 1)))
+            .collect();
+        let previous_windows: Vec<(String, u64)> = rules
+            .iter()
+            .map(|(_, rule, c)| {
+                let previous = c.window_start.saturating_sub(rule.window.as_secs());
+                (c.key.clone(), previous)
+            })
+            .collect();
+        let previous = self
+            .store
+            .get_many(&previous_windows)
+            .await
+            .map_err(store_failed)?;
+        let changes: Vec<CounterChange> = rules.iter().map(|(_, _, c)| c.clone()).collect();
+        let current = self.store.add_many(&changes).await.map_err(store_failed)?;
+        let over = rules.iter().zip(previous.iter().zip(&current)).find_map(
+            |((scope, rule, c), (&previous, &current))| {
+                let elapsed = now - c.window_start;
+                let previous = if c.window_start < rule.window.as_secs() {
+                    0
+                } else {
+                    previous
                 };
-                let current = match self.store.add(&rule_key, start, 1, expires).await {
-                    Ok(current) => current,
-                    Err(e) => {
-                        refusal = Some(store_failed(e));
-                        break 'checks;
-                    }
-                };
-                taken.push((rule_key, start, expires));
-                let elapsed = now - start;
-                if estimate(*rule, previous, current, elapsed) > f64::from(rule.max) {
-                    refusal = Some(LimitRefusal::Limited {
+                (estimate(*rule, previous, current, elapsed) > f64::from(rule.max)).then(|| {
+                    LimitRefusal::Limited {
                         scope,
                         retry_after_secs: wait_secs(*rule, previous, current - 1, elapsed),
-                    });
-                    break 'checks;
-                }
-            }
-        }
-        let Some(refusal) = refusal else {
+                    }
+                })
+            },
+        );
+        let Some(refusal) = over else {
             return Ok(());
         };
-        for (rule_key, start, expires) in taken {
-            // A counter left one too high only refuses a little early; never an extra send.
-            if let Err(error) = self.store.add(&rule_key, start, -1, expires).await {
-                store_failed(error);
-            }
+        let undo: Vec<CounterChange> = changes
+            .into_iter()
+            .map(|c| CounterChange { delta: -1, ..c })
+            .collect();
+        // A counter left one too high only refuses a little early; never an extra send.
+        if let Err(error) = self.store.add_many(&undo).await {
+            store_failed(error);
         }
         Err(refusal)
     }
+}
 
-    async fn count(&self, rule_key: &str, start: u64) -> Result<u32, LimitRefusal> {
-        self.store.get(rule_key, start).await.map_err(store_failed)
-    }
-
-    async fn previous(&self, rule_key: &str, rule: Rule, start: u64) -> Result<u32, LimitRefusal> {
-        match start.checked_sub(rule.window.as_secs()) {
-            Some(previous_start) => self.count(rule_key, previous_start).await,
-            None => Ok(0),
-        }
+/// The change of `key` under `rule` in the window holding `at`.
+fn change(key: &str, rule: Rule, at: u64, delta: i32) -> CounterChange {
+    let (key, window_start, expires_at) = window_of(key, rule, at);
+    CounterChange {
+        key,
+        window_start,
+        delta,
+        expires_at,
     }
 }
 

@@ -52,8 +52,12 @@ pub async fn finish_login(
     }
     match ctx.provider.check(&pending.request_id, &code).await {
         Ok(()) => {
-            if let Err(refusal) = ctx.limits.clear_failures(pending.number.e164(), now).await {
-                tracing::warn!(number = %masked, ?refusal, "wrong-code count not cleared");
+            // Nothing to clear when no wrong code counted (read just before the check; the
+            // number is this session's, so no other session adds one meanwhile).
+            if failures.count > 0 {
+                if let Err(refusal) = ctx.limits.clear_failures(pending.number.e164(), now).await {
+                    tracing::warn!(number = %masked, ?refusal, "wrong-code count not cleared");
+                }
             }
             release_number(ctx, session, &pending.number).await;
             release_scheduled_call(ctx, session, &pending, now).await;

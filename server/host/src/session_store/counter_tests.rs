@@ -1,0 +1,56 @@
+//! The counter stores agree: the batched calls (`get_many`, `add_many`) answer what the
+//! one-by-one calls would, and no count goes below zero, in memory and in SQLite.
+
+use super::AnyStore;
+use crate::config::SessionStoreConfig;
+use app_core::auth::server::rate_limit::{CounterChange, CounterStore};
+use std::sync::Arc;
+
+fn change(key: &str, delta: i32) -> CounterChange {
+    CounterChange {
+        key: key.to_owned(),
+        window_start: 600,
+        delta,
+        expires_at: 2_000_000_000,
+    }
+}
+
+async fn batches_match_single_calls(store: Arc<dyn CounterStore>) {
+    let counts = store
+        .add_many(&[change("a", 1), change("b", 3), change("c", -1)])
+        .await
+        .expect("add_many");
+    assert_eq!(counts, [1, 3, 0], "new counters; none below zero");
+    let counts = store
+        .add_many(&[change("b", -1), change("a", 2)])
+        .await
+        .expect("add_many");
+    assert_eq!(counts, [2, 3], "answers follow the order asked");
+    assert_eq!(store.add("a", 600, 1, 2_000_000_000).await, Ok(4));
+    let windows = [
+        ("b".to_owned(), 600),
+        ("missing".to_owned(), 600),
+        ("a".to_owned(), 600),
+        ("a".to_owned(), 0),
+    ];
+    assert_eq!(store.get_many(&windows).await, Ok(vec![2, 0, 4, 0]));
+    assert_eq!(store.add_many(&[]).await, Ok(vec![]));
+    assert_eq!(store.get_many(&[]).await, Ok(vec![]));
+}
+
+#[tokio::test]
+async fn memory_counters_batch_like_single_calls() {
+    let stores = AnyStore::open(&SessionStoreConfig::Memory)
+        .await
+        .expect("memory store");
+    batches_match_single_calls(stores.counters).await;
+}
+
+#[tokio::test]
+async fn sqlite_counters_batch_like_single_calls() {
+    let dir = std::env::temp_dir().join(format!("passwordless-counters-{}", uuid::Uuid::new_v4()));
+    let config = SessionStoreConfig::Sqlite(dir.join("sessions.db"));
+    let stores = AnyStore::open(&config).await.expect("sqlite store");
+    batches_match_single_calls(stores.counters).await;
+    let _ = std::fs::remove_dir_all(dir);
+}
