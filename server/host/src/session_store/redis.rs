@@ -161,10 +161,16 @@ impl CounterStore for RedisCounters {
             Value::from(ADD_MANY_SCRIPT),
             Value::from(i64::try_from(changes.len()).unwrap_or(i64::MAX)),
         ];
-        args.extend(changes.iter().map(|c| Value::from(counter_key(&c.key, c.window_start))));
+        args.extend(
+            changes
+                .iter()
+                .map(|c| Value::from(counter_key(&c.key, c.window_start))),
+        );
         for change in changes {
             args.push(Value::from(i64::from(change.delta)));
-            args.push(Value::from(i64::try_from(change.expires_at).unwrap_or(i64::MAX)));
+            args.push(Value::from(
+                i64::try_from(change.expires_at).unwrap_or(i64::MAX),
+            ));
         }
         let counts: Vec<i64> = self
             .pool

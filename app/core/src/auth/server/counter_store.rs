@@ -70,16 +70,44 @@ pub struct CounterChange {
 /// (key, window start) → (count, expires at).
 type CounterMap = HashMap<(String, u64), (u32, u64)>;
 
-/// Counters in this process only: for `SESSION_STORE=memory` and tests. Every operation
-/// runs under one lock.
+/// The counters and the size at which expired windows are next swept out.
 #[derive(Default)]
-pub struct MemoryCounters(Mutex<CounterMap>);
+struct Counters {
+    map: CounterMap,
+    sweep_at: usize,
+}
+
+/// Fewest counters worth a sweep.
+const SWEEP_FLOOR: usize = 1024;
+
+/// Counters in this process only: for `SESSION_STORE=memory` and tests. Every operation
+/// runs under one lock. Expired windows are swept when the map has doubled since the last
+/// sweep, so memory stays within twice the live counters at an amortised constant cost.
+#[derive(Default)]
+pub struct MemoryCounters(Mutex<Counters>);
 
 impl MemoryCounters {
-    fn map(&self) -> Result<std::sync::MutexGuard<'_, CounterMap>, String> {
+    fn counters(&self) -> Result<std::sync::MutexGuard<'_, Counters>, String> {
         self.0
             .lock()
             .map_err(|_| "counter lock poisoned".to_owned())
+    }
+}
+
+impl Counters {
+    fn add(&mut self, key: &str, window_start: u64, delta: i32, expires_at: u64) -> u32 {
+        if self.map.len() >= self.sweep_at.max(SWEEP_FLOOR) {
+            // Forget windows that can no longer matter, so memory stays bounded.
+            self.map.retain(|_, (_, expiry)| *expiry > window_start);
+            self.sweep_at = self.map.len() * 2;
+        }
+        let entry = self
+            .map
+            .entry((key.to_owned(), window_start))
+            .or_insert((0, expires_at));
+        entry.0 = entry.0.saturating_add_signed(delta);
+        entry.1 = entry.1.max(expires_at);
+        entry.0
     }
 }
 
@@ -87,7 +115,8 @@ impl MemoryCounters {
 impl CounterStore for MemoryCounters {
     async fn get(&self, key: &str, window_start: u64) -> Result<u32, String> {
         Ok(self
-            .map()?
+            .counters()?
+            .map
             .get(&(key.to_owned(), window_start))
             .map_or(0, |(count, _)| *count))
     }
@@ -99,19 +128,19 @@ impl CounterStore for MemoryCounters {
         delta: i32,
         expires_at: u64,
     ) -> Result<u32, String> {
-        let mut map = self.map()?;
-        // Forget windows that can no longer matter, so memory stays bounded.
-        map.retain(|_, (_, expiry)| *expiry > window_start);
-        let entry = map
-            .entry((key.to_owned(), window_start))
-            .or_insert((0, expires_at));
-        entry.0 = entry.0.saturating_add_signed(delta);
-        entry.1 = entry.1.max(expires_at);
-        Ok(entry.0)
+        Ok(self.counters()?.add(key, window_start, delta, expires_at))
     }
 
     async fn delete(&self, key: &str, window_start: u64) -> Result<(), String> {
-        self.map()?.remove(&(key.to_owned(), window_start));
+        self.counters()?.map.remove(&(key.to_owned(), window_start));
         Ok(())
+    }
+
+    async fn add_many(&self, changes: &[CounterChange]) -> Result<Vec<u32>, String> {
+        let mut counters = self.counters()?;
+        Ok(changes
+            .iter()
+            .map(|c| counters.add(&c.key, c.window_start, c.delta, c.expires_at))
+            .collect())
     }
 }
