@@ -1,9 +1,9 @@
 //! The HTML shell and the router.
 
-use crate::components::CarriedNote;
+use crate::components::{CachedStylesheet, CarriedNote};
 use crate::pages::{AccountPage, HomePage, LoginPage, NotFound, VerifyPage};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -24,7 +24,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="description" content="Sign in with your phone number: no password." />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 // Content-hashed file names (cargo-leptos `hash-files`), so they can be cached forever.
-                <HashedStylesheet id="leptos" options=options.clone() />
+                <CachedStylesheet options=options.clone() />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
