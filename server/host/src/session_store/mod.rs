@@ -6,9 +6,12 @@ mod redis_locks;
 mod sqlite_counters;
 mod sqlite_locks;
 mod sqlite_purge;
+mod sqlite_sessions;
 
 #[cfg(test)]
 mod counter_tests;
+#[cfg(test)]
+mod lock_tests;
 
 use crate::config::SessionStoreConfig;
 use app_core::auth::server::number_lock::{LockStore, MemoryLocks};
@@ -23,7 +26,6 @@ use tower_sessions::{
     session_store, ExpiredDeletion, MemoryStore, SessionStore,
 };
 use tower_sessions_redis_store::{fred::prelude::Pool as RedisPool, RedisStore};
-use tower_sessions_sqlx_store::sqlx::{self, SqlitePool};
 use tower_sessions_sqlx_store::{
     sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
     SqliteStore,
@@ -35,7 +37,7 @@ pub enum AnyStore {
     /// In-process; lost on restart.
     Memory(MemoryStore),
     /// A SQLite file; survives restarts.
-    Sqlite(SqliteStore, SqlitePool),
+    Sqlite(sqlite_sessions::SqliteSessions),
     /// Redis, shared by every instance pointed at it; keys expire with their sessions.
     Redis(RedisStore<RedisPool>, RedisPool),
 }
@@ -104,7 +106,7 @@ impl AnyStore {
                     }
                 });
                 Ok(Stores {
-                    sessions: Self::Sqlite(store, pool),
+                    sessions: Self::Sqlite(sqlite_sessions::SqliteSessions::new(store, pool)),
                     counters: Arc::new(counters),
                     locks: Arc::new(locks),
                 })
@@ -126,11 +128,7 @@ impl AnyStore {
     pub async fn ping(&self) -> Result<(), String> {
         match self {
             Self::Memory(_) => Ok(()),
-            Self::Sqlite(_, pool) => sqlx::query("SELECT 1")
-                .execute(pool)
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string()),
+            Self::Sqlite(s) => s.ping().await,
             Self::Redis(_, pool) => redis::ping(pool).await,
         }
     }
@@ -141,7 +139,7 @@ impl SessionStore for AnyStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         match self {
             Self::Memory(s) => s.create(record).await,
-            Self::Sqlite(s, _) => s.create(record).await,
+            Self::Sqlite(s) => s.create(record).await,
             Self::Redis(s, _) => s.create(record).await,
         }
     }
@@ -149,7 +147,7 @@ impl SessionStore for AnyStore {
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         match self {
             Self::Memory(s) => s.save(record).await,
-            Self::Sqlite(s, _) => s.save(record).await,
+            Self::Sqlite(s) => s.save(record).await,
             Self::Redis(s, _) => s.save(record).await,
         }
     }
@@ -157,7 +155,7 @@ impl SessionStore for AnyStore {
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         match self {
             Self::Memory(s) => s.load(id).await,
-            Self::Sqlite(s, _) => s.load(id).await,
+            Self::Sqlite(s) => s.load(id).await,
             Self::Redis(s, _) => s.load(id).await,
         }
     }
@@ -165,7 +163,7 @@ impl SessionStore for AnyStore {
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         match self {
             Self::Memory(s) => s.delete(id).await,
-            Self::Sqlite(s, _) => s.delete(id).await,
+            Self::Sqlite(s) => s.delete(id).await,
             Self::Redis(s, _) => s.delete(id).await,
         }
     }

@@ -41,34 +41,50 @@ impl LockStore for SqliteLocks {
         now: u64,
     ) -> Result<LockOutcome, String> {
         let (expires_at, now) = (expires_at as i64, now as i64);
+        // The usual case first, in one statement: nobody holds the number. `RETURNING`
+        // says whether a row was written (SQLite's change count is not reset by a statement
+        // that changes nothing, so `rows_affected` could report an earlier statement's).
+        let inserted: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO number_locks (key, owner, expires_at) VALUES (?, ?, ?)
+             ON CONFLICT (key) DO NOTHING RETURNING 1",
+        )
+        .bind(key)
+        .bind(owner)
+        .bind(expires_at)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(text)?;
+        if inserted.is_some() {
+            return Ok(LockOutcome::Acquired);
+        }
         // Only this owner ever writes its own token, so extending our own lock needs no
-        // read-then-write atomicity; taking a free one is a single conditional upsert.
-        let extended = sqlx::query(
-            "UPDATE number_locks SET expires_at = ? WHERE key = ? AND owner = ? AND expires_at > ?",
+        // read-then-write atomicity; taking an expired one is a single conditional update.
+        let extended: Option<i64> = sqlx::query_scalar(
+            "UPDATE number_locks SET expires_at = ? WHERE key = ? AND owner = ? AND expires_at > ?
+             RETURNING 1",
         )
         .bind(expires_at)
         .bind(key)
         .bind(owner)
         .bind(now)
-        .execute(&self.pool)
+        .fetch_optional(&self.pool)
         .await
         .map_err(text)?;
-        if extended.rows_affected() == 1 {
+        if extended.is_some() {
             return Ok(LockOutcome::AlreadyOurs);
         }
-        let taken = sqlx::query(
-            "INSERT INTO number_locks (key, owner, expires_at) VALUES (?, ?, ?)
-             ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
-             WHERE number_locks.expires_at <= ?",
+        let taken: Option<i64> = sqlx::query_scalar(
+            "UPDATE number_locks SET owner = ?, expires_at = ? WHERE key = ? AND expires_at <= ?
+             RETURNING 1",
         )
-        .bind(key)
         .bind(owner)
         .bind(expires_at)
+        .bind(key)
         .bind(now)
-        .execute(&self.pool)
+        .fetch_optional(&self.pool)
         .await
         .map_err(text)?;
-        if taken.rows_affected() == 1 {
+        if taken.is_some() {
             return Ok(LockOutcome::Acquired);
         }
         let held: Option<i64> =
