@@ -29,7 +29,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
 use reply::{account_sid, invalid, refused, unauthorised, verification, Shape};
-use state::{Refusal, Target, TwilioChannel, TwilioState};
+use state::{Refusal, Target, TwilioChannel, TwilioState, Verification};
 use std::sync::Arc;
 
 /// The Twilio routes over `state`.
@@ -156,14 +156,8 @@ async fn update(
     if reply::form(&body).get("Status").map(String::as_str) != Some("canceled") {
         return invalid("Status");
     }
-    let base = reply::base(&headers);
-    match state.cancel(&sid) {
-        Ok(v) => {
-            let body = verification(&v, &service, &account, Shape::Verification { base: &base });
-            (StatusCode::OK, axum::Json(body)).into_response()
-        }
-        Err(refusal) => refused(refusal, uri.path()),
-    }
+    let answer = state.cancel(&sid);
+    resource_reply(answer, &service, &account, &headers, &uri)
 }
 
 async fn fetch(
@@ -176,10 +170,22 @@ async fn fetch(
         Ok(account) => account,
         Err(denied) => return denied.reply(&uri),
     };
-    let base = reply::base(&headers);
-    match state.fetch(&sid) {
+    let answer = state.fetch(&sid);
+    resource_reply(answer, &service, &account, &headers, &uri)
+}
+
+/// 200 with the verification resource, or the refusal's error body.
+fn resource_reply(
+    answer: Result<Verification, Refusal>,
+    service: &str,
+    account: &str,
+    headers: &HeaderMap,
+    uri: &OriginalUri,
+) -> Response {
+    let base = reply::base(headers);
+    match answer {
         Ok(v) => {
-            let body = verification(&v, &service, &account, Shape::Verification { base: &base });
+            let body = verification(&v, service, account, Shape::Verification { base: &base });
             (StatusCode::OK, axum::Json(body)).into_response()
         }
         Err(refusal) => refused(refusal, uri.path()),
