@@ -6,6 +6,7 @@
 mod bad_request;
 pub mod config;
 pub mod emulator;
+pub mod guard_ops;
 pub mod operations;
 pub mod router;
 pub mod security;

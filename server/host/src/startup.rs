@@ -3,10 +3,12 @@
 
 use crate::config::Config;
 use crate::emulator::Emulator;
+use crate::guard_ops::{self, GuardOps};
 use crate::operations::{self, metrics_handle, Readiness};
 use crate::router::{router, AppState, SiteRoutes};
 use crate::security::{ClientIpSource, DevExposure, OriginPolicy};
 use crate::session_store::AnyStore;
+use app_core::auth::server::guard::FraudGuard;
 use app_core::auth::server::rate_limit::RateLimiter;
 use app_core::auth::server::AuthContext;
 use app_core::clock::Clock;
@@ -101,8 +103,9 @@ impl Application {
             max_wrong_codes: MAX_WRONG_CODES.min(provider_wrong_codes),
             dev_outbox: emulator.is_some(),
             allowed_countries: config.allowed_countries,
-            limits: RateLimiter::new(stores.counters, config.limits),
+            limits: RateLimiter::new(stores.counters.clone(), config.limits),
             locks: stores.locks,
+            guard: FraudGuard::new(config.guard, stores.counters, stores.blocks),
         };
         let readiness = Readiness::new(stores.sessions.clone(), provider_url, health)
             .map_err(|e| StartupError::Provider(e.to_string()))?;
@@ -112,7 +115,12 @@ impl Application {
                 let listener = TcpListener::bind(addr)
                     .await
                     .map_err(|source| StartupError::Bind { addr, source })?;
-                (None, Some((listener, operations::routes(readiness))))
+                let guard = GuardOps {
+                    guard: auth.guard.clone(),
+                    clock: auth.clock.clone(),
+                };
+                let routes = operations::routes(readiness).merge(guard_ops::routes(guard));
+                (None, Some((listener, routes)))
             }
         };
         let state = AppState {

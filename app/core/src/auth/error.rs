@@ -65,6 +65,9 @@ pub enum AuthError {
         /// Seconds until one more try is allowed.
         retry_after_secs: u64,
     },
+    /// The fraud guard paused sends to this number's range or country (too few codes sent
+    /// there were ever typed); nothing was sent. Neither the rule nor its end is named.
+    SendingPaused,
 }
 
 impl AuthError {
@@ -118,6 +121,9 @@ impl AuthError {
                 "Too many wrong codes for this number. For your safety, try again in {}.",
                 human_wait(*retry_after_secs)
             ),
+            Self::SendingPaused => {
+                "We can't send codes to this number right now. Please try again later.".into()
+            }
         }
     }
 
@@ -125,6 +131,7 @@ impl AuthError {
     pub fn http_status(&self) -> u16 {
         match self {
             Self::BadRequest => 400,
+            Self::SendingPaused => 403,
             Self::WrongCode { .. } => 401,
             Self::NoPendingLogin
             | Self::NoChannelLeft
@@ -272,6 +279,9 @@ mod tests {
         };
         assert!(locked.message().contains("2 hours"), "{}", locked.message());
         assert_eq!(locked.http_status(), 429);
+        let paused = AuthError::SendingPaused;
+        assert!(paused.message().contains("can't send codes to this number right now"));
+        assert_eq!((paused.http_status(), paused.retry_after_secs()), (403, None));
     }
 
     #[test]

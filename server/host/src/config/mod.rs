@@ -9,6 +9,7 @@ use std::time::Duration;
 mod delivery;
 mod edge;
 mod emulator_api;
+mod guard;
 mod limits;
 mod provider;
 mod store;
@@ -19,6 +20,7 @@ pub use delivery::VONAGE_LIFETIME;
 pub use edge::Cidr;
 use edge::{parse_public_origin, parse_trusted_proxies, parse_yes_no};
 pub use emulator_api::EmulatorApi;
+use guard::parse_guard;
 use limits::parse_limits;
 use provider::parse_provider;
 pub use provider::{EmulatorSettings, ProviderConfig, VonageCredentials, DEFAULT_VONAGE_BASE_URL};
@@ -55,6 +57,8 @@ pub struct Config {
     /// `LIMIT_CHECKS_PER_IP`, `LIMIT_FAILED_PER_NUMBER` (default `10/1d`) and
     /// `LIMIT_IPV6_PREFIX` (default 64).
     pub limits: LimitPolicy,
+    /// `GUARD_*`: the SMS-pumping guard (mode, threshold, volume, blocks, safe list).
+    pub guard: app_core::auth::server::guard::GuardSettings,
     /// `ALLOWED_COUNTRIES`: ISO codes codes may be sent to (`GB,IE`); unset allows all.
     pub allowed_countries: Option<Vec<String>>,
     /// `COOKIE_SECURE`: `auto` (default: `Secure` and `__Host-` unless the site listens on
@@ -126,6 +130,7 @@ impl Config {
             ));
         }
         let limits = parse_limits(&get)?;
+        let guard = parse_guard(&get)?;
         // The emulator's codes may be set to live shorter (EMULATOR_CODE_TTL, for fast
         // expiry in development and tests): the call must come within that life too.
         let code_life = match &provider {
@@ -234,6 +239,7 @@ impl Config {
             pending_ttl: Duration::from_secs(pending_secs),
             delivery,
             limits,
+            guard,
             client_ip_header,
             trusted_proxies,
             public_origin,

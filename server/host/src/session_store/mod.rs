@@ -2,18 +2,23 @@
 //! instances) or memory.
 
 mod redis;
+mod redis_blocks;
 mod redis_locks;
+mod sqlite_blocks;
 mod sqlite_counters;
 mod sqlite_locks;
 mod sqlite_purge;
 mod sqlite_sessions;
 
 #[cfg(test)]
+mod block_tests;
+#[cfg(test)]
 mod counter_tests;
 #[cfg(test)]
 mod lock_tests;
 
 use crate::config::SessionStoreConfig;
+use app_core::auth::server::guard::{BlockStore, MemoryBlocks};
 use app_core::auth::server::number_lock::{LockStore, MemoryLocks};
 use app_core::auth::server::rate_limit::{CounterStore, MemoryCounters};
 use async_trait::async_trait;
@@ -53,6 +58,8 @@ pub struct Stores {
     pub counters: Arc<dyn CounterStore>,
     /// Number locks (one owner per pending code) in the same database.
     pub locks: Arc<dyn LockStore>,
+    /// The fraud guard's blocks in the same database.
+    pub blocks: Arc<dyn BlockStore>,
 }
 
 impl AnyStore {
@@ -64,6 +71,7 @@ impl AnyStore {
                 sessions: Self::Memory(MemoryStore::default()),
                 counters: Arc::new(MemoryCounters::default()),
                 locks: Arc::new(MemoryLocks::default()),
+                blocks: Arc::new(MemoryBlocks::default()),
             }),
             SessionStoreConfig::Sqlite(path) => {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -94,6 +102,9 @@ impl AnyStore {
                 let locks = SqliteLocks::open(pool.clone())
                     .await
                     .map_err(|e| format!("cannot prepare {}: {e}", path.display()))?;
+                let blocks = sqlite_blocks::SqliteBlocks::open(pool.clone())
+                    .await
+                    .map_err(|e| format!("cannot prepare {}: {e}", path.display()))?;
                 let store = SqliteStore::new(pool.clone());
                 store
                     .migrate()
@@ -109,6 +120,7 @@ impl AnyStore {
                     sessions: Self::Sqlite(sqlite_sessions::SqliteSessions::new(store, pool)),
                     counters: Arc::new(counters),
                     locks: Arc::new(locks),
+                    blocks: Arc::new(blocks),
                 })
             }
             SessionStoreConfig::Redis(settings) => {
@@ -116,7 +128,8 @@ impl AnyStore {
                 Ok(Stores {
                     sessions: Self::Redis(RedisStore::new(pool.clone()), pool.clone()),
                     counters: Arc::new(redis::RedisCounters::new(pool.clone())),
-                    locks: Arc::new(redis_locks::RedisLocks::new(pool)),
+                    locks: Arc::new(redis_locks::RedisLocks::new(pool.clone())),
+                    blocks: Arc::new(redis_blocks::RedisBlocks::new(pool)),
                 })
             }
         }

@@ -1,6 +1,7 @@
 //! The services and settings server functions reach through Leptos context.
 
 use super::clock::Clock;
+use super::guard::FraudGuard;
 use super::number_lock::LockStore;
 use super::rate_limit::RateLimiter;
 use super::verify_port::VerifyProvider;
@@ -37,4 +38,6 @@ pub struct AuthContext {
     pub limits: RateLimiter,
     /// One owner per number's pending code, shared by every instance through the store.
     pub locks: Arc<dyn LockStore>,
+    /// The SMS-pumping guard (conversion per country and prefix), shared through the store.
+    pub guard: FraudGuard,
 }

@@ -5,6 +5,7 @@
 pub use crate::clock;
 mod context;
 mod counter_store;
+pub mod guard;
 mod limit_rule;
 pub mod locale;
 mod login_session;

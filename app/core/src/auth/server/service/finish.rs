@@ -1,5 +1,6 @@
 //! The PIN step: check the code, count wrong ones (per pending login and per number), sign in.
 
+use super::guard::count_verified;
 use super::limits::release_scheduled_call;
 use super::ownership::{give_up, release_number};
 use super::{is_expired, now, refusal_error, throttled};
@@ -61,6 +62,7 @@ pub async fn finish_login(
             }
             release_number(ctx, session, &pending.number).await;
             release_scheduled_call(ctx, session, &pending, now).await;
+            count_verified(ctx, &pending.number, now).await;
             let destination = pending.next.clone().unwrap_or_else(|| "/".to_owned());
             let user = SignedInUser {
                 number: pending.number,

@@ -2,6 +2,7 @@
 //! session between states (signed out → pending → signed in), log an audit event.
 
 mod finish;
+mod guard;
 mod limits;
 mod ownership;
 mod resend;

@@ -1,5 +1,6 @@
 //! The phone step: parse the number, check destination, ownership and limits, ask for a code.
 
+use super::guard::{admit_send, take_back_send};
 use super::limits::{allow_send, count_scheduled_call};
 use super::ownership::{give_up, release_number, take_number};
 use super::{is_expired, now, refusal_error, throttled};
@@ -108,12 +109,29 @@ async fn send_code(
     now: u64,
 ) -> Result<Started, AuthError> {
     allow_send(ctx, session, number, now).await?;
+    let counted = admit_send(ctx, number, now).await?;
     let request = StartVerification {
         number: number.clone(),
         brand: ctx.brand.clone(),
         locale: preferred_locale(accept_language().as_deref(), ctx.fallback_locale.as_deref()),
     };
-    let mut started = provider_start(ctx, &request).await?;
+    let result = start_fresh(ctx, &request, lock).await;
+    // A counted send that did not happen (refused, failed, or a live request resumed) is
+    // taken back from the guard's figures.
+    if counted && !matches!(&result, Ok(started) if !started.resumed) {
+        take_back_send(ctx, number, now).await;
+    }
+    result
+}
+
+/// One provider start; a live request nobody owns is cancelled and started afresh.
+async fn start_fresh(
+    ctx: &AuthContext,
+    request: &StartVerification,
+    lock: LockOutcome,
+) -> Result<Started, AuthError> {
+    let number = &request.number;
+    let mut started = provider_start(ctx, request).await?;
     if started.resumed && lock != LockOutcome::AlreadyOurs {
         // A live request nobody owns (no live lock): ours from before a lost reply, one we
         // cancelled, or one whose login has ended. Never resumed: cancelled, then one fresh
@@ -125,7 +143,7 @@ async fn send_code(
             tracing::info!(number = %number.masked(), %failure, "unowned request not cancelled");
             return Err(AuthError::NumberSettling);
         }
-        started = provider_start(ctx, &request).await?;
+        started = provider_start(ctx, request).await?;
         if started.resumed {
             return Err(AuthError::NumberSettling);
         }

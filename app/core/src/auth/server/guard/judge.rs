@@ -1,0 +1,177 @@
+//! The guard's arithmetic: fixed windows, sliding-window estimates of sends and successful
+//! checks per scope, and which scope (if any) fails the conversion threshold.
+
+use super::{sends_key, verified_key, GuardSettings};
+use crate::auth::server::counter_store::CounterChange;
+use std::time::Duration;
+
+/// The two fixed windows a sliding window is estimated from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Window {
+    /// Window length, seconds.
+    pub length: u64,
+    /// Start of the current window.
+    pub current: u64,
+    /// Start of the previous one.
+    pub previous: u64,
+    /// Seconds since the current window began.
+    pub elapsed: u64,
+}
+
+impl Window {
+    pub fn at(length: Duration, now: u64) -> Self {
+        let length = length.as_secs().max(1);
+        let current = now - now % length;
+        Self {
+            length,
+            current,
+            previous: current.saturating_sub(length),
+            elapsed: now - current,
+        }
+    }
+
+    /// The counter key of `base` for windows of this length.
+    pub fn key(&self, base: &str) -> String {
+        format!("{base}:{}", self.length)
+    }
+
+    /// A change of `delta` to `base`'s counter in the window starting at `start`.
+    pub fn change(&self, base: &str, start: u64, delta: i32) -> CounterChange {
+        CounterChange {
+            key: self.key(base),
+            window_start: start,
+            delta,
+            expires_at: start + 2 * self.length,
+        }
+    }
+
+    /// The previous window's weight in the sliding estimate.
+    fn overlap(&self) -> f64 {
+        (self.length - self.elapsed) as f64 / self.length as f64
+    }
+}
+
+/// One scope's counts in the two windows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct ScopeCounts {
+    pub scope: String,
+    pub sent_current: u32,
+    pub sent_previous: u32,
+    pub verified_current: u32,
+    pub verified_previous: u32,
+}
+
+impl ScopeCounts {
+    /// Estimated sends and successful checks in the last window.
+    fn estimate(&self, window: Window) -> (f64, f64) {
+        let overlap = window.overlap();
+        (
+            f64::from(self.sent_previous) * overlap + f64::from(self.sent_current),
+            f64::from(self.verified_previous) * overlap + f64::from(self.verified_current),
+        )
+    }
+
+    /// Verified / sent in the last window, when anything was sent.
+    pub fn conversion(&self, window: Window) -> Option<f64> {
+        let (sent, verified) = self.estimate(window);
+        (sent > 0.0).then(|| (verified / sent).min(1.0))
+    }
+
+    /// The estimates rounded, for the block's record.
+    pub fn totals(&self, window: Window) -> (u32, u32) {
+        let (sent, verified) = self.estimate(window);
+        (sent.round() as u32, verified.round() as u32)
+    }
+
+    /// Whether, judged on the sends before the one just counted, the scope has the volume
+    /// to be judged and converts too little.
+    fn fails(&self, window: Window, settings: &GuardSettings) -> bool {
+        let (sent, verified) = self.estimate(window);
+        let before = sent - 1.0;
+        before >= f64::from(settings.min_sends)
+            && before > 0.0
+            && verified / before < settings.min_conversion
+    }
+
+    /// The changes that take this scope's counts out of `scope`'s counters.
+    fn subtracting(&self, scope: &str, window: Window) -> Vec<CounterChange> {
+        let mut changes = Vec::with_capacity(4);
+        let mut take = |base: String, start: u64, count: u32| {
+            if count > 0 {
+                let delta = -i32::try_from(count).unwrap_or(i32::MAX);
+                changes.push(window.change(&base, start, delta));
+            }
+        };
+        take(sends_key(scope), window.current, self.sent_current);
+        take(sends_key(scope), window.previous, self.sent_previous);
+        take(verified_key(scope), window.current, self.verified_current);
+        take(verified_key(scope), window.previous, self.verified_previous);
+        changes
+    }
+
+    /// The changes that bring this scope's own counters to zero.
+    pub fn zeroing(&self, window: Window) -> impl Iterator<Item = CounterChange> {
+        self.subtracting(&self.scope, window).into_iter()
+    }
+
+    /// The changes that take this scope's counts out of the wider scope `wider`.
+    pub fn subtracted_from(&self, wider: &str, window: Window) -> Vec<CounterChange> {
+        self.subtracting(wider, window)
+    }
+}
+
+/// The most specific scope (they come most specific first) that fails the threshold.
+pub(super) fn failing_scope(
+    counts: &[ScopeCounts],
+    window: Window,
+    settings: &GuardSettings,
+) -> Option<usize> {
+    counts.iter().position(|c| c.fails(window, settings))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(sent: u32, verified: u32) -> ScopeCounts {
+        ScopeCounts {
+            scope: "prefix:+44770".into(),
+            sent_current: sent,
+            sent_previous: 0,
+            verified_current: verified,
+            verified_previous: 0,
+        }
+    }
+
+    #[test]
+    fn a_scope_is_judged_only_with_enough_sends_before_this_one() {
+        let settings = GuardSettings::default();
+        let window = Window::at(settings.window, 7200);
+        assert!(!counts(20, 0).fails(window, &settings), "19 before: too few");
+        assert!(counts(21, 0).fails(window, &settings), "20 unverified before");
+        assert!(!counts(21, 7).fails(window, &settings), "35 % converts");
+        assert!(counts(21, 6).fails(window, &settings), "30 % does not");
+    }
+
+    #[test]
+    fn the_previous_window_weighs_by_its_overlap() {
+        let settings = GuardSettings::default();
+        let half = Window::at(settings.window, 7200 + 1800);
+        let c = ScopeCounts {
+            sent_previous: 30,
+            ..counts(6, 0)
+        };
+        assert_eq!(c.totals(half), (21, 0));
+        assert!(c.fails(half, &settings));
+        assert!(!c.fails(Window::at(settings.window, 7200 + 3000), &settings));
+    }
+
+    #[test]
+    fn the_most_specific_failing_scope_is_chosen() {
+        let settings = GuardSettings::default();
+        let window = Window::at(settings.window, 0);
+        let list = [counts(5, 0), counts(30, 0), counts(60, 0)];
+        assert_eq!(failing_scope(&list, window, &settings), Some(1));
+        assert_eq!(failing_scope(&list[..1], window, &settings), None);
+    }
+}

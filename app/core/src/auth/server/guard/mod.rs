@@ -1,0 +1,332 @@
+//! The SMS-pumping guard: tracks, per destination country and number prefix, how many code
+//! sends end in a successful check (conversion), and blocks a scope whose conversion falls
+//! below a threshold once it has enough volume. Blocks are temporary, longer on each repeat,
+//! and never placed on a safe-listed prefix. In `audit` mode every decision is made, logged,
+//! counted and listed for the operator, but no send is refused.
+//!
+//! Counting is atomic in the shared [`CounterStore`]: each send is counted before it is
+//! judged, so however many requests run in parallel, at most `min_sends` unverified sends
+//! reach a scope before it is blocked.
+
+mod blocks;
+mod judge;
+mod scopes;
+#[cfg(test)]
+mod tests;
+
+pub use blocks::{next_block, Block, BlockStore, BlockTerms, MemoryBlocks, Placed};
+pub use scopes::{is_safe, scope_kind, scopes_of, Scopes};
+
+use super::counter_store::{CounterChange, CounterStore};
+use crate::domain::PhoneNumber;
+use judge::{failing_scope, ScopeCounts, Window};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Metric: guard decisions, by `mode` (`audit`, `enforce`), `action` (`block`, `refuse`)
+/// and `scope` kind (`country`, `prefix`).
+pub const GUARD_DECISIONS: &str = "passwordless_guard_decisions_total";
+/// Metric: the sliding-window conversion (verified / sent) per destination `country`.
+pub const CONVERSION_RATIO: &str = "passwordless_conversion_ratio";
+
+/// `GUARD_MODE`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GuardMode {
+    /// Nothing tracked, nothing refused.
+    Off,
+    /// Everything tracked and decided, nothing refused.
+    Audit,
+    /// Sends to a blocked scope are refused.
+    Enforce,
+}
+
+impl GuardMode {
+    /// The metric label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Off => "off",
+            Self::Audit => "audit",
+            Self::Enforce => "enforce",
+        }
+    }
+}
+
+/// The guard's settings (`GUARD_*`).
+#[derive(Clone, Debug)]
+pub struct GuardSettings {
+    /// `GUARD_MODE` (default audit).
+    pub mode: GuardMode,
+    /// `GUARD_PREFIX_DIGITS`: prefix lengths after the country calling code (default 3,5).
+    pub prefix_digits: Vec<u8>,
+    /// `GUARD_WINDOW`: the sliding window conversion is measured over (default 1 h).
+    pub window: Duration,
+    /// `GUARD_MIN_SENDS`: sends in the window before a scope can be judged (default 20).
+    pub min_sends: u32,
+    /// `GUARD_MIN_CONVERSION`: the share of sends that must end signed in (default 0.35).
+    pub min_conversion: f64,
+    /// `GUARD_BLOCK_FOR` (first block, default 1 h) and `GUARD_MAX_BLOCK` (default 24 h).
+    pub terms: BlockTerms,
+    /// `GUARD_SAFE_LIST`: E.164 prefixes never blocked nor counted.
+    pub safe_list: Vec<String>,
+}
+
+impl Default for GuardSettings {
+    fn default() -> Self {
+        Self {
+            mode: GuardMode::Audit,
+            prefix_digits: vec![3, 5],
+            window: Duration::from_secs(3600),
+            min_sends: 20,
+            min_conversion: 0.35,
+            terms: BlockTerms {
+                base: 3600,
+                max: 86_400,
+            },
+            safe_list: Vec::new(),
+        }
+    }
+}
+
+/// The guard's answer to one send.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Admission {
+    /// Send it; it was counted (take it back with [`FraudGuard::take_back`] if it is not sent).
+    Counted,
+    /// Send it; it was not counted (guard off, safe-listed, or audit of a blocked scope).
+    Uncounted,
+    /// Do not send: the scope is blocked (enforce mode only).
+    Refused {
+        /// The blocked scope, for the log (never shown to the user).
+        scope: String,
+    },
+}
+
+/// The guard, shared by every request.
+#[derive(Clone)]
+pub struct FraudGuard {
+    settings: GuardSettings,
+    counters: Arc<dyn CounterStore>,
+    blocks: Arc<dyn BlockStore>,
+}
+
+impl FraudGuard {
+    /// A guard keeping its counts in `counters` and its blocks in `blocks`.
+    pub fn new(
+        settings: GuardSettings,
+        counters: Arc<dyn CounterStore>,
+        blocks: Arc<dyn BlockStore>,
+    ) -> Self {
+        Self {
+            settings,
+            counters,
+            blocks,
+        }
+    }
+
+    /// The mode in force.
+    pub fn mode(&self) -> GuardMode {
+        self.settings.mode
+    }
+
+    fn scopes(&self, number: &PhoneNumber) -> Option<Scopes> {
+        let off = self.settings.mode == GuardMode::Off;
+        (!off && !is_safe(number, &self.settings.safe_list))
+            .then(|| scopes_of(number, &self.settings.prefix_digits))
+    }
+
+    fn window(&self, now: u64) -> Window {
+        Window::at(self.settings.window, now)
+    }
+
+    /// Judges one send to `number` at `now`, counting it. A send to a blocked scope is
+    /// refused in enforce mode; a send that takes a scope past `min_sends` with conversion
+    /// below `min_conversion` blocks the scope (the most specific such scope) and is refused
+    /// in enforce mode.
+    pub async fn admit(&self, number: &PhoneNumber, now: u64) -> Result<Admission, String> {
+        let Some(scopes) = self.scopes(number) else {
+            return Ok(Admission::Uncounted);
+        };
+        let mode = self.settings.mode;
+        if let Some(block) = self.blocks.active(&scopes.0, now).await?.first() {
+            self.decided("refuse", &block.scope);
+            tracing::warn!(number = %number.masked(), scope = %block.scope, mode = mode.label(), until = block.until, "code send to a blocked scope");
+            return Ok(match mode {
+                GuardMode::Enforce => Admission::Refused {
+                    scope: block.scope.clone(),
+                },
+                _ => Admission::Uncounted,
+            });
+        }
+        let window = self.window(now);
+        let counts = self.count_send(&scopes, window).await?;
+        if let Some(country) = counts.last() {
+            if let Some(ratio) = country.conversion(window) {
+                metrics::gauge!(CONVERSION_RATIO, "country" => number.country().to_owned())
+                    .set(ratio);
+            }
+        }
+        let Some(failing) = failing_scope(&counts, window, &self.settings) else {
+            return Ok(Admission::Counted);
+        };
+        let scope = counts[failing].scope.clone();
+        let (sent, verified) = counts[failing].totals(window);
+        let placed = self
+            .blocks
+            .place(&scope, (sent, verified), now, self.settings.terms)
+            .await?;
+        if placed.new {
+            self.decided("block", &scope);
+            tracing::warn!(alert = true, number = %number.masked(), scope = %scope, mode = mode.label(), sent, verified, until = placed.block.until, strikes = placed.block.strikes, "low conversion: scope blocked");
+            // The blocked scope starts afresh after its block, and its sends no longer
+            // weigh on the wider scopes around it (so one pumped prefix does not block
+            // its whole country).
+            self.absorb(&counts, failing, window).await?;
+        }
+        Ok(match mode {
+            GuardMode::Enforce => Admission::Refused { scope },
+            _ => Admission::Counted,
+        })
+    }
+
+    /// Takes back a counted send that did not happen (the provider refused or failed).
+    pub async fn take_back(&self, number: &PhoneNumber, now: u64) -> Result<(), String> {
+        let Some(scopes) = self.scopes(number) else {
+            return Ok(());
+        };
+        let window = self.window(now);
+        let changes: Vec<CounterChange> = scopes
+            .0
+            .iter()
+            .map(|scope| window.change(&sends_key(scope), window.current, -1))
+            .collect();
+        self.counters.add_many(&changes).await.map(|_| ())
+    }
+
+    /// Counts a successful code check for `number`.
+    pub async fn verified(&self, number: &PhoneNumber, now: u64) -> Result<(), String> {
+        let Some(scopes) = self.scopes(number) else {
+            return Ok(());
+        };
+        let window = self.window(now);
+        let changes: Vec<CounterChange> = scopes
+            .0
+            .iter()
+            .map(|scope| window.change(&verified_key(scope), window.current, 1))
+            .collect();
+        self.counters.add_many(&changes).await.map(|_| ())
+    }
+
+    /// The blocks in force, for the operator.
+    pub async fn blocks(&self, now: u64) -> Result<Vec<Block>, String> {
+        self.blocks.list(now).await
+    }
+
+    /// Lifts the block on `scope` and clears its counts, so it is judged afresh; answers
+    /// whether a block was in force.
+    pub async fn lift(&self, scope: &str, now: u64) -> Result<bool, String> {
+        let lifted = self.blocks.lift(scope, now).await?;
+        let window = self.window(now);
+        let counts = self.read_counts(&[scope.to_owned()], window).await?;
+        let changes: Vec<CounterChange> = counts[0].zeroing(window).collect();
+        self.counters.add_many(&changes).await?;
+        if lifted {
+            tracing::warn!(scope, "guard block lifted by the operator");
+        }
+        Ok(lifted)
+    }
+
+    /// Counts one send in every scope and reads each scope's four counts.
+    async fn count_send(
+        &self,
+        scopes: &Scopes,
+        window: Window,
+    ) -> Result<Vec<ScopeCounts>, String> {
+        let changes: Vec<CounterChange> = scopes
+            .0
+            .iter()
+            .map(|scope| window.change(&sends_key(scope), window.current, 1))
+            .collect();
+        let sent_now = self.counters.add_many(&changes).await?;
+        let mut counts = self.read_other_counts(&scopes.0, window).await?;
+        for (scope, sent) in counts.iter_mut().zip(sent_now) {
+            scope.sent_current = sent;
+        }
+        Ok(counts)
+    }
+
+    /// The four counts of each scope.
+    async fn read_counts(
+        &self,
+        scopes: &[String],
+        window: Window,
+    ) -> Result<Vec<ScopeCounts>, String> {
+        let mut counts = self.read_other_counts(scopes, window).await?;
+        let current: Vec<(String, u64)> = scopes
+            .iter()
+            .map(|s| (window.key(&sends_key(s)), window.current))
+            .collect();
+        for (scope, sent) in counts.iter_mut().zip(self.counters.get_many(&current).await?) {
+            scope.sent_current = sent;
+        }
+        Ok(counts)
+    }
+
+    /// Every count of each scope but the current window's sends (left 0), in one read.
+    async fn read_other_counts(
+        &self,
+        scopes: &[String],
+        window: Window,
+    ) -> Result<Vec<ScopeCounts>, String> {
+        let mut wanted = Vec::with_capacity(scopes.len() * 3);
+        for scope in scopes {
+            wanted.push((window.key(&sends_key(scope)), window.previous));
+            wanted.push((window.key(&verified_key(scope)), window.current));
+            wanted.push((window.key(&verified_key(scope)), window.previous));
+        }
+        let read = self.counters.get_many(&wanted).await?;
+        Ok(scopes
+            .iter()
+            .zip(read.chunks(3))
+            .map(|(scope, c)| ScopeCounts {
+                scope: scope.clone(),
+                sent_current: 0,
+                sent_previous: c[0],
+                verified_current: c[1],
+                verified_previous: c[2],
+            })
+            .collect())
+    }
+
+    /// Zeroes the blocked scope's counts and takes them out of the wider scopes.
+    async fn absorb(
+        &self,
+        counts: &[ScopeCounts],
+        blocked: usize,
+        window: Window,
+    ) -> Result<(), String> {
+        let gone = &counts[blocked];
+        let mut changes: Vec<CounterChange> = gone.zeroing(window).collect();
+        for wider in &counts[blocked + 1..] {
+            changes.extend(gone.subtracted_from(&wider.scope, window));
+        }
+        self.counters.add_many(&changes).await.map(|_| ())
+    }
+
+    fn decided(&self, action: &'static str, scope: &str) {
+        metrics::counter!(
+            GUARD_DECISIONS,
+            "mode" => self.settings.mode.label(),
+            "action" => action,
+            "scope" => scope_kind(scope)
+        )
+        .increment(1);
+    }
+}
+
+fn sends_key(scope: &str) -> String {
+    format!("guard:sent:{scope}")
+}
+
+fn verified_key(scope: &str) -> String {
+    format!("guard:verified:{scope}")
+}
