@@ -252,6 +252,19 @@ impl TestApp {
             .status()
     }
 
+    /// `POST /api/start_login` in this browser, relayed by the (trusted, loopback) test
+    /// client for the client address `ip` in `X-Forwarded-For`; the status.
+    pub async fn start_from(&self, ip: &str, number: &str) -> StatusCode {
+        self.client
+            .post(format!("{}/api/start_login", self.base))
+            .header("x-forwarded-for", ip)
+            .form(&[("number", number)])
+            .send()
+            .await
+            .expect("reachable")
+            .status()
+    }
+
     /// A second browser on the same server (its own cookie jar).
     pub fn other_browser(&self) -> TestApp {
         TestApp {

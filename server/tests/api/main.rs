@@ -5,6 +5,7 @@ mod emulator_process;
 mod exposure;
 mod faults;
 mod graceful_shutdown;
+mod guard;
 mod helpers;
 mod hostile_input;
 mod http_fuzz;

@@ -146,19 +146,17 @@ impl FraudGuard {
         let Some(scopes) = self.scopes(number) else {
             return Ok(Admission::Uncounted);
         };
-        let mode = self.settings.mode;
-        if let Some(block) = self.blocks.active(&scopes.0, now).await?.first() {
-            self.decided("refuse", &block.scope);
-            tracing::warn!(number = %number.masked(), scope = %block.scope, mode = mode.label(), until = block.until, "code send to a blocked scope");
-            return Ok(match mode {
-                GuardMode::Enforce => Admission::Refused {
-                    scope: block.scope.clone(),
-                },
-                _ => Admission::Uncounted,
-            });
+        if let Some(refusal) = self.refusal(number, &scopes, now).await? {
+            return Ok(refusal);
         }
         let window = self.window(now);
         let counts = self.count_send(&scopes, window).await?;
+        // A block placed while this send was being counted: the request that placed it
+        // cleared the scope's counts, so this send's count may look harmless; look again.
+        if let Some(refusal) = self.refusal(number, &scopes, now).await? {
+            self.take_back(number, now).await?;
+            return Ok(refusal);
+        }
         if let Some(country) = counts.last() {
             if let Some(ratio) = country.conversion(window) {
                 metrics::gauge!(CONVERSION_RATIO, "country" => number.country().to_owned())
@@ -170,6 +168,7 @@ impl FraudGuard {
         };
         let scope = counts[failing].scope.clone();
         let (sent, verified) = counts[failing].totals(window);
+        let mode = self.settings.mode;
         let placed = self
             .blocks
             .place(&scope, (sent, verified), now, self.settings.terms)
@@ -186,6 +185,25 @@ impl FraudGuard {
             GuardMode::Enforce => Admission::Refused { scope },
             _ => Admission::Counted,
         })
+    }
+
+    /// The answer for a send to a scope blocked now, if any.
+    async fn refusal(
+        &self,
+        number: &PhoneNumber,
+        scopes: &Scopes,
+        now: u64,
+    ) -> Result<Option<Admission>, String> {
+        let Some(block) = self.blocks.active(&scopes.0, now).await?.into_iter().next() else {
+            return Ok(None);
+        };
+        let mode = self.settings.mode;
+        self.decided("refuse", &block.scope);
+        tracing::warn!(number = %number.masked(), scope = %block.scope, mode = mode.label(), until = block.until, "code send to a blocked scope");
+        Ok(Some(match mode {
+            GuardMode::Enforce => Admission::Refused { scope: block.scope },
+            _ => Admission::Uncounted,
+        }))
     }
 
     /// Takes back a counted send that did not happen (the provider refused or failed).
