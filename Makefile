@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(CURDIR)/.tools/npm/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run dev test setup build bench size devloop clean-data
+.PHONY: run dev test setup build bench pumping size devloop clean-data
 
 ## run: release build, served on http://127.0.0.1:3000 (emulator unless credentials are set)
 run:
@@ -28,7 +28,14 @@ build:
 bench:
 	./scripts/setup.sh bench
 	cargo leptos build --release --precompress
-	cargo run --release -p bench -- $(BENCH_ARGS)
+	cargo run --release -p bench --bin bench -- $(BENCH_ARGS)
+	cargo run --release -p bench --bin pumping
+
+## pumping: release build, then the SMS-pumping simulator (codes to the attacked prefix, honest sign-ins refused, per guard mode)
+pumping:
+	./scripts/setup.sh build
+	cargo leptos build --release --precompress
+	cargo run --release -p bench --bin pumping -- $(PUMPING_ARGS)
 
 ## devloop: save → browser reloaded under `make dev`, for a view edit and a server-function edit
 devloop:

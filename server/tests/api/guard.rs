@@ -58,7 +58,11 @@ async fn sent_to_range(app: &TestApp) -> usize {
     let messages = app.messages().await;
     messages
         .iter()
-        .filter(|m| m["to"].as_str().is_some_and(|to| to.starts_with("+4474009")))
+        .filter(|m| {
+            m["to"]
+                .as_str()
+                .is_some_and(|to| to.starts_with("+4474009"))
+        })
         .count()
 }
 
@@ -71,7 +75,11 @@ async fn honest_sign_in(app: &TestApp, n: u32) -> bool {
         return false;
     }
     let code = browser.latest_code(&number).await;
-    browser.call("finish_login", &[("code", &code)]).await.status == StatusCode::OK
+    browser
+        .call("finish_login", &[("code", &code)])
+        .await
+        .status
+        == StatusCode::OK
 }
 
 async fn blocks(ops: &str) -> serde_json::Value {
@@ -100,26 +108,53 @@ async fn metrics(ops: &str) -> String {
 async fn enforce_stops_pumping(store: &[(&str, &str)]) {
     let (app, ops) = guarded("enforce", store).await;
     for n in 0..5 {
-        assert!(honest_sign_in(&app, n).await, "honest visitor {n} before the run");
+        assert!(
+            honest_sign_in(&app, n).await,
+            "honest visitor {n} before the run"
+        );
     }
     let statuses = pump(&app, 0).await;
     let sent = sent_to_range(&app).await;
-    assert!(sent <= MIN_SENDS as usize, "{sent} codes reached the range: {statuses:?}");
+    assert!(
+        sent <= MIN_SENDS as usize,
+        "{sent} codes reached the range: {statuses:?}"
+    );
     // Racing starts may see the block a little early, never late.
-    assert!(sent >= MIN_SENDS as usize / 2, "judged only with enough volume: {sent}");
-    let refused = statuses.iter().filter(|s| **s == StatusCode::FORBIDDEN).count();
+    assert!(
+        sent >= MIN_SENDS as usize / 2,
+        "judged only with enough volume: {sent}"
+    );
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::FORBIDDEN)
+        .count();
     assert_eq!(refused, PUMPS as usize - sent, "{statuses:?}");
     for n in 5..15 {
-        assert!(honest_sign_in(&app, n).await, "honest visitor {n} after the run");
+        assert!(
+            honest_sign_in(&app, n).await,
+            "honest visitor {n} after the run"
+        );
     }
 
     let refused = app.other_browser();
-    let answer = refused.call("start_login", &[("number", &pumped(500))]).await;
+    let answer = refused
+        .call("start_login", &[("number", &pumped(500))])
+        .await;
     assert_eq!(answer.status, StatusCode::FORBIDDEN);
     assert!(answer.body.contains("SendingPaused"), "{}", answer.body);
-    assert!(!answer.body.contains("prefix"), "the rule is not named: {}", answer.body);
-    let form = refused.post_form("start_login", &[("number", &pumped(501))]).await;
-    assert_eq!(form.status, StatusCode::SEE_OTHER, "no-JS form: back to the phone step");
+    assert!(
+        !answer.body.contains("prefix"),
+        "the rule is not named: {}",
+        answer.body
+    );
+    let form = refused
+        .post_form("start_login", &[("number", &pumped(501))])
+        .await;
+    assert_eq!(
+        form.status,
+        StatusCode::SEE_OTHER,
+        "no-JS form: back to the phone step"
+    );
     let page = refused.get("/login").await;
     assert!(
         page.body.contains("send codes to this number right now"),
@@ -130,7 +165,11 @@ async fn enforce_stops_pumping(store: &[(&str, &str)]) {
     let listed = blocks(&ops).await;
     assert_eq!(listed["mode"], "enforce");
     assert_eq!(listed["blocks"][0]["scope"], "prefix:+4474009", "{listed}");
-    assert_eq!(listed["blocks"].as_array().map(Vec::len), Some(1), "{listed}");
+    assert_eq!(
+        listed["blocks"].as_array().map(Vec::len),
+        Some(1),
+        "{listed}"
+    );
     let lifted = reqwest::Client::new()
         .delete(format!("{ops}/guard/blocks/prefix:%2B4474009"))
         .send()
@@ -147,7 +186,10 @@ async fn enforce_stops_pumping(store: &[(&str, &str)]) {
         ),
         "{text}"
     );
-    assert!(text.contains(r#"passwordless_conversion_ratio{country="GB"}"#), "{text}");
+    assert!(
+        text.contains(r#"passwordless_conversion_ratio{country="GB"}"#),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -174,7 +216,10 @@ async fn enforce_stops_pumping_in_redis() {
 async fn audit_refuses_nothing_but_decides_counts_and_lists() {
     let (app, ops) = guarded("audit", &[]).await;
     let statuses = pump(&app, 0).await;
-    assert!(statuses.iter().all(|s| *s == StatusCode::OK), "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::OK),
+        "{statuses:?}"
+    );
     assert_eq!(sent_to_range(&app).await, PUMPS as usize);
     let listed = blocks(&ops).await;
     assert_eq!(listed["mode"], "audit");
@@ -187,7 +232,9 @@ async fn audit_refuses_nothing_but_decides_counts_and_lists() {
         "{text}"
     );
     assert!(
-        text.contains(r#"passwordless_guard_decisions_total{mode="audit",action="refuse",scope="prefix"}"#),
+        text.contains(
+            r#"passwordless_guard_decisions_total{mode="audit",action="refuse",scope="prefix"}"#
+        ),
         "sends to the audited block are counted as decisions: {text}"
     );
 }
@@ -196,7 +243,10 @@ async fn audit_refuses_nothing_but_decides_counts_and_lists() {
 async fn a_safe_listed_prefix_is_never_blocked() {
     let (app, ops) = guarded("enforce", &[("GUARD_SAFE_LIST", "+4474009")]).await;
     let statuses = pump(&app, 0).await;
-    assert!(statuses.iter().all(|s| *s == StatusCode::OK), "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::OK),
+        "{statuses:?}"
+    );
     assert_eq!(sent_to_range(&app).await, PUMPS as usize);
     assert_eq!(blocks(&ops).await["blocks"], serde_json::json!([]));
 }

@@ -280,8 +280,13 @@ mod tests {
         assert!(locked.message().contains("2 hours"), "{}", locked.message());
         assert_eq!(locked.http_status(), 429);
         let paused = AuthError::SendingPaused;
-        assert!(paused.message().contains("can't send codes to this number right now"));
-        assert_eq!((paused.http_status(), paused.retry_after_secs()), (403, None));
+        assert!(paused
+            .message()
+            .contains("can't send codes to this number right now"));
+        assert_eq!(
+            (paused.http_status(), paused.retry_after_secs()),
+            (403, None)
+        );
     }
 
     #[test]

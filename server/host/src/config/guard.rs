@@ -44,7 +44,10 @@ pub(super) fn parse_guard(
     let span = |variable: &'static str, fallback: Duration| match get(variable) {
         None => Ok(fallback),
         Some(raw) => parse_span(&raw).ok_or_else(|| {
-            fail(variable, format!("`{raw}` is not a time such as 30m, 1h or 1d"))
+            fail(
+                variable,
+                format!("`{raw}` is not a time such as 30m, 1h or 1d"),
+            )
         }),
     };
     let window = span("GUARD_WINDOW", defaults.window)?;
@@ -151,7 +154,13 @@ mod tests {
         let settings = parse(&[]).expect("defaults");
         assert_eq!(settings.mode, GuardMode::Audit);
         assert_eq!((settings.min_sends, settings.min_conversion), (20, 0.35));
-        assert_eq!(settings.terms, BlockTerms { base: 3600, max: 86_400 });
+        assert_eq!(
+            settings.terms,
+            BlockTerms {
+                base: 3600,
+                max: 86_400
+            }
+        );
     }
 
     #[test]
@@ -170,7 +179,13 @@ mod tests {
         assert_eq!(settings.mode, GuardMode::Enforce);
         assert_eq!((settings.min_sends, settings.min_conversion), (50, 0.2));
         assert_eq!(settings.window, Duration::from_secs(1800));
-        assert_eq!(settings.terms, BlockTerms { base: 7200, max: 604_800 });
+        assert_eq!(
+            settings.terms,
+            BlockTerms {
+                base: 7200,
+                max: 604_800
+            }
+        );
         assert_eq!(settings.prefix_digits, [4]);
         assert_eq!(settings.safe_list, ["+44", "+1555"]);
     }

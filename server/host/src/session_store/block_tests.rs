@@ -19,21 +19,34 @@ pub(crate) async fn blocks_behave(blocks: Arc<dyn BlockStore>) {
         .as_secs()
         - 20_000;
     let scope = "prefix:+4477009";
-    let first = blocks.place(scope, (20, 1), base, TERMS).await.expect("place");
+    let first = blocks
+        .place(scope, (20, 1), base, TERMS)
+        .await
+        .expect("place");
     assert!(first.new);
     assert_eq!(
         (first.block.since, first.block.until, first.block.strikes),
         (base, base + 3600, 1)
     );
     assert_eq!((first.block.sends, first.block.verified), (20, 1));
-    let again = blocks.place(scope, (25, 1), base + 10, TERMS).await.expect("again");
+    let again = blocks
+        .place(scope, (25, 1), base + 10, TERMS)
+        .await
+        .expect("again");
     assert!(!again.new, "one block while in force");
     assert_eq!(again.block, first.block);
     let scopes = [scope.to_owned(), "country:GB".to_owned()];
     let active = blocks.active(&scopes, base + 10).await.expect("active");
     assert_eq!(active, vec![first.block.clone()]);
-    assert_eq!(blocks.active(&scopes, base + 3600).await, Ok(vec![]), "ended");
-    let repeat = blocks.place(scope, (20, 0), base + 4000, TERMS).await.expect("repeat");
+    assert_eq!(
+        blocks.active(&scopes, base + 3600).await,
+        Ok(vec![]),
+        "ended"
+    );
+    let repeat = blocks
+        .place(scope, (20, 0), base + 4000, TERMS)
+        .await
+        .expect("repeat");
     assert!(repeat.new);
     assert_eq!(
         (repeat.block.until, repeat.block.strikes),
@@ -49,7 +62,10 @@ pub(crate) async fn blocks_behave(blocks: Arc<dyn BlockStore>) {
     assert_eq!(names, ["country:NG", scope]);
     assert_eq!(blocks.lift(scope, base + 4001).await, Ok(true));
     assert_eq!(blocks.lift(scope, base + 4001).await, Ok(false));
-    let fresh = blocks.place(scope, (20, 0), base + 4002, TERMS).await.expect("fresh");
+    let fresh = blocks
+        .place(scope, (20, 0), base + 4002, TERMS)
+        .await
+        .expect("fresh");
     assert_eq!(fresh.block.strikes, 1, "lifting forgets the strikes");
 }
 

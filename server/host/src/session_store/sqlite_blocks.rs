@@ -126,9 +126,8 @@ impl BlockStore for SqliteBlocks {
     }
 
     async fn list(&self, now: u64) -> Result<Vec<Block>, String> {
-        let statement = format!(
-            "SELECT {COLUMNS} FROM guard_blocks WHERE blocked_until > ? ORDER BY scope"
-        );
+        let statement =
+            format!("SELECT {COLUMNS} FROM guard_blocks WHERE blocked_until > ? ORDER BY scope");
         let rows = sqlx::query(&statement)
             .bind(seconds(now))
             .fetch_all(&self.pool)

@@ -187,7 +187,10 @@ mod tests {
         assert!(first.new);
         assert_eq!((first.block.until, first.block.strikes), (4600, 1));
         let again = blocks.place("prefix:+44770", (21, 0), 2000, TERMS).await;
-        assert!(!again.expect("in force").new, "parallel callers see one block");
+        assert!(
+            !again.expect("in force").new,
+            "parallel callers see one block"
+        );
         let repeat = blocks.place("prefix:+44770", (20, 0), 5000, TERMS).await;
         let repeat = repeat.expect("repeat");
         assert!(repeat.new);
@@ -197,14 +200,23 @@ mod tests {
         assert_eq!(blocks.lift("prefix:+44770", 6000).await, Ok(true));
         assert_eq!(blocks.list(6000).await, Ok(vec![]));
         let fresh = blocks.place("prefix:+44770", (20, 0), 6001, TERMS).await;
-        assert_eq!(fresh.expect("fresh").block.strikes, 1, "lifting forgets strikes");
+        assert_eq!(
+            fresh.expect("fresh").block.strikes,
+            1,
+            "lifting forgets strikes"
+        );
     }
 
     #[tokio::test]
     async fn a_block_forgotten_long_after_it_ended_starts_over() {
         let blocks = MemoryBlocks::default();
-        blocks.place("country:GB", (20, 0), 0, TERMS).await.expect("placed");
-        let later = blocks.place("country:GB", (20, 0), 3600 + 86_400, TERMS).await;
+        blocks
+            .place("country:GB", (20, 0), 0, TERMS)
+            .await
+            .expect("placed");
+        let later = blocks
+            .place("country:GB", (20, 0), 3600 + 86_400, TERMS)
+            .await;
         assert_eq!(later.expect("placed").block.strikes, 1);
     }
 }

@@ -147,8 +147,14 @@ mod tests {
     fn a_scope_is_judged_only_with_enough_sends_before_this_one() {
         let settings = GuardSettings::default();
         let window = Window::at(settings.window, 7200);
-        assert!(!counts(20, 0).fails(window, &settings), "19 before: too few");
-        assert!(counts(21, 0).fails(window, &settings), "20 unverified before");
+        assert!(
+            !counts(20, 0).fails(window, &settings),
+            "19 before: too few"
+        );
+        assert!(
+            counts(21, 0).fails(window, &settings),
+            "20 unverified before"
+        );
         assert!(!counts(21, 7).fails(window, &settings), "35 % converts");
         assert!(counts(21, 6).fails(window, &settings), "30 % does not");
     }

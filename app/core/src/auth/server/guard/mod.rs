@@ -283,7 +283,10 @@ impl FraudGuard {
             .iter()
             .map(|s| (window.key(&sends_key(s)), window.current))
             .collect();
-        for (scope, sent) in counts.iter_mut().zip(self.counters.get_many(&current).await?) {
+        for (scope, sent) in counts
+            .iter_mut()
+            .zip(self.counters.get_many(&current).await?)
+        {
             scope.sent_current = sent;
         }
         Ok(counts)

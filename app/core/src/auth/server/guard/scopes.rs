@@ -38,7 +38,8 @@ pub fn scope_kind(scope: &str) -> &'static str {
 
 /// Whether `number` starts with one of the `safe` E.164 prefixes (`+44`, `+1555`).
 pub fn is_safe(number: &PhoneNumber, safe: &[String]) -> bool {
-    safe.iter().any(|prefix| number.e164().starts_with(prefix.as_str()))
+    safe.iter()
+        .any(|prefix| number.e164().starts_with(prefix.as_str()))
 }
 
 /// Digits in the number's country calling code (1 to 3).

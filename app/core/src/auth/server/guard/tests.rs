@@ -44,7 +44,11 @@ async fn pump(guard: &FraudGuard, count: u32, now: u64) -> u32 {
 async fn enforce_blocks_a_pumped_prefix_after_min_sends_and_honest_users_go_on() {
     let guard = guard(GuardMode::Enforce, &[]);
     let now = 1_000_000;
-    assert_eq!(pump(&guard, 50, now).await, 10, "at most GUARD_MIN_SENDS reach it");
+    assert_eq!(
+        pump(&guard, 50, now).await,
+        10,
+        "at most GUARD_MIN_SENDS reach it"
+    );
     let blocks = guard.blocks(now).await.expect("list");
     assert_eq!(blocks.len(), 1);
     assert_eq!(blocks[0].scope, "prefix:+4474009");
@@ -72,7 +76,11 @@ async fn audit_refuses_nothing_but_records_the_block() {
     let guard = guard(GuardMode::Audit, &[]);
     assert_eq!(pump(&guard, 50, 5000).await, 50);
     let blocks = guard.blocks(5000).await.expect("list");
-    assert_eq!(blocks.len(), 1, "the operator sees what enforce would block");
+    assert_eq!(
+        blocks.len(),
+        1,
+        "the operator sees what enforce would block"
+    );
 }
 
 #[tokio::test]
