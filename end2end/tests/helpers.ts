@@ -2,12 +2,14 @@ import { expect, type APIRequestContext, type Page } from "@playwright/test";
 
 // Helpers split into find / act / check, so specs read as user journeys.
 
-/** A fresh, valid UK mobile number (Ofcom drama range) so tests never share a live code. */
+/** A fresh, valid UK mobile number so tests never share a live code: a random base per
+ * worker process plus a counter, over 100 000 numbers (+44 7400 1xxxxx). */
+const base = Math.floor(Math.random() * 100000);
 let counter = 0;
 export function uniqueNumber(): { typed: string; e164: string } {
   counter += 1;
-  const suffix = String((Date.now() + counter * 7919) % 1000).padStart(3, "0");
-  return { typed: `07400 123${suffix}`, e164: `+447400123${suffix}` };
+  const suffix = String((base + counter * 7919) % 100000).padStart(5, "0");
+  return { typed: `07400 1${suffix}`, e164: `+4474001${suffix}` };
 }
 
 // --- find ---------------------------------------------------------------
