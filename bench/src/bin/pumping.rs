@@ -152,6 +152,8 @@ struct Outcome {
     bot_sent: usize,
     honest_signed_in: usize,
     honest_refused: usize,
+    /// Why honest visitors were refused: the status of the request that failed.
+    honest_refusals: std::collections::BTreeMap<String, usize>,
     /// Bot sends attempted, and the time since the run began, when the first was refused.
     blocked_at: Option<(usize, Duration)>,
 }
@@ -173,7 +175,10 @@ async fn post(
         .map(|r| r.status())
 }
 
-async fn visit(base: &str, visitor: Visitor) -> Result<(bool, bool), String> {
+/// What one visitor got: (code sent, signed in, the failing step and status if any).
+type Visit = (bool, bool, Option<String>);
+
+async fn visit(base: &str, visitor: Visitor) -> Result<Visit, String> {
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .build()
@@ -187,12 +192,13 @@ async fn visit(base: &str, visitor: Visitor) -> Result<(bool, bool), String> {
                 .await
                 .map_err(text)?;
             if start != StatusCode::OK {
-                return Ok((false, false));
+                return Ok((false, false, Some(format!("start {}", start.as_u16()))));
             }
             let finish = post(&client, base, "finish_login", &ip, ("code", CODE))
                 .await
                 .map_err(text)?;
-            Ok((true, finish == StatusCode::OK))
+            let failed = (finish != StatusCode::OK).then(|| format!("finish {}", finish.as_u16()));
+            Ok((true, finish == StatusCode::OK, failed))
         }
         Visitor::Bot(i) => {
             let ip = format!("198.{}.{}.{}", 18 + i / 62_500, i / 250 % 250, i % 250 + 1);
@@ -205,7 +211,7 @@ async fn visit(base: &str, visitor: Visitor) -> Result<(bool, bool), String> {
             )
             .await
             .map_err(text)?;
-            Ok((start == StatusCode::OK, false))
+            Ok((start == StatusCode::OK, false, None))
         }
     }
 }
@@ -236,7 +242,7 @@ async fn run_mode(mode: &str, settings: &Settings) -> Result<Outcome, String> {
                     Visitor::Bot(_) => bot_tried.fetch_add(1, Ordering::Relaxed) + 1,
                     Visitor::Honest(_) => 0,
                 };
-                let (sent, signed_in) = visit(&base, visitor).await?;
+                let (sent, signed_in, failed) = visit(&base, visitor).await?;
                 let mut seen = outcome.lock().map_err(|_| "poisoned".to_owned())?;
                 match visitor {
                     Visitor::Bot(_) if sent => seen.bot_sent += 1,
@@ -246,7 +252,11 @@ async fn run_mode(mode: &str, settings: &Settings) -> Result<Outcome, String> {
                         }
                     }
                     Visitor::Honest(_) if signed_in => seen.honest_signed_in += 1,
-                    Visitor::Honest(_) => seen.honest_refused += 1,
+                    Visitor::Honest(_) => {
+                        seen.honest_refused += 1;
+                        let why = failed.unwrap_or_default();
+                        *seen.honest_refusals.entry(why).or_default() += 1;
+                    }
                 }
             }
         });
@@ -257,6 +267,15 @@ async fn run_mode(mode: &str, settings: &Settings) -> Result<Outcome, String> {
     drop(server);
     let outcome = std::mem::take(&mut *outcome.lock().map_err(|_| "poisoned".to_owned())?);
     Ok(outcome)
+}
+
+/// ` (start 429 ×3, finish 401 ×1)`, or nothing when none was refused.
+fn refusals(why: &std::collections::BTreeMap<String, usize>) -> String {
+    if why.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = why.iter().map(|(w, n)| format!("{w} ×{n}")).collect();
+    format!(" ({})", parts.join(", "))
 }
 
 #[tokio::main]
@@ -297,8 +316,11 @@ async fn main() -> std::process::ExitCode {
             None => "no send refused".to_owned(),
         };
         println!(
-            "mode={mode:<7} codes to the attacked prefix: {:>4} ({fewer}); honest sign-ins: {} ok, {} refused; {blocked}",
-            outcome.bot_sent, outcome.honest_signed_in, outcome.honest_refused
+            "mode={mode:<7} codes to the attacked prefix: {:>4} ({fewer}); honest sign-ins: {} ok, {} refused{}; {blocked}",
+            outcome.bot_sent,
+            outcome.honest_signed_in,
+            outcome.honest_refused,
+            refusals(&outcome.honest_refusals)
         );
     }
     std::process::ExitCode::SUCCESS

@@ -83,14 +83,12 @@ impl ScopeCounts {
         (sent.round() as u32, verified.round() as u32)
     }
 
-    /// Whether, judged on the sends before the one just counted, the scope has the volume
-    /// to be judged and converts too little.
-    fn fails(&self, window: Window, settings: &GuardSettings) -> bool {
+    /// Whether, judged on the sends before the one just counted, the scope has `min_sends`
+    /// of them and converts too little.
+    fn fails(&self, window: Window, min_sends: u32, min_conversion: f64) -> bool {
         let (sent, verified) = self.estimate(window);
         let before = sent - 1.0;
-        before >= f64::from(settings.min_sends)
-            && before > 0.0
-            && verified / before < settings.min_conversion
+        before >= f64::from(min_sends) && before > 0.0 && verified / before < min_conversion
     }
 
     /// The changes that take this scope's counts out of `scope`'s counters.
@@ -120,13 +118,20 @@ impl ScopeCounts {
     }
 }
 
-/// The most specific scope (they come most specific first) that fails the threshold.
+/// The most specific scope (they come most specific first) that fails the threshold. Each
+/// wider scope needs twice the volume of the one inside it: a wider scope adds up traffic
+/// from ranges the narrower one does not see, so while a pumped range is still short of its
+/// own volume, its country must not be judged on it (honest numbers there would be blocked).
 pub(super) fn failing_scope(
     counts: &[ScopeCounts],
     window: Window,
     settings: &GuardSettings,
 ) -> Option<usize> {
-    counts.iter().position(|c| c.fails(window, settings))
+    counts.iter().enumerate().position(|(level, c)| {
+        let doubling = 1u32 << level.min(16);
+        let min_sends = settings.min_sends.saturating_mul(doubling);
+        c.fails(window, min_sends, settings.min_conversion)
+    })
 }
 
 #[cfg(test)]
@@ -147,16 +152,11 @@ mod tests {
     fn a_scope_is_judged_only_with_enough_sends_before_this_one() {
         let settings = GuardSettings::default();
         let window = Window::at(settings.window, 7200);
-        assert!(
-            !counts(20, 0).fails(window, &settings),
-            "19 before: too few"
-        );
-        assert!(
-            counts(21, 0).fails(window, &settings),
-            "20 unverified before"
-        );
-        assert!(!counts(21, 7).fails(window, &settings), "35 % converts");
-        assert!(counts(21, 6).fails(window, &settings), "30 % does not");
+        let fails = |c: ScopeCounts| c.fails(window, settings.min_sends, settings.min_conversion);
+        assert!(!fails(counts(20, 0)), "19 before: too few");
+        assert!(fails(counts(21, 0)), "20 unverified before");
+        assert!(!fails(counts(21, 7)), "35 % converts");
+        assert!(fails(counts(21, 6)), "30 % does not");
     }
 
     #[test]
@@ -168,16 +168,27 @@ mod tests {
             ..counts(6, 0)
         };
         assert_eq!(c.totals(half), (21, 0));
-        assert!(c.fails(half, &settings));
-        assert!(!c.fails(Window::at(settings.window, 7200 + 3000), &settings));
+        assert!(c.fails(half, 20, 0.35));
+        assert!(!c.fails(Window::at(settings.window, 7200 + 3000), 20, 0.35));
     }
 
     #[test]
-    fn the_most_specific_failing_scope_is_chosen() {
+    fn the_most_specific_failing_scope_is_chosen_and_wider_ones_need_more_volume() {
         let settings = GuardSettings::default();
         let window = Window::at(settings.window, 0);
-        let list = [counts(5, 0), counts(30, 0), counts(60, 0)];
-        assert_eq!(failing_scope(&list, window, &settings), Some(1));
-        assert_eq!(failing_scope(&list[..1], window, &settings), None);
+        let list = [counts(5, 0), counts(50, 0), counts(90, 0)];
+        assert_eq!(
+            failing_scope(&list, window, &settings),
+            Some(1),
+            "40 needed"
+        );
+        let list = [counts(5, 0), counts(30, 0), counts(70, 0)];
+        assert_eq!(
+            failing_scope(&list, window, &settings),
+            None,
+            "40 and 80 needed"
+        );
+        let list = [counts(5, 0), counts(30, 0), counts(81, 0)];
+        assert_eq!(failing_scope(&list, window, &settings), Some(2));
     }
 }
