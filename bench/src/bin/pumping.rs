@@ -154,7 +154,8 @@ struct Outcome {
     honest_refused: usize,
     /// Why honest visitors were refused: the status of the request that failed.
     honest_refusals: std::collections::BTreeMap<String, usize>,
-    /// Bot sends attempted, and the time since the run began, when the first was refused.
+    /// Bot sends attempted, and the time since the run began, when the guard first refused
+    /// one (403; the site's other limits answer 429).
     blocked_at: Option<(usize, Duration)>,
 }
 
@@ -211,7 +212,8 @@ async fn visit(base: &str, visitor: Visitor) -> Result<Visit, String> {
             )
             .await
             .map_err(text)?;
-            Ok((start == StatusCode::OK, false, None))
+            let refused = (start != StatusCode::OK).then(|| format!("start {}", start.as_u16()));
+            Ok((start == StatusCode::OK, false, refused))
         }
     }
 }
@@ -247,7 +249,8 @@ async fn run_mode(mode: &str, settings: &Settings) -> Result<Outcome, String> {
                 match visitor {
                     Visitor::Bot(_) if sent => seen.bot_sent += 1,
                     Visitor::Bot(_) => {
-                        if seen.blocked_at.is_none() {
+                        let by_guard = failed.as_deref() == Some("start 403");
+                        if by_guard && seen.blocked_at.is_none() {
                             seen.blocked_at = Some((tried, began.elapsed()));
                         }
                     }
@@ -313,7 +316,7 @@ async fn main() -> std::process::ExitCode {
             Some((tried, after)) => {
                 format!("blocked after {tried} bot sends ({} ms)", after.as_millis())
             }
-            None => "no send refused".to_owned(),
+            None => "the guard refused no send".to_owned(),
         };
         println!(
             "mode={mode:<7} codes to the attacked prefix: {:>4} ({fewer}); honest sign-ins: {} ok, {} refused{}; {blocked}",
