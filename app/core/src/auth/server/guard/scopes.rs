@@ -42,10 +42,22 @@ pub fn is_safe(number: &PhoneNumber, safe: &[String]) -> bool {
         .any(|prefix| number.e164().starts_with(prefix.as_str()))
 }
 
-/// Digits in the number's country calling code (1 to 3).
+/// Digits in the number's country calling code (1 to 3): looked up by its country in the
+/// numbering-plan metadata (a map lookup; parsing the number again costs far more), or for a
+/// non-geographic number (`001`), by the calling codes the metadata knows.
 fn calling_code_len(number: &PhoneNumber) -> usize {
-    phonenumber::parse(None, number.e164())
-        .map(|parsed| parsed.code().value().to_string().len())
+    let database = &*phonenumber::metadata::DATABASE;
+    if let Some(metadata) = database.by_id(number.country()) {
+        return metadata.country_code().to_string().len();
+    }
+    let digits = number.digits();
+    (1..=3)
+        .find(|len| {
+            digits
+                .get(..*len)
+                .and_then(|code| code.parse::<u16>().ok())
+                .is_some_and(|code| database.by_code(&code).is_some())
+        })
         .unwrap_or(1)
 }
 
@@ -67,6 +79,9 @@ mod tests {
         assert_eq!(us.0, ["prefix:+1201", "country:US"]);
         let ie = scopes_of(&number("+353861234567"), &[2]);
         assert_eq!(ie.0, ["prefix:+35386", "country:IE"]);
+        // Non-geographic (Inmarsat +870, country "001"): the calling code is found by its digits.
+        let global = scopes_of(&number("+870773123456"), &[2]);
+        assert_eq!(global.0[0], "prefix:+87077", "{global:?}");
     }
 
     #[test]
