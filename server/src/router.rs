@@ -12,6 +12,8 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 /// [`host::router::SiteRoutes`].
 pub fn site_routes(options: &LeptosOptions, auth: AuthContext) -> Router {
     let routes = generate_route_list(App);
+    // Shared, not cloned per request: the context holds the limit and guard policies.
+    let auth = std::sync::Arc::new(auth);
     let context = move || {
         provide_context(auth.clone());
         // A fresh script nonce per request, used by the page CSP and the hydration script.

@@ -5,6 +5,7 @@ use crate::auth::{AuthError, Flash};
 use http::{header, request::Parts, HeaderValue, StatusCode};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
+use std::sync::Arc;
 
 /// The client's IP address as the server decided it (socket peer, or a trusted proxy
 /// header when configured); put in request extensions by the server crate.
@@ -27,10 +28,10 @@ pub fn accept_language() -> Option<String> {
     })
 }
 
-/// The login context and the caller's session. Fails with `ServiceUnavailable` when the
+/// The login context (provided once per request as an `Arc`) and the caller's session. Fails with `ServiceUnavailable` when the
 /// server was wired without them (a deployment bug, logged).
-pub async fn request_scope() -> Result<(AuthContext, LoginSession), AuthError> {
-    let ctx = use_context::<AuthContext>().ok_or_else(|| {
+pub async fn request_scope() -> Result<(Arc<AuthContext>, LoginSession), AuthError> {
+    let ctx = use_context::<Arc<AuthContext>>().ok_or_else(|| {
         tracing::error!("AuthContext missing from server function context");
         AuthError::ServiceUnavailable
     })?;
