@@ -208,20 +208,22 @@ impl FraudGuard {
 
     /// Takes back a counted send that did not happen (the provider refused or failed).
     pub async fn take_back(&self, number: &PhoneNumber, now: u64) -> Result<(), String> {
-        let Some(scopes) = self.scopes(number) else {
-            return Ok(());
-        };
-        let window = self.window(now);
-        let changes: Vec<CounterChange> = scopes
-            .0
-            .iter()
-            .map(|scope| window.change(&sends_key(scope), window.current, -1))
-            .collect();
-        self.counters.add_many(&changes).await.map(|_| ())
+        self.add_to_each_scope(number, now, sends_key, -1).await
     }
 
     /// Counts a successful code check for `number`.
     pub async fn verified(&self, number: &PhoneNumber, now: u64) -> Result<(), String> {
+        self.add_to_each_scope(number, now, verified_key, 1).await
+    }
+
+    /// Adds `delta` to the current window's `key` counter of every scope of `number`.
+    async fn add_to_each_scope(
+        &self,
+        number: &PhoneNumber,
+        now: u64,
+        key: fn(&str) -> String,
+        delta: i32,
+    ) -> Result<(), String> {
         let Some(scopes) = self.scopes(number) else {
             return Ok(());
         };
@@ -229,7 +231,7 @@ impl FraudGuard {
         let changes: Vec<CounterChange> = scopes
             .0
             .iter()
-            .map(|scope| window.change(&verified_key(scope), window.current, 1))
+            .map(|scope| window.change(&key(scope), window.current, delta))
             .collect();
         self.counters.add_many(&changes).await.map(|_| ())
     }
