@@ -26,6 +26,32 @@ const otherClients = [
   { api: "twilio", port: 3011 },
 ];
 
+// The SMS-pumping guard in enforce mode, judging a range after one unverified code
+// (guard.spec.ts), on a server of its own so the other specs' numbers are never judged.
+const guardPort = 3012;
+
+const serverEnv = (port: number, extra: Record<string, string>) => ({
+  ...(process.env as Record<string, string>),
+  LEPTOS_OUTPUT_NAME: "passwordless",
+  LEPTOS_SITE_ROOT: "target/site",
+  LEPTOS_SITE_PKG_DIR: "pkg",
+  LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+  LEPTOS_ENV: "PROD",
+  LEPTOS_HASH_FILES: "true",
+  VERIFY_PROVIDER: "emulator",
+  SESSION_STORE: "memory",
+  ...extra,
+});
+
+const server = (port: number, extra: Record<string, string>) => ({
+  command: "target/release/server",
+  cwd: "..",
+  url: `http://127.0.0.1:${port}/healthz`,
+  reuseExistingServer: false,
+  timeout: 60_000,
+  env: serverEnv(port, extra),
+});
+
 export default defineConfig({
   testDir: "./tests",
   timeout: 30_000,
@@ -39,32 +65,23 @@ export default defineConfig({
     trace: "retain-on-failure",
   },
   projects: [
-    { name: "chromium", use: chromium },
+    { name: "chromium", use: chromium, testIgnore: /guard\.spec\.ts/ },
+    {
+      name: "guard",
+      testMatch: /guard\.spec\.ts/,
+      use: { ...chromium, baseURL: `http://127.0.0.1:${guardPort}` },
+    },
     ...otherClients.map(({ api, port }) => ({
       name: api,
       testMatch: /provider_journey\.spec\.ts/,
       use: { ...chromium, baseURL: `http://127.0.0.1:${port}` },
     })),
   ],
-  webServer: otherClients.map(({ api, port }) => ({
-    command: "target/release/server",
-    cwd: "..",
-    url: `http://127.0.0.1:${port}/healthz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    env: {
-      ...(process.env as Record<string, string>),
-      LEPTOS_OUTPUT_NAME: "passwordless",
-      LEPTOS_SITE_ROOT: "target/site",
-      LEPTOS_SITE_PKG_DIR: "pkg",
-      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-      LEPTOS_ENV: "PROD",
-      LEPTOS_HASH_FILES: "true",
-      VERIFY_PROVIDER: "emulator",
-      EMULATOR_API: api,
+  webServer: [
+    ...otherClients.map(({ api, port }) =>
       // Vonage v1 waits at least 60 s between events: a 300 s code, its call at 150 s.
-      EMULATOR_CODE_TTL: "300",
-      SESSION_STORE: "memory",
-    },
-  })),
+      server(port, { EMULATOR_API: api, EMULATOR_CODE_TTL: "300" }),
+    ),
+    server(guardPort, { GUARD_MODE: "enforce", GUARD_MIN_SENDS: "1" }),
+  ],
 });

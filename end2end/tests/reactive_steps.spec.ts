@@ -143,6 +143,6 @@ test("the countdowns stop when the code step leaves the page", async ({ page }) 
   await expect.poll(liveIntervals).toBe(3);
   await page.getByRole("button", { name: "Use a different number" }).click();
   await expect(page).toHaveURL(/\/login$/);
-  await expect(page.getByLabel("Phone number")).toHaveValue(/7400 123/);
+  await expect(page.getByLabel("Phone number")).toHaveValue(new RegExp(`${number.e164.slice(-6)}$`));
   await expect.poll(liveIntervals).toBe(0);
 });

@@ -37,7 +37,7 @@ for (const js of [true, false]) {
     await expectPinStep(page, number.e164);
     await page.getByRole("button", { name: "Use a different number" }).click();
     await expect(page).toHaveURL(/\/login$/);
-    await expect(page.getByLabel("Phone number")).toHaveValue(/7400 123/);
+    await expect(page.getByLabel("Phone number")).toHaveValue(new RegExp(`${number.e164.slice(-6)}$`));
     await context.close();
   });
 }
