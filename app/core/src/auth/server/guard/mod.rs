@@ -9,6 +9,7 @@
 //! reach a scope before it is blocked.
 
 mod blocks;
+mod counts;
 mod judge;
 mod scopes;
 #[cfg(test)]
@@ -19,7 +20,8 @@ pub use scopes::{is_safe, scope_kind, scopes_of, Scopes};
 
 use super::counter_store::{CounterChange, CounterStore};
 use crate::domain::PhoneNumber;
-use judge::{failing_scope, ScopeCounts, Window};
+use counts::{sends_key, verified_key};
+use judge::{failing_scope, Window};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -255,86 +257,6 @@ impl FraudGuard {
         Ok(lifted)
     }
 
-    /// Counts one send in every scope and reads each scope's four counts.
-    async fn count_send(
-        &self,
-        scopes: &Scopes,
-        window: Window,
-    ) -> Result<Vec<ScopeCounts>, String> {
-        let changes: Vec<CounterChange> = scopes
-            .0
-            .iter()
-            .map(|scope| window.change(&sends_key(scope), window.current, 1))
-            .collect();
-        let sent_now = self.counters.add_many(&changes).await?;
-        let mut counts = self.read_other_counts(&scopes.0, window).await?;
-        for (scope, sent) in counts.iter_mut().zip(sent_now) {
-            scope.sent_current = sent;
-        }
-        Ok(counts)
-    }
-
-    /// The four counts of each scope.
-    async fn read_counts(
-        &self,
-        scopes: &[String],
-        window: Window,
-    ) -> Result<Vec<ScopeCounts>, String> {
-        let mut counts = self.read_other_counts(scopes, window).await?;
-        let current: Vec<(String, u64)> = scopes
-            .iter()
-            .map(|s| (window.key(&sends_key(s)), window.current))
-            .collect();
-        for (scope, sent) in counts
-            .iter_mut()
-            .zip(self.counters.get_many(&current).await?)
-        {
-            scope.sent_current = sent;
-        }
-        Ok(counts)
-    }
-
-    /// Every count of each scope but the current window's sends (left 0), in one read.
-    async fn read_other_counts(
-        &self,
-        scopes: &[String],
-        window: Window,
-    ) -> Result<Vec<ScopeCounts>, String> {
-        let mut wanted = Vec::with_capacity(scopes.len() * 3);
-        for scope in scopes {
-            wanted.push((window.key(&sends_key(scope)), window.previous));
-            wanted.push((window.key(&verified_key(scope)), window.current));
-            wanted.push((window.key(&verified_key(scope)), window.previous));
-        }
-        let read = self.counters.get_many(&wanted).await?;
-        Ok(scopes
-            .iter()
-            .zip(read.chunks(3))
-            .map(|(scope, c)| ScopeCounts {
-                scope: scope.clone(),
-                sent_current: 0,
-                sent_previous: c[0],
-                verified_current: c[1],
-                verified_previous: c[2],
-            })
-            .collect())
-    }
-
-    /// Zeroes the blocked scope's counts and takes them out of the wider scopes.
-    async fn absorb(
-        &self,
-        counts: &[ScopeCounts],
-        blocked: usize,
-        window: Window,
-    ) -> Result<(), String> {
-        let gone = &counts[blocked];
-        let mut changes: Vec<CounterChange> = gone.zeroing(window).collect();
-        for wider in &counts[blocked + 1..] {
-            changes.extend(gone.subtracted_from(&wider.scope, window));
-        }
-        self.counters.add_many(&changes).await.map(|_| ())
-    }
-
     fn decided(&self, action: &'static str, scope: &str) {
         metrics::counter!(
             GUARD_DECISIONS,
@@ -344,12 +266,4 @@ impl FraudGuard {
         )
         .increment(1);
     }
-}
-
-fn sends_key(scope: &str) -> String {
-    format!("guard:sent:{scope}")
-}
-
-fn verified_key(scope: &str) -> String {
-    format!("guard:verified:{scope}")
 }

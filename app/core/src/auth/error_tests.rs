@@ -1,0 +1,84 @@
+//! Messages, statuses and retry hints of the boundary's error.
+
+use super::*;
+
+#[test]
+fn wrong_code_message_counts_attempts() {
+    assert!(AuthError::WrongCode { attempts_left: 3 }
+        .message()
+        .contains("3 attempts left"));
+    assert!(AuthError::WrongCode { attempts_left: 1 }
+        .message()
+        .contains("1 attempt left"));
+}
+
+#[test]
+fn limit_message_says_when_to_retry() {
+    let message = |secs| {
+        AuthError::TooManyRequests {
+            retry_after_secs: secs,
+        }
+        .message()
+    };
+    assert!(message(30).contains("30 seconds"));
+    assert!(message(61).contains("2 minutes"));
+    assert!(message(600).contains("10 minutes"));
+    assert!(message(86_400).contains("24 hours"));
+    assert_eq!(
+        AuthError::TooManyRequests {
+            retry_after_secs: 5
+        }
+        .http_status(),
+        429
+    );
+}
+
+#[test]
+fn busy_number_says_where_the_code_is_and_when_to_retry() {
+    let busy = AuthError::NumberBusy {
+        retry_after_secs: 252,
+    };
+    assert!(busy.message().contains("browser where you asked for it"));
+    assert!(busy.message().contains("4:12"), "{}", busy.message());
+    assert_eq!(
+        (busy.http_status(), busy.retry_after_secs()),
+        (409, Some(252))
+    );
+    assert_eq!(AuthError::NumberSettling.retry_after_secs(), Some(5));
+    let locked = AuthError::TooManyWrongCodes {
+        retry_after_secs: 7200,
+    };
+    assert!(locked.message().contains("2 hours"), "{}", locked.message());
+    assert_eq!(locked.http_status(), 429);
+    let paused = AuthError::SendingPaused;
+    assert!(paused
+        .message()
+        .contains("can't send codes to this number right now"));
+    assert_eq!(
+        (paused.http_status(), paused.retry_after_secs()),
+        (403, None)
+    );
+}
+
+#[test]
+fn dead_ends_send_user_back_to_phone_step() {
+    assert!(AuthError::TooManyAttempts.restarts_login());
+    assert!(AuthError::CodeExpired.restarts_login());
+    assert!(AuthError::TooManyWrongCodes {
+        retry_after_secs: 60
+    }
+    .restarts_login());
+    assert!(!AuthError::WrongCode { attempts_left: 2 }.restarts_login());
+}
+
+#[test]
+fn framework_errors_map_to_our_variants() {
+    assert_eq!(
+        AuthError::from_server_fn_error(ServerFnErrorErr::MissingArg("code".into())),
+        AuthError::BadRequest
+    );
+    assert_eq!(
+        AuthError::from_server_fn_error(ServerFnErrorErr::Request("down".into())),
+        AuthError::ServiceUnavailable
+    );
+}
