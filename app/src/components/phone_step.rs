@@ -1,5 +1,6 @@
 use crate::auth::api::StartLogin;
-use crate::components::{focus_field, FieldError};
+use crate::auth::{AuthError, ChallengeWidget};
+use crate::components::{focus_field, FieldError, HumanCheck};
 use crate::domain::PhoneNumberProblem;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -9,9 +10,10 @@ use leptos_router::hooks::use_navigate;
 /// The phone step: the number field and "Send code". A reactive component: it checks what
 /// is free to check (empty, letters, too few digits) before calling the `start_login` server
 /// function, shows "Sending code…" while the call is in flight (no double submit), puts the
-/// server's typed error next to the field, and moves to `/verify` on success. The form is
-/// also a plain post to the same server function, so it works before the wasm has loaded
-/// and without JavaScript (the server answers 303).
+/// server's typed error next to the field, and moves to `/verify` on success. When the
+/// server asks for a human check (a risky send), the provider's widget appears in the form
+/// and its token sends the code. The form is also a plain post to the same server function,
+/// so it works before the wasm has loaded and without JavaScript (the server answers 303).
 #[component]
 pub fn PhoneStep(
     /// The number to show in the field (what was typed before, or the number being changed).
@@ -20,23 +22,38 @@ pub fn PhoneStep(
     initial_error: Option<String>,
     /// Where sign-in leads afterwards; a same-site path, checked again on the server.
     next: Option<String>,
+    /// The human check a no-JS post was asked for, shown again on arrival.
+    initial_challenge: Option<ChallengeWidget>,
 ) -> impl IntoView {
     let start = ServerAction::<StartLogin>::new();
     let busy = start.pending();
     let error = RwSignal::new(initial_error);
+    let challenge = RwSignal::new(initial_challenge);
+    let token = RwSignal::new(None::<String>);
+    let resets = RwSignal::new(0u32);
     let input = NodeRef::<leptos::html::Input>::new();
     let navigate = use_navigate();
     Effect::new(move |_| match start.value().get() {
         Some(Ok(())) => navigate("/verify", Default::default()),
-        Some(Err(failure)) => error.set(Some(failure.message())),
+        Some(Err(failure)) => {
+            // A token is good for one try: whatever the answer, the next send needs another.
+            if token.get_untracked().is_some() {
+                token.set(None);
+                resets.update(|n| *n += 1);
+            }
+            if let AuthError::ChallengeRequired { widget, .. } = &failure {
+                challenge.set(Some(widget.clone()));
+            }
+            error.set(Some(failure.message()));
+        }
         None => {}
     });
     // On arrival and after each error: focus the field, digits selected after an error.
     Effect::new(move |_| focus_field(input, error.with(Option::is_some)));
 
     let next_field = next.clone();
-    let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
+    let next = StoredValue::new(next);
+    let send = move || {
         let Some(field) = input.get_untracked() else {
             return;
         };
@@ -50,11 +67,26 @@ pub fn PhoneStep(
                 error.set(None);
                 start.dispatch(StartLogin {
                     number,
-                    next: next.clone(),
+                    next: next.get_value(),
+                    captcha_token: token.get_untracked(),
                 });
             }
         }
     };
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        send();
+    };
+    // The user pressed "Send code" already: a token sends it.
+    let on_token = Callback::new(move |value: String| {
+        token.set(Some(value));
+        send();
+    });
+    let on_unavailable = Callback::new(move |()| {
+        error.set(Some(
+            "The check couldn't load. Check your connection and try again.".to_owned(),
+        ));
+    });
 
     view! {
         <form method="post" action=StartLogin::url() class="stack" novalidate
@@ -66,6 +98,9 @@ pub fn PhoneStep(
                 aria-invalid=move || error.with(Option::is_some).to_string() />
             <p id="number-hint" class="hint">"Include the country code for numbers outside your country, e.g. +44 7400 123123."</p>
             <FieldError id="number-error" message=error />
+            {move || challenge.get().map(|widget| view! {
+                <HumanCheck widget on_token resets=resets.into() on_unavailable />
+            })}
             {next_field.map(|path| view! { <input type="hidden" name="next" value=path /> })}
             <button type="submit" disabled=move || busy.get()>
                 {move || if busy.get() { "Sending code…" } else { "Send code" }}

@@ -1,5 +1,5 @@
 use crate::auth::api::get_login_status;
-use crate::auth::{LoginStatus, LoginStep};
+use crate::auth::{AuthError, LoginStatus, LoginStep};
 use crate::components::{CarriedNote, DevBanner, PhoneStep};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -30,6 +30,10 @@ pub fn LoginPage() -> impl IntoView {
                 };
                 // A note from the step before (client-side) wins over the server's flash.
                 let note = CarriedNote::take().or(status.flash).unwrap_or_default();
+                let challenge = match &note.error {
+                    Some(AuthError::ChallengeRequired { widget, .. }) => Some(widget.clone()),
+                    _ => None,
+                };
                 let error = note.error.map(|e| e.message()).or(load_error);
                 let typed = note.typed_number.unwrap_or_default();
                 let pending_hint = match &status.step {
@@ -45,7 +49,7 @@ pub fn LoginPage() -> impl IntoView {
                         <h1>"Sign in"</h1>
                         <p>"Enter your phone number. We'll send you a 6-digit code by text message."</p>
                         {pending_hint}
-                        <PhoneStep typed initial_error=error next=next() />
+                        <PhoneStep typed initial_error=error next=next() initial_challenge=challenge />
                     </section>
                 }
             })}

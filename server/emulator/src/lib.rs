@@ -68,6 +68,7 @@
 //! or [`Emulator::set_fault`]; see [`faults`] for the contract. `GET|POST /dev/clock` shows
 //! and moves the emulator's time; see [`dev_clock`].
 
+pub mod captcha;
 pub mod dev_clock;
 mod fault_inject;
 mod fault_listener;
@@ -200,12 +201,14 @@ impl Emulator {
     /// The developer pages: `GET /dev/messages` (JSON array of [`OutboxMessage`], newest
     /// first), `GET /dev/outbox` (HTML, refreshes every 3 s), the fault switch
     /// `GET|POST /dev/faults` (JSON [`FaultSetting`], see [`faults`]) and the emulator's time
-    /// `GET|POST /dev/clock` (see [`dev_clock`]). Codes in clear: mount only in development.
+    /// `GET|POST /dev/clock` (see [`dev_clock`]) and the CAPTCHA stand-ins under
+    /// `/dev/captcha/` (see [`captcha`]). Codes in clear: mount only in development.
     pub fn dev_router(&self) -> axum::Router {
         outbox::routes()
             .merge(dev_clock::routes())
             .with_state(self.state.clone())
             .merge(faults::routes().with_state(self.faults.clone()))
+            .merge(captcha::routes())
     }
 
     /// Binds `addr` (port 0 picks a free port), serves [`Self::api_router`] and

@@ -4,6 +4,7 @@
 //! one does not rebuild it.
 
 mod bad_request;
+pub mod captcha;
 pub mod config;
 pub mod emulator;
 pub mod guard_ops;

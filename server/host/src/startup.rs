@@ -56,6 +56,9 @@ pub enum StartupError {
     /// A provider client could not be built.
     #[error("verify provider: {0}")]
     Provider(String),
+    /// The CAPTCHA siteverify client could not be built.
+    #[error("CAPTCHA_VERIFY_URL: {0}")]
+    Captcha(String),
     /// The emulator (which shows every code) would face the public.
     #[error(
         "refusing to serve the Verify emulator on the non-loopback address {place}: it shows every code it sends. \
@@ -92,6 +95,15 @@ impl Application {
             .await
             .map_err(|source| StartupError::Bind { addr, source })?;
         let secure_cookies = config.cookie_secure.unwrap_or(!addr.ip().is_loopback());
+        let emulator_url = emulator.is_some().then_some(&provider_url);
+        let challenge = config
+            .captcha
+            .as_ref()
+            .map(|captcha| {
+                crate::captcha::challenge(captcha, emulator_url, stores.counters.clone())
+            })
+            .transpose()
+            .map_err(StartupError::Captcha)?;
         let auth = AuthContext {
             provider,
             clock,
@@ -106,6 +118,7 @@ impl Application {
             limits: RateLimiter::new(stores.counters.clone(), config.limits),
             locks: stores.locks,
             guard: FraudGuard::new(config.guard, stores.counters, stores.blocks),
+            challenge,
         };
         let readiness = Readiness::new(stores.sessions.clone(), provider_url, health)
             .map_err(|e| StartupError::Provider(e.to_string()))?;

@@ -1,6 +1,7 @@
 //! Integration tests: the whole server over HTTP, against the in-process emulator.
 
 mod announced_calls;
+mod challenge;
 mod emulator_process;
 mod exposure;
 mod faults;

@@ -6,13 +6,19 @@ use super::{AuthError, LoginStatus};
 use leptos::prelude::*;
 
 /// Starts a login: parses `number` and asks the provider to send a code. `next` is where to
-/// go after sign-in (ignored unless a same-site path).
+/// go after sign-in (ignored unless a same-site path). `captcha_token` is the human check's
+/// token, needed only when the server answered [`AuthError::ChallengeRequired`].
 /// No-JS: 303 to `/verify` on success, back to `/login` with the error otherwise.
 #[server(prefix = "/api", endpoint = "start_login")]
-pub async fn start_login(number: String, next: Option<String>) -> Result<(), AuthError> {
+pub async fn start_login(
+    number: String,
+    next: Option<String>,
+    captcha_token: Option<String>,
+) -> Result<(), AuthError> {
     use super::server::{form_redirect, request_scope, service};
     let (ctx, session) = request_scope().await?;
-    let result = service::start_login(&ctx, &session, &number, next.as_deref()).await;
+    let token = captcha_token.as_deref();
+    let result = service::start_login(&ctx, &session, &number, next.as_deref(), token).await;
     form_redirect(&session, result, "/verify", "/login", Some(number)).await
 }
 

@@ -1,5 +1,6 @@
 //! The one error type of the login's server-function boundary.
 
+use super::ChallengeWidget;
 use crate::domain::{PhoneNumberProblem, PinProblem};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -68,6 +69,15 @@ pub enum AuthError {
     /// The fraud guard paused sends to this number's range or country (too few codes sent
     /// there were ever typed); nothing was sent. Neither the rule nor its end is named.
     SendingPaused,
+    /// This send looks risky (a range near its fraud threshold, a burst from one network, a
+    /// new country for this address): nothing was sent until the user passes the human check
+    /// shown by `widget`. `failed` when a check was sent and did not pass.
+    ChallengeRequired {
+        /// The widget to show.
+        widget: ChallengeWidget,
+        /// Whether the check just submitted was refused.
+        failed: bool,
+    },
 }
 
 impl AuthError {
@@ -124,6 +134,12 @@ impl AuthError {
             Self::SendingPaused => {
                 "We can't send codes to this number right now. Please try again later.".into()
             }
+            Self::ChallengeRequired { failed: false, .. } => {
+                "One more step: confirm you're a person, then we'll send your code.".into()
+            }
+            Self::ChallengeRequired { failed: true, .. } => {
+                "That check didn't pass. Please try it again.".into()
+            }
         }
     }
 
@@ -131,7 +147,7 @@ impl AuthError {
     pub fn http_status(&self) -> u16 {
         match self {
             Self::BadRequest => 400,
-            Self::SendingPaused => 403,
+            Self::SendingPaused | Self::ChallengeRequired { .. } => 403,
             Self::WrongCode { .. } => 401,
             Self::NoPendingLogin
             | Self::NoChannelLeft

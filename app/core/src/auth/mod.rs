@@ -1,10 +1,12 @@
 //! The phone-number login: shared types and server functions, plus the server-only service.
 
 pub mod api;
+mod challenge;
 mod error;
 mod next;
 mod status;
 
+pub use challenge::{CaptchaProvider, ChallengeWidget};
 pub use error::AuthError;
 pub use next::safe_next;
 pub use status::{Channel, Flash, LoginStatus, LoginStep, PendingView};

@@ -6,6 +6,7 @@ use app_core::domain::DefaultCountry;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+mod captcha;
 mod delivery;
 mod edge;
 mod emulator_api;
@@ -15,6 +16,8 @@ mod provider;
 mod store;
 mod twilio;
 mod values;
+use captcha::parse_captcha;
+pub use captcha::{default_script_url, default_verify_url, CaptchaConfig};
 use delivery::parse_delivery;
 pub use delivery::VONAGE_LIFETIME;
 pub use edge::Cidr;
@@ -59,6 +62,8 @@ pub struct Config {
     pub limits: LimitPolicy,
     /// `GUARD_*`: the SMS-pumping guard (mode, threshold, volume, blocks, safe list).
     pub guard: app_core::auth::server::guard::GuardSettings,
+    /// `CAPTCHA_*`: the human check before risky sends; `None` when no provider is set.
+    pub captcha: Option<CaptchaConfig>,
     /// `ALLOWED_COUNTRIES`: ISO codes codes may be sent to (`GB,IE`); unset allows all.
     pub allowed_countries: Option<Vec<String>>,
     /// `COOKIE_SECURE`: `auto` (default: `Secure` and `__Host-` unless the site listens on
@@ -131,6 +136,7 @@ impl Config {
         }
         let limits = parse_limits(&get)?;
         let guard = parse_guard(&get)?;
+        let captcha = parse_captcha(&get)?;
         // The emulator's codes may be set to live shorter (EMULATOR_CODE_TTL, for fast
         // expiry in development and tests): the call must come within that life too.
         let code_life = match &provider {
@@ -240,6 +246,7 @@ impl Config {
             delivery,
             limits,
             guard,
+            captcha,
             client_ip_header,
             trusted_proxies,
             public_origin,

@@ -1,5 +1,6 @@
 //! The services and settings server functions reach through Leptos context.
 
+use super::challenge::Challenge;
 use super::clock::Clock;
 use super::guard::FraudGuard;
 use super::number_lock::LockStore;
@@ -40,4 +41,6 @@ pub struct AuthContext {
     pub locks: Arc<dyn LockStore>,
     /// The SMS-pumping guard (conversion per country and prefix), shared through the store.
     pub guard: FraudGuard,
+    /// The human check before risky sends; `None` unless `CAPTCHA_PROVIDER` is set.
+    pub challenge: Option<Challenge>,
 }

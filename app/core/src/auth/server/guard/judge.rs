@@ -91,6 +91,13 @@ impl ScopeCounts {
         before >= f64::from(min_sends) && before > 0.0 && verified / before < min_conversion
     }
 
+    /// Whether, before this send is counted, the scope has half of `min_sends` or more and
+    /// converts too little: it is on its way to a block.
+    fn strains(&self, window: Window, min_sends: u32, min_conversion: f64) -> bool {
+        let (sent, verified) = self.estimate(window);
+        sent > 0.0 && sent >= f64::from(min_sends) / 2.0 && verified / sent < min_conversion
+    }
+
     /// The changes that take this scope's counts out of `scope`'s counters.
     fn subtracting(&self, scope: &str, window: Window) -> Vec<CounterChange> {
         let mut changes = Vec::with_capacity(4);
@@ -134,6 +141,20 @@ pub(super) fn failing_scope(
     })
 }
 
+/// Whether any scope is on its way to a block (half the volume it needs, too little
+/// conversion), with the same doubling of volume for wider scopes as [`failing_scope`].
+pub(super) fn any_straining(
+    counts: &[ScopeCounts],
+    window: Window,
+    settings: &GuardSettings,
+) -> bool {
+    counts.iter().enumerate().any(|(level, c)| {
+        let doubling = 1u32 << level.min(16);
+        let min_sends = settings.min_sends.saturating_mul(doubling);
+        c.strains(window, min_sends, settings.min_conversion)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,6 +178,31 @@ mod tests {
         assert!(fails(counts(21, 0)), "20 unverified before");
         assert!(!fails(counts(21, 7)), "35 % converts");
         assert!(fails(counts(21, 6)), "30 % does not");
+    }
+
+    #[test]
+    fn a_scope_strains_from_half_its_volume_with_low_conversion() {
+        let settings = GuardSettings::default();
+        let window = Window::at(settings.window, 7200);
+        assert!(
+            !any_straining(&[counts(9, 0)], window, &settings),
+            "9 of 20"
+        );
+        assert!(
+            any_straining(&[counts(10, 0)], window, &settings),
+            "10 of 20, none typed"
+        );
+        assert!(
+            !any_straining(&[counts(10, 4)], window, &settings),
+            "40 % converts"
+        );
+        let wider = [counts(0, 0), counts(15, 0)];
+        assert!(
+            !any_straining(&wider, window, &settings),
+            "the wider scope needs 20"
+        );
+        let wider = [counts(0, 0), counts(20, 0)];
+        assert!(any_straining(&wider, window, &settings));
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub use scopes::{is_safe, scope_kind, scopes_of, Scopes};
 use super::counter_store::{CounterChange, CounterStore};
 use crate::domain::PhoneNumber;
 use counts::{sends_key, verified_key};
-use judge::{failing_scope, Window};
+use judge::{any_straining, failing_scope, Window};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -206,6 +206,18 @@ impl FraudGuard {
             GuardMode::Enforce => Admission::Refused { scope: block.scope },
             _ => Admission::Uncounted,
         }))
+    }
+
+    /// Whether a send to `number` would go to a scope on its way to a block (half the volume
+    /// a block needs, conversion under the threshold): a risky send, worth a human check.
+    /// Always `false` when the guard is off or the number is safe-listed.
+    pub async fn straining(&self, number: &PhoneNumber, now: u64) -> Result<bool, String> {
+        let Some(scopes) = self.scopes(number) else {
+            return Ok(false);
+        };
+        let window = self.window(now);
+        let counts = self.read_counts(&scopes.0, window).await?;
+        Ok(any_straining(&counts, window, &self.settings))
     }
 
     /// Takes back a counted send that did not happen (the provider refused or failed).

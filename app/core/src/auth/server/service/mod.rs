@@ -1,6 +1,7 @@
 //! The login's use cases as ordinary async functions: parse, call the provider, move the
 //! session between states (signed out → pending → signed in), log an audit event.
 
+mod challenge;
 mod finish;
 mod guard;
 mod limits;

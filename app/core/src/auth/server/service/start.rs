@@ -1,5 +1,6 @@
 //! The phone step: parse the number, check destination, ownership and limits, ask for a code.
 
+use super::challenge::{note_send, pass_challenge};
 use super::guard::{admit_send, take_back_send};
 use super::limits::{allow_send, count_scheduled_call};
 use super::ownership::{give_up, release_number, take_number};
@@ -17,12 +18,15 @@ use crate::domain::{PhoneNumber, PhoneNumberProblem};
 /// path) is where sign-in will lead. Asking again for the number already pending does not
 /// send a second message. A number whose code another session asked for is refused with
 /// [`AuthError::NumberBusy`] (nothing sent, the other login untouched); wrong codes typed
-/// for this number earlier, in any session, still count.
+/// for this number earlier, in any session, still count. A risky send needs a passed human
+/// check (`captcha_token`, when a CAPTCHA provider is configured), asked for with
+/// [`AuthError::ChallengeRequired`] before anything is counted or sent.
 pub async fn start_login(
     ctx: &AuthContext,
     session: &LoginSession,
     raw_number: &str,
     next: Option<&str>,
+    captcha_token: Option<&str>,
 ) -> Result<(), AuthError> {
     let number =
         PhoneNumber::parse(raw_number, ctx.default_country).map_err(AuthError::InvalidNumber)?;
@@ -57,6 +61,7 @@ pub async fn start_login(
         metrics_names::limit_hit("failed");
         return Err(AuthError::TooManyWrongCodes { retry_after_secs });
     }
+    pass_challenge(ctx, &number, captcha_token, now).await?;
     let lock = take_number(ctx, session, &number, now).await?;
     let sent = send_code(ctx, session, &number, lock, now).await;
     let started = match sent {
@@ -72,6 +77,9 @@ pub async fn start_login(
     // number is free for whoever owns it.
     if let Some(previous) = previous.filter(|p| p.number != number) {
         give_up(ctx, session, &previous).await;
+    }
+    if !started.resumed {
+        note_send(ctx, &number, now).await;
     }
     // A resumed request's call was scheduled (and counted) by the start that made it.
     let auto_call_at = match started.resumed {

@@ -1,0 +1,148 @@
+//! The human check (CAPTCHA) asked for before a risky code send, and only then: when the
+//! destination's range is near the fraud guard's threshold, when one address (or IPv6
+//! network) sends in a burst, or when an address that sent codes today turns to a new
+//! country. Verified on the server through the provider's siteverify API (the
+//! [`ChallengeVerifier`] port); never asked on code checks.
+
+mod risk;
+#[cfg(test)]
+mod tests;
+
+pub use risk::Risk;
+
+use super::counter_store::CounterStore;
+use super::rate_limit::Rule;
+use crate::auth::ChallengeWidget;
+use crate::domain::PhoneNumber;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+/// Metric: human checks by `reason` (see [`Risk::label`]) and `outcome` (`asked`,
+/// `passed`, `failed`, `unavailable`).
+pub const CHALLENGES: &str = "passwordless_challenges_total";
+
+/// `CAPTCHA_WHEN`: which sends are checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChallengeWhen {
+    /// Only risky sends (the default).
+    Risky,
+    /// Every send (for a site under attack).
+    Always,
+}
+
+/// The `CAPTCHA_*` settings.
+#[derive(Clone, Debug)]
+pub struct ChallengeSettings {
+    /// What the browser shows (provider, site key, script).
+    pub widget: ChallengeWidget,
+    /// `CAPTCHA_WHEN` (default risky).
+    pub when: ChallengeWhen,
+    /// `CAPTCHA_IP_BURST`: sends from one address (IPv6: its network) per window; the one
+    /// after them is risky (default `3/10m`).
+    pub ip_burst: Rule,
+    /// Origins the page's Content-Security-Policy admits for the widget (its script,
+    /// frames, styles and calls); empty for a same-site script.
+    pub csp_origins: Vec<String>,
+}
+
+/// The provider's answer to one token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// The token is genuine, unused and for this site.
+    Passed,
+    /// The token was refused, with the provider's error codes (for the log).
+    Refused(Vec<String>),
+}
+
+/// The siteverify call: `Err` when the provider could not answer (timeout, 5xx, garbage),
+/// which refuses the send as an outage, never passes it.
+#[async_trait::async_trait]
+pub trait ChallengeVerifier: Send + Sync + 'static {
+    /// Checks `token` (from the widget) for a visitor at `remote_ip`.
+    async fn verify(&self, token: &str, remote_ip: Option<IpAddr>) -> Result<Verdict, String>;
+}
+
+/// The challenge service, shared by every request; present only when `CAPTCHA_PROVIDER`
+/// is set.
+#[derive(Clone)]
+pub struct Challenge {
+    settings: ChallengeSettings,
+    verifier: Arc<dyn ChallengeVerifier>,
+    counters: Arc<dyn CounterStore>,
+}
+
+impl Challenge {
+    /// A challenge asking through `verifier` and keeping its per-address figures in
+    /// `counters` (the store the limits share).
+    pub fn new(
+        settings: ChallengeSettings,
+        verifier: Arc<dyn ChallengeVerifier>,
+        counters: Arc<dyn CounterStore>,
+    ) -> Self {
+        Self {
+            settings,
+            verifier,
+            counters,
+        }
+    }
+
+    /// The widget the browser is asked to show.
+    pub fn widget(&self) -> &ChallengeWidget {
+        &self.settings.widget
+    }
+
+    /// Origins the page CSP must admit for the widget.
+    pub fn csp_origins(&self) -> &[String] {
+        &self.settings.csp_origins
+    }
+
+    /// `true` when every send is checked, risky or not.
+    pub fn always(&self) -> bool {
+        self.settings.when == ChallengeWhen::Always
+    }
+
+    /// Checks `token` with the provider.
+    pub async fn verify(&self, token: &str, remote_ip: Option<IpAddr>) -> Result<Verdict, String> {
+        self.verifier.verify(token, remote_ip).await
+    }
+
+    /// Why a send to `number` from the address counted as `ip_bucket` needs a check, if it
+    /// does; `straining` is the fraud guard's "a range of this number is near its
+    /// threshold". The attempt is counted in the address's burst figure first (one write,
+    /// one read), so a burst sent in parallel is judged as one.
+    pub async fn risk(
+        &self,
+        number: &PhoneNumber,
+        ip_bucket: Option<&str>,
+        straining: bool,
+        now: u64,
+    ) -> Result<Option<Risk>, String> {
+        if self.always() {
+            return Ok(Some(Risk::Always));
+        }
+        if straining {
+            return Ok(Some(Risk::RangeNearThreshold));
+        }
+        let Some(bucket) = ip_bucket else {
+            return Ok(None);
+        };
+        let windows = risk::windows(bucket, number.country(), self.settings.ip_burst, now);
+        let attempts = self.counters.add_many(&windows.attempt()).await?;
+        let counts = self.counters.get_many(&windows.reads()).await?;
+        Ok(windows.judge(attempts.first().copied().unwrap_or(0), &counts))
+    }
+
+    /// Counts a code sent to `number` from `ip_bucket` in the address's countries.
+    pub async fn note_send(
+        &self,
+        number: &PhoneNumber,
+        ip_bucket: Option<&str>,
+        now: u64,
+    ) -> Result<(), String> {
+        let Some(bucket) = ip_bucket else {
+            return Ok(());
+        };
+        let windows = risk::windows(bucket, number.country(), self.settings.ip_burst, now);
+        self.counters.add_many(&windows.sent()).await.map(|_| ())
+    }
+}
