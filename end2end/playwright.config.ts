@@ -30,6 +30,16 @@ const otherClients = [
 // (guard.spec.ts), on a server of its own so the other specs' numbers are never judged.
 const guardPort = 3012;
 
+// The human check before risky sends (challenge.spec.ts), on Turnstile's documented test
+// keys against the emulator's stand-ins: one server where the second send from an address
+// is risky, one that checks every send and whose siteverify refuses every token.
+const captcha = {
+  CAPTCHA_PROVIDER: "turnstile",
+  CAPTCHA_SITE_KEY: "1x00000000000000000000AA",
+};
+const challengePort = 3013;
+const failingChallengePort = 3014;
+
 const serverEnv = (port: number, extra: Record<string, string>) => ({
   ...(process.env as Record<string, string>),
   LEPTOS_OUTPUT_NAME: "passwordless",
@@ -65,7 +75,12 @@ export default defineConfig({
     trace: "retain-on-failure",
   },
   projects: [
-    { name: "chromium", use: chromium, testIgnore: /guard\.spec\.ts/ },
+    { name: "chromium", use: chromium, testIgnore: /(guard|challenge)\.spec\.ts/ },
+    {
+      name: "challenge",
+      testMatch: /challenge\.spec\.ts/,
+      use: { ...chromium, baseURL: `http://127.0.0.1:${challengePort}` },
+    },
     {
       name: "guard",
       testMatch: /guard\.spec\.ts/,
@@ -83,5 +98,15 @@ export default defineConfig({
       server(port, { EMULATOR_API: api, EMULATOR_CODE_TTL: "300" }),
     ),
     server(guardPort, { GUARD_MODE: "enforce", GUARD_MIN_SENDS: "1" }),
+    server(challengePort, {
+      ...captcha,
+      CAPTCHA_SECRET: "1x0000000000000000000000000000000AA",
+      CAPTCHA_IP_BURST: "1/10m",
+    }),
+    server(failingChallengePort, {
+      ...captcha,
+      CAPTCHA_SECRET: "2x0000000000000000000000000000000AA",
+      CAPTCHA_WHEN: "always",
+    }),
   ],
 });

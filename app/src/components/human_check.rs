@@ -21,7 +21,13 @@ pub fn HumanCheck(
     on_unavailable: Callback<()>,
 ) -> impl IntoView {
     let slot = NodeRef::<Div>::new();
-    let widget_id = StoredValue::new_local(None::<JsValue>);
+    // Effects run only in a browser running the app: until then the page says the check
+    // needs JavaScript (a `<noscript>` is not shown by every browser that has it off).
+    let scripted = RwSignal::new(false);
+    Effect::new(move |_| scripted.set(true));
+    // The widget's id (a string for both providers); no JS value kept, so the server can
+    // render and drop this component on any thread.
+    let widget_id = StoredValue::new(None::<String>);
     let global = widget.provider.global();
     let widget = StoredValue::new(widget);
     Effect::new(move |_| {
@@ -34,7 +40,7 @@ pub fn HumanCheck(
             let id = provider_api(global)
                 .and_then(|api| render_widget(&api, &element, &site_key, on_token));
             match id {
-                Some(id) => widget_id.set_value(Some(id)),
+                Some(id) => widget_id.set_value(id.as_string()),
                 None => on_unavailable.run(()),
             }
         };
@@ -49,7 +55,7 @@ pub fn HumanCheck(
         let now = resets.get();
         if previous.is_some_and(|p| p != now) {
             if let (Some(api), Some(id)) = (provider_api(global), widget_id.get_value()) {
-                call(&api, "reset", &id);
+                call(&api, "reset", &JsValue::from_str(&id));
             }
         }
         now
@@ -57,7 +63,9 @@ pub fn HumanCheck(
 
     view! {
         <div class="human-check" node_ref=slot></div>
-        <noscript><p class="hint">"This check needs JavaScript. Turn it on and try again, or come back later."</p></noscript>
+        <p class="hint" hidden=move || scripted.get()>
+            "This check needs JavaScript. Turn it on and try again, or come back later."
+        </p>
     }
 }
 

@@ -41,8 +41,11 @@ pub fn PhoneStep(
                 token.set(None);
                 resets.update(|n| *n += 1);
             }
+            // The widget on the page stays (reset above); only a first ask renders one.
             if let AuthError::ChallengeRequired { widget, .. } = &failure {
-                challenge.set(Some(widget.clone()));
+                if challenge.with_untracked(|shown| shown.as_ref() != Some(widget)) {
+                    challenge.set(Some(widget.clone()));
+                }
             }
             error.set(Some(failure.message()));
         }

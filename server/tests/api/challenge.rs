@@ -5,6 +5,7 @@
 //! says so without JavaScript, and the CSP admits a provider only when one is configured.
 
 use crate::helpers::{free_port, spawn_app_with, TestApp};
+use crate::scale_out_support::RedisServer;
 use emulator::captcha::{
     HCAPTCHA_TEST_SECRET, HCAPTCHA_TEST_TOKEN, TURNSTILE_FAILING_SECRET, TURNSTILE_PASSING_SECRET,
 };
@@ -129,9 +130,12 @@ async fn a_failed_or_unverifiable_check_sends_nothing() {
     assert_eq!(sent_to(&app, number).await, 0);
 }
 
-#[tokio::test]
-async fn parallel_attempts_from_one_address_are_checked_beyond_the_burst() {
-    let app = with_captcha(TURNSTILE_PASSING_SECRET, &[("CAPTCHA_IP_BURST", "3/10m")]).await;
+/// 20 parallel attempts from one address, each from its own browser to its own number:
+/// exactly the burst's 3 are sent unchecked.
+async fn parallel_attempts_are_checked_beyond_the_burst(store: &[(&str, &str)]) {
+    let mut settings = vec![("CAPTCHA_IP_BURST", "3/10m")];
+    settings.extend_from_slice(store);
+    let app = with_captcha(TURNSTILE_PASSING_SECRET, &settings).await;
     let mut tasks = tokio::task::JoinSet::new();
     for n in 0..20 {
         let browser = app.other_browser();
@@ -151,6 +155,26 @@ async fn parallel_attempts_from_one_address_are_checked_beyond_the_burst() {
         .count();
     assert_eq!((sent, checked), (3, 17), "{statuses:?}");
     assert_eq!(app.messages().await.len(), 3);
+}
+
+#[tokio::test]
+async fn parallel_attempts_from_one_address_are_checked_beyond_the_burst_in_memory() {
+    parallel_attempts_are_checked_beyond_the_burst(&[]).await;
+}
+
+#[tokio::test]
+async fn parallel_attempts_from_one_address_are_checked_beyond_the_burst_in_sqlite() {
+    let dir = std::env::temp_dir().join(format!("passwordless-captcha-{}", uuid::Uuid::new_v4()));
+    let url = format!("sqlite://{}/sessions.db", dir.display());
+    parallel_attempts_are_checked_beyond_the_burst(&[("SESSION_STORE", url.as_str())]).await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn parallel_attempts_from_one_address_are_checked_beyond_the_burst_in_redis() {
+    let redis = RedisServer::start();
+    let url = redis.url();
+    parallel_attempts_are_checked_beyond_the_burst(&[("SESSION_STORE", url.as_str())]).await;
 }
 
 #[tokio::test]
