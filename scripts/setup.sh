@@ -5,7 +5,7 @@
 #   - cargo-leptos 0.3.11                     (crates.io, --ignore-rust-version: see README)
 #   - wasm-bindgen CLI == the locked crate    (crates.io)
 #   - wasm-opt from npm binaryen 132          (Debian's binaryen 108 breaks the wasm)
-#   - test only: end2end npm packages, Debian's chromium and redis-server (when root)
+#   - test only: end2end npm packages, Debian's chromium, redis-server and postgresql (when root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -66,6 +66,18 @@ if [ "$MODE" = "test" ] || [ "$MODE" = "bench" ]; then
       (systemctl disable --now redis-server >/dev/null 2>&1 || service redis-server stop >/dev/null 2>&1) || true
     else
       echo "redis-server or openssl is missing: install Debian's packages (sudo apt-get install redis-server openssl) or set REDIS_SERVER." >&2
+      exit 1
+    fi
+  fi
+  # The account-store tests start their own PostgreSQL cluster on a free loopback port.
+  if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then
+      say "installing Debian's postgresql for the account-store tests"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+      # Only the binaries are needed; the tests never use the system service.
+      (systemctl disable --now postgresql >/dev/null 2>&1 || service postgresql stop >/dev/null 2>&1) || true
+    else
+      echo "PostgreSQL is missing: install Debian's package (sudo apt-get install postgresql)." >&2
       exit 1
     fi
   fi

@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.tools/npm/node_modules/.bin:$HOME/.cargo/bin:$PATH"
-# Tests always run on the emulator with in-memory sessions, whatever a local .env says.
-export VERIFY_PROVIDER=emulator SESSION_STORE=memory
+# Tests always run on the emulator with in-memory sessions and accounts, whatever a local
+# .env says (the SQLite and PostgreSQL stores have tests of their own).
+export VERIFY_PROVIDER=emulator SESSION_STORE=memory ACCOUNT_STORE=memory
 unset VONAGE_API_KEY VONAGE_API_SECRET VONAGE_BASE_URL VONAGE_WORKFLOW AUTO_CALL_AFTER EMULATOR_API \
   TWILIO_ACCOUNT_SID TWILIO_AUTH_TOKEN TWILIO_VERIFY_SERVICE_SID TWILIO_BASE_URL
 

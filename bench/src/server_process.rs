@@ -138,6 +138,14 @@ impl Deployment {
                 ("VONAGE_BASE_URL", base.to_owned()),
             ];
         }
+        // Accounts: the SQLite file beside the sessions for the default store (the whole
+        // default deployment is measured); in memory otherwise, so the memory and Redis
+        // figures stay comparable with earlier runs (several instances would share one
+        // PostgreSQL, which this bench does not start).
+        let account_store = match &deployment.data_dir {
+            Some(dir) => format!("sqlite://{}/accounts.db", dir.display()),
+            None => "memory".to_owned(),
+        };
         let instances = if store == "redis" {
             instances.max(1)
         } else {
@@ -154,6 +162,7 @@ impl Deployment {
                 .env("LEPTOS_RELOAD_PORT", "3001")
                 .env("LEPTOS_ENV", "PROD")
                 .env("SESSION_STORE", &session_store)
+                .env("ACCOUNT_STORE", &account_store)
                 .env("EMULATOR_TEST_NUMBERS", &test_numbers)
                 // The bench is one IP and re-uses its numbers: raise every limit by setting.
                 .env("LIMIT_PER_NUMBER", "1000000000/1m")

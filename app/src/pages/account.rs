@@ -1,4 +1,4 @@
-use crate::auth::api::{get_login_status, Logout};
+use crate::auth::api::{get_account, get_login_status, Logout};
 use crate::auth::{LoginStatus, LoginStep};
 use crate::components::format::utc_datetime;
 use crate::components::{DevBanner, LogoutButton};
@@ -11,6 +11,7 @@ use leptos_router::hooks::use_navigate;
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let status = Resource::new(|| (), |_| get_login_status());
+    let account = Resource::new(|| (), |_| get_account());
     let logout = ServerAction::<Logout>::new();
     let navigate = use_navigate();
     Effect::new(move |_| {
@@ -32,6 +33,17 @@ pub fn AccountPage() -> impl IntoView {
                             <dd class="number">{number}</dd>
                             <dt>"Signed in since"</dt>
                             <dd>{utc_datetime(since)}</dd>
+                            {move || account.get().map(|found| match found {
+                                Ok(Some(account)) => view! {
+                                    <dt>"Account created"</dt>
+                                    <dd>{utc_datetime(account.created_at)}</dd>
+                                }.into_any(),
+                                Ok(None) => ().into_any(),
+                                Err(error) => view! {
+                                    <dt>"Account"</dt>
+                                    <dd class="field-error">{error.message()}</dd>
+                                }.into_any(),
+                            })}
                         </dl>
                         <LogoutButton action=logout />
                         <p class="alt"><a href="/">"Home"</a></p>

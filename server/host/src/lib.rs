@@ -3,12 +3,14 @@
 //! `server` package wires them to the Leptos views; this crate never sees a page, so editing
 //! one does not rebuild it.
 
+pub mod accounts;
 mod bad_request;
 pub mod captcha;
 pub mod config;
 pub mod emulator;
 pub mod guard_ops;
 pub mod operations;
+pub mod postgres_for_tests;
 pub mod router;
 pub mod security;
 pub mod session_store;

@@ -56,6 +56,9 @@ pub enum StartupError {
     /// A provider client could not be built.
     #[error("verify provider: {0}")]
     Provider(String),
+    /// The account store could not be opened or migrated.
+    #[error("ACCOUNT_STORE: {0}")]
+    Accounts(String),
     /// The CAPTCHA siteverify client could not be built.
     #[error("CAPTCHA_VERIFY_URL: {0}")]
     Captcha(String),
@@ -95,6 +98,9 @@ impl Application {
             .await
             .map_err(|source| StartupError::Bind { addr, source })?;
         let secure_cookies = config.cookie_secure.unwrap_or(!addr.ip().is_loopback());
+        let accounts = crate::accounts::open(&config.account_store)
+            .await
+            .map_err(StartupError::Accounts)?;
         let emulator_url = emulator.is_some().then_some(&provider_url);
         let challenge = config
             .captcha
@@ -119,6 +125,7 @@ impl Application {
             locks: stores.locks,
             guard: FraudGuard::new(config.guard, stores.counters, stores.blocks),
             challenge,
+            accounts,
         };
         let readiness = Readiness::new(stores.sessions.clone(), provider_url, health)
             .map_err(|e| StartupError::Provider(e.to_string()))?;

@@ -82,6 +82,7 @@ pub async fn build_app_with(
         ("EMULATOR_ADDR".into(), emulator_addr.clone()),
         ("VERIFY_PROVIDER".into(), "emulator".into()),
         ("SESSION_STORE".into(), "memory".into()),
+        ("ACCOUNT_STORE".into(), "memory".into()),
         ("DEFAULT_COUNTRY".into(), "GB".into()),
         // The emulator's Vonage-like 409 window after a v2 cancel (default 5 s) never closes
         // on the tests' manual clock; tests about it set EMULATOR_CANCEL_SETTLE themselves.

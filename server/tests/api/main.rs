@@ -1,5 +1,6 @@
 //! Integration tests: the whole server over HTTP, against the in-process emulator.
 
+mod accounts;
 mod announced_calls;
 mod challenge;
 mod emulator_process;

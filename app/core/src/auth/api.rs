@@ -2,7 +2,7 @@
 //! stable URL, works without JavaScript (answering 303 to the next page) and with it (JSON).
 //! Bodies stay thin: they hand the raw input to the login service and map the outcome.
 
-use super::{AuthError, LoginStatus};
+use super::{AccountView, AuthError, LoginStatus};
 use leptos::prelude::*;
 
 /// Starts a login: parses `number` and asks the provider to send a code. `next` is where to
@@ -79,4 +79,12 @@ pub async fn get_login_status() -> Result<LoginStatus, AuthError> {
     use super::server::{request_scope, service};
     let (ctx, session) = request_scope().await?;
     service::status(&ctx, &session).await
+}
+
+/// The signed-in person's account (number, first and latest sign-in); `None` when signed out.
+#[server(prefix = "/api", endpoint = "account")]
+pub async fn get_account() -> Result<Option<AccountView>, AuthError> {
+    use super::server::{request_scope, service};
+    let (ctx, session) = request_scope().await?;
+    service::account(&ctx, &session).await
 }

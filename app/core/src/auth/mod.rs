@@ -1,11 +1,13 @@
 //! The phone-number login: shared types and server functions, plus the server-only service.
 
+mod account;
 pub mod api;
 mod challenge;
 mod error;
 mod next;
 mod status;
 
+pub use account::AccountView;
 pub use challenge::{CaptchaProvider, ChallengeWidget};
 pub use error::AuthError;
 pub use next::safe_next;

@@ -37,6 +37,7 @@ pub(crate) async fn start_server(mode: &str, settings: &Settings) -> Result<Serv
         .env("LEPTOS_ENV", "PROD")
         .env("VERIFY_PROVIDER", "emulator")
         .env("SESSION_STORE", "memory")
+        .env("ACCOUNT_STORE", "memory")
         .env("EMULATOR_TEST_NUMBERS", numbers.join(","))
         // The simulator is the trusted proxy in front: each visitor has its own address.
         .env("CLIENT_IP_HEADER", "X-Forwarded-For")

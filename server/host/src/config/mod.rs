@@ -6,6 +6,7 @@ use app_core::domain::DefaultCountry;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+mod accounts;
 mod captcha;
 mod delivery;
 mod edge;
@@ -16,6 +17,8 @@ mod provider;
 mod store;
 mod twilio;
 mod values;
+use accounts::parse_account_store;
+pub use accounts::AccountStoreConfig;
 use captcha::parse_captcha;
 pub use captcha::{default_script_url, default_verify_url, CaptchaConfig};
 use delivery::parse_delivery;
@@ -45,6 +48,9 @@ pub struct Config {
     pub default_country: DefaultCountry,
     /// `SESSION_STORE` (default `sqlite://data/sessions.db`).
     pub session_store: SessionStoreConfig,
+    /// `ACCOUNT_STORE` (default `sqlite://data/accounts.db`; `postgres://…` for several
+    /// instances).
+    pub account_store: AccountStoreConfig,
     /// `LOGIN_TTL`: seconds a pending login stays usable (default 600, at most 600).
     pub pending_ttl: Duration,
     /// `VONAGE_WORKFLOW` and `AUTO_CALL_AFTER`: SMS, then (by default) a call Vonage makes
@@ -127,6 +133,7 @@ impl Config {
             .parse()
             .map_err(|problem| fail("DEFAULT_COUNTRY", problem))?;
         let session_store = SessionStoreConfig::from_lookup(get)?;
+        let account_store = parse_account_store(&get)?;
         let pending_secs: u64 = parse_or("LOGIN_TTL", get("LOGIN_TTL"), "600")?;
         if !(60..=600).contains(&pending_secs) {
             return Err(fail(
@@ -242,6 +249,7 @@ impl Config {
             brand,
             default_country,
             session_store,
+            account_store,
             pending_ttl: Duration::from_secs(pending_secs),
             delivery,
             limits,

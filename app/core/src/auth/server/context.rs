@@ -1,5 +1,6 @@
 //! The services and settings server functions reach through Leptos context.
 
+use super::accounts::AccountStore;
 use super::challenge::Challenge;
 use super::clock::Clock;
 use super::guard::FraudGuard;
@@ -43,4 +44,6 @@ pub struct AuthContext {
     pub guard: FraudGuard,
     /// The human check before risky sends; `None` unless `CAPTCHA_PROVIDER` is set.
     pub challenge: Option<Challenge>,
+    /// Accounts (`ACCOUNT_STORE`): one per number that ever signed in.
+    pub accounts: Arc<dyn AccountStore>,
 }

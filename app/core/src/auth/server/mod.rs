@@ -3,6 +3,7 @@
 
 /// Time as a dependency (also used by the emulator, which is why it lives outside `ssr`).
 pub use crate::clock;
+pub mod accounts;
 pub mod challenge;
 mod context;
 mod counter_store;

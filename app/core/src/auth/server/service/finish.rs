@@ -63,6 +63,20 @@ pub async fn finish_login(
             release_number(ctx, session, &pending.number).await;
             release_scheduled_call(ctx, session, &pending, now).await;
             count_verified(ctx, &pending.number, now).await;
+            // The account is recorded before the session is signed in: a signed-in session
+            // always has its account.
+            let account = ctx
+                .accounts
+                .record_sign_in(pending.number.e164(), now)
+                .await
+                .map_err(|error| {
+                    tracing::error!(number = %masked, %error, "account store failed; not signed in");
+                    ::metrics::counter!(metrics::STORE_ERRORS).increment(1);
+                    AuthError::TemporarilyUnavailable
+                })?;
+            if account.created_at == now {
+                tracing::info!(number = %masked, "account created on first sign-in");
+            }
             let destination = pending.next.clone().unwrap_or_else(|| "/".to_owned());
             let user = SignedInUser {
                 number: pending.number,

@@ -1,6 +1,7 @@
 //! The login's use cases as ordinary async functions: parse, call the provider, move the
 //! session between states (signed out → pending → signed in), log an audit event.
 
+mod account;
 mod challenge;
 mod finish;
 mod guard;
@@ -10,6 +11,7 @@ mod resend;
 mod start;
 mod status;
 
+pub use account::account;
 pub use finish::finish_login;
 pub use resend::{change_number, resend_code};
 pub use start::start_login;

@@ -1,0 +1,86 @@
+//! Accounts in a SQLite file (`ACCOUNT_STORE=sqlite://PATH`, the default).
+
+use super::{account, seconds, Row};
+use app_core::auth::server::accounts::{new_account_id, Account, AccountStore};
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::SqlitePool;
+use std::path::Path;
+use std::time::Duration;
+
+static MIGRATIONS: Migrator = sqlx::migrate!("migrations/accounts/sqlite");
+
+/// A SQLite account store.
+pub struct SqliteAccounts {
+    pool: SqlitePool,
+}
+
+impl SqliteAccounts {
+    /// Opens (creating the file and its folder if missing) and migrates `path`.
+    pub async fn open(path: &Path) -> Result<Self, String> {
+        if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(folder)
+                .map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
+        }
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        migrate(&pool)
+            .await
+            .map_err(|e| format!("cannot migrate {}: {e}", path.display()))?;
+        Ok(Self { pool })
+    }
+}
+
+/// Runs the migrations. SQLite has no lock for them across processes: when several
+/// instances share the file and start together, one applies a migration while another fails
+/// on it; that one tries again and finds it applied.
+async fn migrate(pool: &SqlitePool) -> Result<(), sqlx::migrate::MigrateError> {
+    let mut attempt = 0;
+    loop {
+        match MIGRATIONS.run(pool).await {
+            Err(_) if attempt < 3 => {
+                attempt += 1;
+                tokio::time::sleep(Duration::from_millis(200 * attempt)).await;
+            }
+            result => return result,
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl AccountStore for SqliteAccounts {
+    async fn record_sign_in(&self, phone: &str, now: u64) -> Result<Account, String> {
+        let row: Row = sqlx::query_as(
+            "INSERT INTO accounts (id, phone, created_at, last_sign_in_at) VALUES (?1, ?2, ?3, ?3) \
+             ON CONFLICT(phone) DO UPDATE SET last_sign_in_at = \
+             max(accounts.last_sign_in_at, excluded.last_sign_in_at) \
+             RETURNING id, phone, created_at, last_sign_in_at",
+        )
+        .bind(new_account_id())
+        .bind(phone)
+        .bind(seconds(now))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| e.to_string())?;
+        Ok(account(row))
+    }
+
+    async fn find(&self, phone: &str) -> Result<Option<Account>, String> {
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT id, phone, created_at, last_sign_in_at FROM accounts WHERE phone = ?1",
+        )
+        .bind(phone)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| e.to_string())?;
+        Ok(row.map(account))
+    }
+}
