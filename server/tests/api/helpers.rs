@@ -130,6 +130,8 @@ pub fn new_client() -> Client {
     Client::builder()
         .cookie_store(true)
         .redirect(redirect::Policy::none())
+        // A server that never answers fails its test instead of hanging the suite.
+        .timeout(std::time::Duration::from_secs(60))
         .build()
         .expect("client builds")
 }
