@@ -40,6 +40,10 @@ const captcha = {
 const challengePort = 3013;
 const failingChallengePort = 3014;
 
+// Passkeys (passkeys.spec.ts) need a host name: WebAuthn refuses IP addresses as
+// relying-party ids, so this server is browsed as http://localhost.
+const passkeysPort = 3015;
+
 const serverEnv = (port: number, extra: Record<string, string>) => ({
   ...(process.env as Record<string, string>),
   LEPTOS_OUTPUT_NAME: "passwordless",
@@ -75,7 +79,12 @@ export default defineConfig({
     trace: "retain-on-failure",
   },
   projects: [
-    { name: "chromium", use: chromium, testIgnore: /(guard|challenge)\.spec\.ts/ },
+    { name: "chromium", use: chromium, testIgnore: /(guard|challenge|passkeys)\.spec\.ts/ },
+    {
+      name: "passkeys",
+      testMatch: /passkeys\.spec\.ts/,
+      use: { ...chromium, baseURL: `http://localhost:${passkeysPort}` },
+    },
     {
       name: "challenge",
       testMatch: /challenge\.spec\.ts/,
@@ -97,6 +106,7 @@ export default defineConfig({
       // Vonage v1 waits at least 60 s between events: a 300 s code, its call at 150 s.
       server(port, { EMULATOR_API: api, EMULATOR_CODE_TTL: "300" }),
     ),
+    server(passkeysPort, {}),
     server(guardPort, { GUARD_MODE: "enforce", GUARD_MIN_SENDS: "1" }),
     server(challengePort, {
       ...captcha,

@@ -5,6 +5,7 @@
 #   - cargo-leptos 0.3.11                     (crates.io, --ignore-rust-version: see README)
 #   - wasm-bindgen CLI == the locked crate    (crates.io)
 #   - wasm-opt from npm binaryen 132          (Debian's binaryen 108 breaks the wasm)
+#   - OpenSSL headers and pkg-config        (Debian's libssl-dev; webauthn-rs verifies passkeys with OpenSSL)
 #   - test only: end2end npm packages, Debian's chromium, redis-server and postgresql (when root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +17,16 @@ TOOLS="$PWD/.tools"
 export PATH="$TOOLS/npm/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+if ! { command -v pkg-config >/dev/null 2>&1 && pkg-config --exists openssl; }; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing Debian's libssl-dev and pkg-config (webauthn-rs links OpenSSL)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libssl-dev pkg-config >/dev/null
+  else
+    echo "OpenSSL headers are missing: install Debian's packages (sudo apt-get install libssl-dev pkg-config)." >&2
+    exit 1
+  fi
+fi
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"

@@ -95,7 +95,7 @@ pub fn PhoneStep(
         <form method="post" action=StartLogin::url() class="stack" novalidate
             on:submit=submit aria-busy=move || busy.get().to_string()>
             <label for="number">"Phone number"</label>
-            <input node_ref=input id="number" name="number" type="tel" autocomplete="tel" inputmode="tel"
+            <input node_ref=input id="number" name="number" type="tel" autocomplete="tel webauthn" inputmode="tel"
                 required maxlength="40" autofocus value=typed
                 aria-describedby="number-hint number-error"
                 aria-invalid=move || error.with(Option::is_some).to_string() />

@@ -1,6 +1,6 @@
 use crate::auth::api::{get_login_status, Logout};
 use crate::auth::{LoginStatus, LoginStep};
-use crate::components::{DevBanner, LogoutButton};
+use crate::components::{AddPasskey, DevBanner, LogoutButton};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -15,11 +15,12 @@ pub fn HomePage() -> impl IntoView {
         <Title text="Home" />
         <Suspense fallback=|| view! { <p class="card">"Loading…"</p> }>
             {move || status.get().map(|result| match result {
-                Ok(LoginStatus { step: LoginStep::SignedIn { number, .. }, dev_outbox, .. }) => view! {
+                Ok(LoginStatus { step: LoginStep::SignedIn { number, .. }, dev_outbox, passkey_rp_id, .. }) => view! {
                     <DevBanner show=dev_outbox />
                     <section class="card">
                         <h1>"Hello " <span class="number">{number}</span></h1>
                         <p>"You're signed in with your phone number. " <a href="/account">"Your account"</a></p>
+                        <AddPasskey rp_id=passkey_rp_id />
                         <LogoutButton action=logout />
                     </section>
                 }.into_any(),

@@ -1,6 +1,6 @@
 use crate::auth::api::get_login_status;
 use crate::auth::{AuthError, LoginStatus, LoginStep};
-use crate::components::{CarriedNote, DevBanner, PhoneStep};
+use crate::components::{CarriedNote, DevBanner, PasskeySignIn, PhoneStep};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -24,7 +24,7 @@ pub fn LoginPage() -> impl IntoView {
                 let (status, load_error) = match result {
                     Ok(status) => (status, None),
                     Err(error) => {
-                        let signed_out = LoginStatus { step: LoginStep::SignedOut, flash: None, dev_outbox: false };
+                        let signed_out = LoginStatus { step: LoginStep::SignedOut, flash: None, dev_outbox: false, passkey_rp_id: None };
                         (signed_out, Some(error.message()))
                     }
                 };
@@ -50,6 +50,7 @@ pub fn LoginPage() -> impl IntoView {
                         <p>"Enter your phone number. We'll send you a 6-digit code by text message."</p>
                         {pending_hint}
                         <PhoneStep typed initial_error=error next=next() initial_challenge=challenge />
+                        <PasskeySignIn rp_id=status.passkey_rp_id next=next() />
                     </section>
                 }
             })}

@@ -15,7 +15,7 @@ pub fn VerifyPage() -> impl IntoView {
         <Title text="Enter your code" />
         <Suspense fallback=|| view! { <p class="card">"Loading…"</p> }>
             {move || status.get().map(|result| match result {
-                Ok(LoginStatus { step: LoginStep::Pending(pending), flash, dev_outbox }) => {
+                Ok(LoginStatus { step: LoginStep::Pending(pending), flash, dev_outbox, .. }) => {
                     let flash = flash.unwrap_or_default();
                     view! {
                         <DevBanner show=dev_outbox />

@@ -9,6 +9,7 @@ use crate::router::{router, AppState, SiteRoutes};
 use crate::security::{ClientIpSource, DevExposure, OriginPolicy};
 use crate::session_store::AnyStore;
 use app_core::auth::server::guard::FraudGuard;
+use app_core::auth::server::passkeys::RelyingParty;
 use app_core::auth::server::rate_limit::RateLimiter;
 use app_core::auth::server::AuthContext;
 use app_core::clock::Clock;
@@ -110,6 +111,16 @@ impl Application {
             })
             .transpose()
             .map_err(StartupError::Captcha)?;
+        let passkeys = match RelyingParty::new(config.public_origin.as_deref(), &config.brand) {
+            Ok(rp) => {
+                tracing::info!(relying_party = rp.id(), "passkeys on");
+                Some(Arc::new(rp))
+            }
+            Err(reason) => {
+                tracing::warn!(%reason, "passkeys off: PUBLIC_URL has no domain name");
+                None
+            }
+        };
         let auth = AuthContext {
             provider,
             clock,
@@ -126,6 +137,7 @@ impl Application {
             guard: FraudGuard::new(config.guard, stores.counters, stores.blocks),
             challenge,
             accounts,
+            passkeys,
         };
         let readiness = Readiness::new(stores.sessions.clone(), provider_url, health)
             .map_err(|e| StartupError::Provider(e.to_string()))?;

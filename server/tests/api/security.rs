@@ -13,6 +13,12 @@ async fn cross_site_posts_to_every_server_function_are_refused() {
         "change_number",
         "logout",
         "login_status",
+        "account",
+        "passkey_register_start",
+        "passkey_register_finish",
+        "passkey_sign_in_start",
+        "passkey_sign_in_finish",
+        "passkey_remove",
     ] {
         for (name, value) in [
             ("origin", "https://evil.example"),

@@ -11,4 +11,22 @@ pub struct AccountView {
     pub created_at: u64,
     /// Unix seconds of its latest sign-in (this session's, or a later one elsewhere).
     pub last_sign_in_at: u64,
+    /// Its passkeys, oldest first.
+    pub passkeys: Vec<PasskeyView>,
+    /// Seconds left in which this session may add or remove passkeys (10 minutes from its
+    /// sign-in); 0 when it must sign in again first.
+    pub passkey_changes_for_secs: u64,
+}
+
+/// One passkey as the account page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeyView {
+    /// Its credential id (base64url): what "Remove" sends back.
+    pub id: String,
+    /// Its name ("Chrome on Linux").
+    pub name: String,
+    /// Unix seconds when it was added.
+    pub created_at: u64,
+    /// Unix seconds of its latest sign-in, if any.
+    pub last_used_at: Option<u64>,
 }

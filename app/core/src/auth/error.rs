@@ -78,6 +78,23 @@ pub enum AuthError {
         /// Whether the check just submitted was refused.
         failed: bool,
     },
+    /// The step needs a signed-in session and this one is not.
+    NotSignedIn,
+    /// Adding or removing a passkey needs a sign-in within the last 10 minutes.
+    RecentSignInRequired,
+    /// The passkey's answer did not verify (wrong site, wrong challenge, bad signature, a
+    /// cloned authenticator's counter, user verification missing); nothing changed.
+    PasskeyRefused,
+    /// The passkey is not (or no longer) registered to any account here.
+    PasskeyUnknown,
+    /// The passkey request is missing, over five minutes old or already used; start again.
+    PasskeyExpired,
+    /// This passkey is already on the account.
+    PasskeyAlreadyAdded,
+    /// No passkey with that id on this account.
+    PasskeyNotFound,
+    /// Passkeys are off on this site (its address has no domain name).
+    PasskeysUnavailable,
 }
 
 impl AuthError {
@@ -140,6 +157,22 @@ impl AuthError {
             Self::ChallengeRequired { failed: true, .. } => {
                 "That check didn't pass. Please try it again.".into()
             }
+            Self::NotSignedIn => "You're signed out. Sign in, then try again.".into(),
+            Self::RecentSignInRequired => {
+                "For your safety, passkeys can be changed only within 10 minutes of signing in. Sign out, sign in again, then try again.".into()
+            }
+            Self::PasskeyRefused => {
+                "That passkey wasn't accepted. Try again, or sign in with your phone number.".into()
+            }
+            Self::PasskeyUnknown => {
+                "That passkey isn't registered here (it may have been removed). Sign in with your phone number.".into()
+            }
+            Self::PasskeyExpired => "That passkey request has ended. Please try again.".into(),
+            Self::PasskeyAlreadyAdded => "That passkey is already on your account.".into(),
+            Self::PasskeyNotFound => "That passkey isn't on your account any more.".into(),
+            Self::PasskeysUnavailable => {
+                "Passkeys aren't available on this site. Sign in with your phone number.".into()
+            }
         }
     }
 
@@ -147,6 +180,10 @@ impl AuthError {
     pub fn http_status(&self) -> u16 {
         match self {
             Self::BadRequest => 400,
+            Self::NotSignedIn | Self::PasskeyRefused | Self::PasskeyUnknown => 401,
+            Self::RecentSignInRequired => 403,
+            Self::PasskeyNotFound | Self::PasskeysUnavailable => 404,
+            Self::PasskeyExpired | Self::PasskeyAlreadyAdded => 409,
             Self::SendingPaused | Self::ChallengeRequired { .. } => 403,
             Self::WrongCode { .. } => 401,
             Self::NoPendingLogin

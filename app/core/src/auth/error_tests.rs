@@ -82,3 +82,25 @@ fn framework_errors_map_to_our_variants() {
         AuthError::ServiceUnavailable
     );
 }
+
+#[test]
+fn passkey_errors_say_what_to_do_and_carry_their_status() {
+    for (error, status) in [
+        (AuthError::NotSignedIn, 401),
+        (AuthError::PasskeyRefused, 401),
+        (AuthError::PasskeyUnknown, 401),
+        (AuthError::RecentSignInRequired, 403),
+        (AuthError::PasskeyNotFound, 404),
+        (AuthError::PasskeysUnavailable, 404),
+        (AuthError::PasskeyExpired, 409),
+        (AuthError::PasskeyAlreadyAdded, 409),
+    ] {
+        assert_eq!(error.http_status(), status, "{error:?}");
+        assert!(!error.restarts_login(), "{error:?}");
+        assert!(error.message().ends_with('.'), "{error:?}");
+    }
+    assert!(AuthError::PasskeyUnknown.message().contains("phone number"));
+    assert!(AuthError::RecentSignInRequired
+        .message()
+        .contains("10 minutes"));
+}

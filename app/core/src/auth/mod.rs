@@ -5,9 +5,10 @@ pub mod api;
 mod challenge;
 mod error;
 mod next;
+pub mod passkey_api;
 mod status;
 
-pub use account::AccountView;
+pub use account::{AccountView, PasskeyView};
 pub use challenge::{CaptchaProvider, ChallengeWidget};
 pub use error::AuthError;
 pub use next::safe_next;

@@ -69,4 +69,8 @@ pub struct LoginStatus {
     pub flash: Option<Flash>,
     /// `true` when codes go to the development outbox instead of a phone.
     pub dev_outbox: bool,
+    /// The relying-party id passkeys are bound to (`localhost`, `login.example.com`); `None`
+    /// when this site offers no passkeys. The page offers them only on a host inside it.
+    #[serde(default)]
+    pub passkey_rp_id: Option<String>,
 }

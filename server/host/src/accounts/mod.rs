@@ -3,7 +3,9 @@
 //! at start-up; in memory for tests.
 
 mod postgres;
+mod postgres_passkeys;
 mod sqlite;
+mod sqlite_passkeys;
 #[cfg(test)]
 mod tests;
 

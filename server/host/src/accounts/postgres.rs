@@ -1,7 +1,10 @@
 //! Accounts in PostgreSQL (`ACCOUNT_STORE=postgres://…`), shared by several instances.
 
+use super::postgres_passkeys::{self as passkeys, account_uuid};
 use super::{account, seconds, Row};
-use app_core::auth::server::accounts::{new_account_id, Account, AccountStore};
+use app_core::auth::server::accounts::{
+    new_account_id, Account, AccountStore, PasskeyOwner, StoredPasskey,
+};
 use sqlx::migrate::Migrator;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
@@ -11,7 +14,7 @@ static MIGRATIONS: Migrator = sqlx::migrate!("migrations/accounts/postgres");
 
 /// A PostgreSQL account store.
 pub struct PostgresAccounts {
-    pool: PgPool,
+    pub(super) pool: PgPool,
 }
 
 impl PostgresAccounts {
@@ -56,6 +59,51 @@ impl AccountStore for PostgresAccounts {
             "SELECT id::text, phone, created_at, last_sign_in_at FROM accounts WHERE phone = $1",
         )
         .bind(phone)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| e.to_string())?;
+        Ok(row.map(account))
+    }
+
+    async fn add_passkey(&self, passkey: &StoredPasskey) -> Result<bool, String> {
+        passkeys::add(&self.pool, passkey).await
+    }
+
+    async fn passkeys(&self, account_id: &str) -> Result<Vec<StoredPasskey>, String> {
+        passkeys::list(&self.pool, account_id).await
+    }
+
+    async fn find_passkey(&self, credential_id: &str) -> Result<Option<PasskeyOwner>, String> {
+        passkeys::find(&self.pool, credential_id).await
+    }
+
+    async fn record_passkey_use(
+        &self,
+        credential_id: &str,
+        credential: &str,
+        now: u64,
+    ) -> Result<bool, String> {
+        passkeys::record_use(&self.pool, credential_id, credential, now).await
+    }
+
+    async fn remove_passkey(&self, account_id: &str, credential_id: &str) -> Result<bool, String> {
+        passkeys::remove(&self.pool, account_id, credential_id).await
+    }
+
+    async fn record_sign_in_by_id(
+        &self,
+        account_id: &str,
+        now: u64,
+    ) -> Result<Option<Account>, String> {
+        let Some(account_id) = account_uuid(account_id) else {
+            return Ok(None);
+        };
+        let row: Option<Row> = sqlx::query_as(
+            "UPDATE accounts SET last_sign_in_at = GREATEST(last_sign_in_at, $2) \
+             WHERE id = $1::uuid RETURNING id::text, phone, created_at, last_sign_in_at",
+        )
+        .bind(account_id)
+        .bind(seconds(now))
         .fetch_optional(&self.pool)
         .await
         .map_err(|e| e.to_string())?;

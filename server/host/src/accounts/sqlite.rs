@@ -1,7 +1,10 @@
 //! Accounts in a SQLite file (`ACCOUNT_STORE=sqlite://PATH`, the default).
 
+use super::sqlite_passkeys as passkeys;
 use super::{account, seconds, Row};
-use app_core::auth::server::accounts::{new_account_id, Account, AccountStore};
+use app_core::auth::server::accounts::{
+    new_account_id, Account, AccountStore, PasskeyOwner, StoredPasskey,
+};
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::SqlitePool;
@@ -12,7 +15,7 @@ static MIGRATIONS: Migrator = sqlx::migrate!("migrations/accounts/sqlite");
 
 /// A SQLite account store.
 pub struct SqliteAccounts {
-    pool: SqlitePool,
+    pub(super) pool: SqlitePool,
 }
 
 impl SqliteAccounts {
@@ -26,6 +29,9 @@ impl SqliteAccounts {
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
+            // sqlx's default too; spelled out because deleting an account relies on it to
+            // delete its passkeys (ON DELETE CASCADE).
+            .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
@@ -78,6 +84,48 @@ impl AccountStore for SqliteAccounts {
             "SELECT id, phone, created_at, last_sign_in_at FROM accounts WHERE phone = ?1",
         )
         .bind(phone)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| e.to_string())?;
+        Ok(row.map(account))
+    }
+
+    async fn add_passkey(&self, passkey: &StoredPasskey) -> Result<bool, String> {
+        passkeys::add(&self.pool, passkey).await
+    }
+
+    async fn passkeys(&self, account_id: &str) -> Result<Vec<StoredPasskey>, String> {
+        passkeys::list(&self.pool, account_id).await
+    }
+
+    async fn find_passkey(&self, credential_id: &str) -> Result<Option<PasskeyOwner>, String> {
+        passkeys::find(&self.pool, credential_id).await
+    }
+
+    async fn record_passkey_use(
+        &self,
+        credential_id: &str,
+        credential: &str,
+        now: u64,
+    ) -> Result<bool, String> {
+        passkeys::record_use(&self.pool, credential_id, credential, now).await
+    }
+
+    async fn remove_passkey(&self, account_id: &str, credential_id: &str) -> Result<bool, String> {
+        passkeys::remove(&self.pool, account_id, credential_id).await
+    }
+
+    async fn record_sign_in_by_id(
+        &self,
+        account_id: &str,
+        now: u64,
+    ) -> Result<Option<Account>, String> {
+        let row: Option<Row> = sqlx::query_as(
+            "UPDATE accounts SET last_sign_in_at = max(last_sign_in_at, ?2) WHERE id = ?1 \
+             RETURNING id, phone, created_at, last_sign_in_at",
+        )
+        .bind(account_id)
+        .bind(seconds(now))
         .fetch_optional(&self.pool)
         .await
         .map_err(|e| e.to_string())?;

@@ -5,6 +5,7 @@ use super::challenge::Challenge;
 use super::clock::Clock;
 use super::guard::FraudGuard;
 use super::number_lock::LockStore;
+use super::passkeys::RelyingParty;
 use super::rate_limit::RateLimiter;
 use super::verify_port::VerifyProvider;
 use crate::domain::DefaultCountry;
@@ -46,4 +47,7 @@ pub struct AuthContext {
     pub challenge: Option<Challenge>,
     /// Accounts (`ACCOUNT_STORE`): one per number that ever signed in.
     pub accounts: Arc<dyn AccountStore>,
+    /// This site as a WebAuthn relying party; `None` when passkeys cannot work here (a
+    /// `PUBLIC_URL` without a domain name).
+    pub passkeys: Option<Arc<RelyingParty>>,
 }

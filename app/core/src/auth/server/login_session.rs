@@ -188,6 +188,30 @@ impl LoginSession {
         Ok(flash)
     }
 
+    /// Keeps a passkey ceremony's state under `key` (see `passkeys::Ceremony`). An anonymous
+    /// session gets the short idle expiry of a pending login.
+    pub async fn keep_ceremony<T: Serialize>(&self, key: &str, value: &T) -> Result<(), AuthError> {
+        if self.get::<SignedInUser>(USER_KEY).await?.is_none() {
+            self.0.set_expiry(idle(PENDING_IDLE));
+        }
+        self.insert(key, value).await
+    }
+
+    /// Takes the passkey ceremony kept under `key`, so it cannot be used again.
+    pub async fn take_ceremony<T: DeserializeOwned>(
+        &self,
+        key: &str,
+    ) -> Result<Option<T>, AuthError> {
+        if self.0.is_empty().await {
+            return Ok(None);
+        }
+        let value: Option<T> = self.get(key).await?;
+        if value.is_some() {
+            self.0.remove_value(key).await.map_err(store_error)?;
+        }
+        Ok(value)
+    }
+
     async fn get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, AuthError> {
         self.0.get(key).await.map_err(store_error)
     }

@@ -26,3 +26,16 @@ pub fn limit_hit(scope: &'static str) {
 pub fn send(channel: &'static str) {
     metrics::counter!(CODE_SENDS, "channel" => channel).increment(1);
 }
+
+/// Sign-ins with a passkey (each one a sign-in without a message).
+pub const PASSKEY_SIGN_INS: &str = "passwordless_passkey_sign_ins_total";
+/// Messages not sent because a passkey signed the person in instead (one per passkey
+/// sign-in: the SMS a phone sign-in would have sent at least).
+pub const MESSAGES_AVOIDED: &str = "passwordless_messages_avoided_total";
+/// Passkey events, by `event` (`added`, `removed`, `refused`).
+pub const PASSKEY_EVENTS: &str = "passwordless_passkey_events_total";
+
+/// Counts one passkey event.
+pub fn passkey_event(event: &'static str) {
+    metrics::counter!(PASSKEY_EVENTS, "event" => event).increment(1);
+}

@@ -13,6 +13,7 @@ pub mod locale;
 mod login_session;
 pub mod metrics_names;
 pub mod number_lock;
+pub mod passkeys;
 pub mod rate_limit;
 mod scope;
 pub mod service;
@@ -21,5 +22,6 @@ pub mod verify_port;
 pub use context::AuthContext;
 pub use login_session::{LoginSession, PendingLogin, SignedInUser};
 pub use scope::{
-    accept_language, client_ip, form_redirect, is_html_form_post, request_scope, ClientIp,
+    accept_language, client_ip, form_redirect, is_html_form_post, request_scope, user_agent,
+    ClientIp,
 };

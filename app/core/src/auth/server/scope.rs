@@ -28,6 +28,17 @@ pub fn accept_language() -> Option<String> {
     })
 }
 
+/// The request's `User-Agent` header, if any (names a new passkey).
+pub fn user_agent() -> Option<String> {
+    use_context::<Parts>().and_then(|parts| {
+        parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    })
+}
+
 /// The login context (provided once per request as an `Arc`) and the caller's session. Fails with `ServiceUnavailable` when the
 /// server was wired without them (a deployment bug, logged).
 pub async fn request_scope() -> Result<(Arc<AuthContext>, LoginSession), AuthError> {

@@ -7,12 +7,19 @@ mod finish;
 mod guard;
 mod limits;
 mod ownership;
+mod passkey_manage;
+mod passkey_sign_in;
 mod resend;
 mod start;
 mod status;
 
 pub use account::account;
 pub use finish::finish_login;
+pub use passkey_manage::{
+    begin_passkey_registration, finish_passkey_registration, remove_passkey,
+    PASSKEY_CHANGE_WINDOW_SECS,
+};
+pub use passkey_sign_in::{begin_passkey_sign_in, finish_passkey_sign_in};
 pub use resend::{change_number, resend_code};
 pub use start::start_login;
 pub use status::{logout, status};

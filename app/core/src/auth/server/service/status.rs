@@ -31,6 +31,7 @@ pub async fn status(ctx: &AuthContext, session: &LoginSession) -> Result<LoginSt
         step,
         flash,
         dev_outbox: ctx.dev_outbox,
+        passkey_rp_id: ctx.passkeys.as_ref().map(|rp| rp.id().to_owned()),
     })
 }
 

@@ -1,0 +1,159 @@
+//! Signing in with a passkey: no message sent, the same session renewal as a phone sign-in,
+//! failures counted in the per-address check limit and the account's wrong-code limit.
+
+use super::limits::release_scheduled_call;
+use super::ownership::give_up;
+use super::passkey_manage::{relying_party, store};
+use super::{now, refusal_error};
+use crate::auth::server::metrics_names as metrics;
+use crate::auth::server::passkeys::{credential_id_text, Ceremony, CeremonyKind};
+use crate::auth::server::{client_ip, AuthContext, LoginSession, SignedInUser};
+use crate::auth::{safe_next, AuthError};
+use crate::domain::PhoneNumber;
+use webauthn_rs::prelude::{
+    DiscoverableAuthentication, DiscoverableKey, Passkey, PublicKeyCredential,
+};
+
+/// Starts a passkey sign-in for whoever the browser's authenticator knows (discoverable
+/// credentials: no number typed). Answers the request options as JSON (`{"publicKey": …}`,
+/// for `PublicKeyCredential.parseRequestOptionsFromJSON`); the page chooses the mediation
+/// (a button, or the autofill's conditional UI).
+pub async fn begin_passkey_sign_in(
+    ctx: &AuthContext,
+    session: &LoginSession,
+) -> Result<String, AuthError> {
+    let rp = relying_party(ctx)?;
+    let (mut options, state) =
+        rp.webauthn()
+            .start_discoverable_authentication()
+            .map_err(|error| {
+                tracing::error!(%error, "passkey sign-in could not start");
+                AuthError::TemporarilyUnavailable
+            })?;
+    options.mediation = None;
+    Ceremony::begin(session, CeremonyKind::SignIn, state, now(ctx)).await?;
+    serde_json::to_string(&options).map_err(|error| {
+        tracing::error!(%error, "request options not serialisable");
+        AuthError::TemporarilyUnavailable
+    })
+}
+
+/// Finishes a passkey sign-in with the browser's answer (`credential.toJSON()` as JSON):
+/// verifies it against the ceremony (single use), the stored public key and its signature
+/// counter, then signs in with a new session id. Answers where to go (`next` when it is a
+/// same-site path, else `/`).
+pub async fn finish_passkey_sign_in(
+    ctx: &AuthContext,
+    session: &LoginSession,
+    credential_json: &str,
+    next: Option<&str>,
+) -> Result<String, AuthError> {
+    let rp = relying_party(ctx)?;
+    let now = now(ctx);
+    ctx.limits
+        .allow_check(client_ip(), now)
+        .await
+        .map_err(|refusal| {
+            tracing::warn!(?refusal, "passkey sign-in refused by limit");
+            metrics::limit_hit("checks");
+            refusal_error(refusal)
+        })?;
+    let state: DiscoverableAuthentication =
+        Ceremony::finish(session, ctx.locks.as_ref(), CeremonyKind::SignIn, now).await?;
+    let refused = |error: AuthError, reason: &dyn std::fmt::Display| {
+        tracing::warn!(%reason, "audit: passkey sign-in refused");
+        metrics::passkey_event("refused");
+        error
+    };
+    let answer: PublicKeyCredential = serde_json::from_str(credential_json)
+        .map_err(|e| refused(AuthError::PasskeyRefused, &e))?;
+    let (user_handle, raw_id) = rp
+        .webauthn()
+        .identify_discoverable_authentication(&answer)
+        .map_err(|e| refused(AuthError::PasskeyRefused, &e))?;
+    let credential_id = credential_id_text(raw_id);
+    let Some(owner) = store(ctx.accounts.find_passkey(&credential_id).await)? else {
+        return Err(refused(
+            AuthError::PasskeyUnknown,
+            &"credential not registered",
+        ));
+    };
+    if owner.account.id != user_handle.to_string() {
+        return Err(refused(
+            AuthError::PasskeyRefused,
+            &"user handle is not the owner's",
+        ));
+    }
+    let phone = &owner.account.phone;
+    let failures = ctx
+        .limits
+        .failures(phone, now)
+        .await
+        .map_err(refusal_error)?;
+    if let Some(retry_after_secs) = failures.blocked_for {
+        metrics::limit_hit("failed");
+        return Err(refused(
+            AuthError::TooManyWrongCodes { retry_after_secs },
+            &"account locked by failed attempts",
+        ));
+    }
+    let mut passkey: Passkey =
+        serde_json::from_str(&owner.passkey.credential).map_err(|error| {
+            tracing::error!(%error, "stored passkey unreadable");
+            AuthError::TemporarilyUnavailable
+        })?;
+    let verified = rp.webauthn().finish_discoverable_authentication(
+        &answer,
+        state,
+        &[DiscoverableKey::from(&passkey)],
+    );
+    let result = match verified {
+        Ok(result) => result,
+        Err(error) => {
+            if let Err(refusal) = ctx.limits.record_failure(phone, now).await {
+                tracing::warn!(?refusal, "passkey failure not counted");
+            }
+            return Err(refused(AuthError::PasskeyRefused, &error));
+        }
+    };
+    passkey.update_credential(&result);
+    let credential = serde_json::to_string(&passkey).map_err(|error| {
+        tracing::error!(%error, "passkey not serialisable");
+        AuthError::TemporarilyUnavailable
+    })?;
+    if !store(
+        ctx.accounts
+            .record_passkey_use(&credential_id, &credential, now)
+            .await,
+    )? {
+        return Err(refused(
+            AuthError::PasskeyUnknown,
+            &"removed during sign-in",
+        ));
+    }
+    let Some(account) = store(
+        ctx.accounts
+            .record_sign_in_by_id(&owner.account.id, now)
+            .await,
+    )?
+    else {
+        return Err(refused(AuthError::PasskeyUnknown, &"account gone"));
+    };
+    let number = PhoneNumber::parse(&account.phone, ctx.default_country).map_err(|problem| {
+        tracing::error!(?problem, "stored account number unreadable");
+        AuthError::TemporarilyUnavailable
+    })?;
+    // A code this session asked for is no longer needed: cancel it and free the number.
+    if let Some(pending) = session.pending().await? {
+        release_scheduled_call(ctx, session, &pending, now).await;
+        give_up(ctx, session, &pending).await;
+    }
+    let masked = number.masked();
+    session
+        .sign_in(&SignedInUser { number, since: now })
+        .await?;
+    tracing::info!(number = %masked, passkey = %owner.passkey.name, "audit: signed in with a passkey");
+    ::metrics::counter!(metrics::PASSKEY_SIGN_INS).increment(1);
+    ::metrics::counter!(metrics::MESSAGES_AVOIDED).increment(1);
+    Ok(next.and_then(safe_next).unwrap_or_else(|| "/".to_owned()))
+}
