@@ -9,17 +9,6 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use std::time::Duration;
 
-/// Signs `number` in through a new browser; answers that browser.
-async fn sign_in(app: &TestApp, number: &str) -> TestApp {
-    let browser = app.other_browser();
-    let started = browser.call("start_login", &[("number", number)]).await;
-    assert_eq!(started.status, StatusCode::OK, "{}", started.body);
-    let code = browser.latest_code(number).await;
-    let finished = browser.call("finish_login", &[("code", &code)]).await;
-    assert_eq!(finished.status, StatusCode::OK, "{}", finished.body);
-    browser
-}
-
 /// `/api/account` in `browser`: the account, or `null` when signed out.
 async fn account(browser: &TestApp) -> Value {
     let answer = browser.call("account", &[]).await;
@@ -31,13 +20,13 @@ async fn account(browser: &TestApp) -> Value {
 async fn the_first_sign_in_creates_the_account_and_later_ones_keep_it() {
     let app = spawn_app_with(&[]).await;
     assert_eq!(account(&app).await, Value::Null, "signed out: no account");
-    let first = sign_in(&app, "+447400123601").await;
+    let first = app.signed_in_browser("+447400123601").await;
     let created = account(&first).await;
     assert_eq!(created["number"], "+447400123601");
     assert_eq!(created["created_at"], created["last_sign_in_at"]);
 
     app.clock.advance(Duration::from_secs(3600));
-    let second = sign_in(&app, "+447400123601").await;
+    let second = app.signed_in_browser("+447400123601").await;
     let kept = account(&second).await;
     assert_eq!(
         kept["created_at"], created["created_at"],
@@ -58,10 +47,10 @@ async fn sqlite_accounts_outlive_the_process() {
     let settings = [("ACCOUNT_STORE", store.as_str())];
     let created = {
         let app = spawn_app_with(&settings).await;
-        account(&sign_in(&app, "+447400123602").await).await
+        account(&app.signed_in_browser("+447400123602").await).await
     };
     let restarted = spawn_app_with(&settings).await;
-    let again = account(&sign_in(&restarted, "+447400123602").await).await;
+    let again = account(&restarted.signed_in_browser("+447400123602").await).await;
     assert_eq!(again["created_at"], created["created_at"]);
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -72,9 +61,9 @@ async fn two_instances_on_one_postgres_share_accounts() {
     let url = postgres.url();
     let settings = [("ACCOUNT_STORE", url.as_str())];
     let (one, two) = tokio::join!(spawn_app_with(&settings), spawn_app_with(&settings));
-    let through_one = account(&sign_in(&one, "+447400123603").await).await;
+    let through_one = account(&one.signed_in_browser("+447400123603").await).await;
     two.clock.advance(Duration::from_secs(60));
-    let through_two = account(&sign_in(&two, "+447400123603").await).await;
+    let through_two = account(&two.signed_in_browser("+447400123603").await).await;
     assert_eq!(through_two["created_at"], through_one["created_at"]);
     assert_ne!(
         through_two["last_sign_in_at"],

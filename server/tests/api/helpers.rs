@@ -268,6 +268,17 @@ impl TestApp {
             .status()
     }
 
+    /// A new browser on this server, signed in by phone as `number` (code from the outbox).
+    pub async fn signed_in_browser(&self, number: &str) -> TestApp {
+        let browser = self.other_browser();
+        let started = browser.call("start_login", &[("number", number)]).await;
+        assert_eq!(started.status, StatusCode::OK, "{}", started.body);
+        let code = browser.latest_code(number).await;
+        let finished = browser.call("finish_login", &[("code", &code)]).await;
+        assert_eq!(finished.status, StatusCode::OK, "{}", finished.body);
+        browser
+    }
+
     /// A second browser on the same server (its own cookie jar).
     pub fn other_browser(&self) -> TestApp {
         TestApp {
