@@ -1,16 +1,18 @@
 use crate::auth::passkey_api::RemovePasskey;
 use crate::auth::PasskeyView;
 use crate::components::format::utc_datetime;
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 /// The account's passkeys with when each was added and last used, each with "Remove" (a
-/// form post to the `passkey_remove` server function, so it works without JavaScript too).
-/// `can_change` is false once the sign-in is too old to change passkeys.
+/// form post to the `passkey_remove` server function, so it works without JavaScript too;
+/// with it, the page's action runs instead and the list is read again).
 #[component]
 pub fn PasskeyList(
     /// The passkeys, oldest first.
     passkeys: Vec<PasskeyView>,
-    /// Whether "Remove" is offered.
+    /// Whether "Remove" is offered (the sign-in is recent enough to change passkeys).
     can_change: bool,
     /// The remove action, owned by the page so it can reload the list.
     remove: ServerAction<RemovePasskey>,
@@ -26,15 +28,22 @@ pub fn PasskeyList(
                     .last_used_at
                     .map_or_else(|| "never".to_owned(), utc_datetime);
                 let label = format!("Remove {}", passkey.name);
+                let id = passkey.id.clone();
+                let submit = move |ev: SubmitEvent| {
+                    ev.prevent_default();
+                    if !busy.get_untracked() {
+                        remove.dispatch(RemovePasskey { id: id.clone() });
+                    }
+                };
                 view! {
                     <li class="passkey">
                         <span class="passkey-name">{passkey.name.clone()}</span>
                         <span class="hint">"Added " {utc_datetime(passkey.created_at)} " · Last used " {used}</span>
                         {can_change.then(|| view! {
-                            <ActionForm action=remove>
+                            <form method="post" action=RemovePasskey::url() on:submit=submit>
                                 <input type="hidden" name="id" value=passkey.id.clone() />
                                 <button type="submit" class="link" aria-label=label disabled=move || busy.get()>"Remove"</button>
-                            </ActionForm>
+                            </form>
                         })}
                     </li>
                 }
