@@ -4,7 +4,7 @@ export PATH := $(CURDIR)/.tools/npm/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: run dev test setup build bench pumping size devloop clean-data
 
-## run: release build, served on http://127.0.0.1:3000 (emulator unless credentials are set)
+## run: release build, served on http://localhost:3000 (emulator unless credentials are set)
 run:
 	./scripts/setup.sh build
 	cargo leptos serve --release --precompress

@@ -142,12 +142,41 @@ test("a replayed passkey answer is refused", async ({ page }) => {
   await expect(page.getByRole("button", { name: "Log out" })).toHaveCount(0);
 });
 
-test("README screenshots of the account page with a passkey and of the passkey sign-in, both passing axe", async ({ browser }) => {
+test("the home page offers a passkey until one is added here, and 'Not now' puts it off", async ({ page }) => {
+  await withoutAutofill(page);
+  await addAuthenticator(page);
+  await signIn(page);
+  const offer = page.getByText("Sign in faster next time");
+  await expect(offer).toBeVisible();
+  await page.getByRole("button", { name: "Not now" }).click();
+  await expect(offer).toBeHidden();
+  await open(page, "/");
+  await expect(page.getByRole("button", { name: "Log out" })).toBeVisible();
+  await expect(offer).toBeHidden();
+
+  // Two weeks later (the put-off date passed) it asks again; once added here, never again.
+  await page.evaluate(() => localStorage.setItem("passwordless.passkey.offer_put_off_until", "0"));
+  await open(page, "/");
+  await expect(offer).toBeVisible();
+  await page.getByRole("button", { name: "Add a passkey" }).click();
+  await expect(page.getByRole("status")).toContainText("Passkey added");
+  await open(page, "/");
+  await expect(page.getByRole("button", { name: "Log out" })).toBeVisible();
+  await expect(offer).toBeHidden();
+});
+
+test("README screenshots of the passkey offer, the account page with a passkey and the passkey sign-in, all passing axe", async ({ browser }) => {
   const context = await browser.newContext({ viewport: { width: 400, height: 720 } });
   const page = await context.newPage();
   await withoutAutofill(page);
   await addAuthenticator(page);
-  await signInAndAddPasskey(page);
+  await signIn(page);
+  await expect(page.getByText("Sign in faster next time")).toBeVisible();
+  await page.evaluate(() => document.fonts.ready);
+  await page.screenshot({ path: `${dir}/7-passkey-offer.png` });
+  await expectNoViolations(page, "home with the passkey offer");
+  await page.getByRole("button", { name: "Add a passkey" }).click();
+  await expect(page.getByRole("status")).toContainText("Passkey added");
   await open(page, "/account");
   await expect(page.locator(".passkey")).toHaveCount(1);
   await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);

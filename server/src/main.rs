@@ -56,7 +56,15 @@ async fn main() -> ExitCode {
         }
     };
     if let Ok(addr) = app.local_addr() {
-        tracing::info!("listening on http://{addr}");
+        if addr.ip().is_loopback() {
+            // WebAuthn refuses IP addresses: passkeys work when the site is opened by name.
+            tracing::info!(
+                "listening on http://{addr}; open http://localhost:{} (passkeys need a host name)",
+                addr.port()
+            );
+        } else {
+            tracing::info!("listening on http://{addr}");
+        }
     }
     match app.run_until_stopped().await {
         Ok(()) => ExitCode::SUCCESS,

@@ -22,7 +22,7 @@ pub use focus::focus_field;
 pub use hashed_stylesheet::CachedStylesheet;
 pub use human_check::HumanCheck;
 pub use logout_button::LogoutButton;
-pub use passkey::{AddPasskey, PasskeyList, PasskeySignIn};
+pub use passkey::{AddPasskey, PasskeyList, PasskeyOffer, PasskeySignIn};
 pub use phone_step::PhoneStep;
 pub use pin_step::PinStep;
 pub use scheduled_call::scheduled_call;

@@ -1,6 +1,6 @@
 use crate::auth::api::{get_login_status, Logout};
 use crate::auth::{LoginStatus, LoginStep};
-use crate::components::{AddPasskey, DevBanner, LogoutButton};
+use crate::components::{DevBanner, LogoutButton, PasskeyOffer};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -20,7 +20,7 @@ pub fn HomePage() -> impl IntoView {
                     <section class="card">
                         <h1>"Hello " <span class="number">{number}</span></h1>
                         <p>"You're signed in with your phone number. " <a href="/account">"Your account"</a></p>
-                        <AddPasskey rp_id=passkey_rp_id />
+                        <PasskeyOffer rp_id=passkey_rp_id />
                         <LogoutButton action=logout />
                     </section>
                 }.into_any(),

@@ -1,3 +1,4 @@
+use super::device_memory::remember_passkey;
 use super::webauthn::{create_passkey, passkeys_supported};
 use crate::auth::passkey_api::{begin_passkey_registration, finish_passkey_registration};
 use crate::auth::PasskeyView;
@@ -39,6 +40,7 @@ pub fn AddPasskey(
             };
             match outcome {
                 Ok(added) => {
+                    remember_passkey();
                     notice.set(Some(format!(
                         "Passkey added ({}). Next time, sign in with it: no code needed.",
                         added.name

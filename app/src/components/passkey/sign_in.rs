@@ -1,3 +1,4 @@
+use super::device_memory::remember_passkey;
 use super::webauthn::{
     abort_conditional, abort_controller, conditional_mediation_available, get_passkey,
     passkeys_supported, set_conditional, WebAuthnFailure,
@@ -28,7 +29,10 @@ pub fn PasskeySignIn(
         let navigate = navigate.clone();
         async move {
             match finish_passkey_sign_in(credential, next.get_value()).await {
-                Ok(destination) => navigate(&destination, NavigateOptions::default()),
+                Ok(destination) => {
+                    remember_passkey();
+                    navigate(&destination, NavigateOptions::default());
+                }
                 Err(failure) => error.set(Some(failure.message())),
             }
         }

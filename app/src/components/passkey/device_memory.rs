@@ -1,0 +1,62 @@
+//! What this browser remembers about passkeys here, in `localStorage`: that it holds one for
+//! this site (added or used here), and until when "Not now" puts off the home page's offer.
+//! Only a hint for the offer: the server never relies on it. Storage that is off or full
+//! reads as "nothing remembered".
+
+use leptos::prelude::*;
+use leptos::wasm_bindgen::{JsCast, JsValue};
+use leptos::web_sys::js_sys::{Date, Function, Reflect};
+
+const HAS_PASSKEY: &str = "passwordless.passkey.here";
+const PUT_OFF_UNTIL: &str = "passwordless.passkey.offer_put_off_until";
+/// How long "Not now" puts the offer off (WorkOS asks again after two weeks).
+const PUT_OFF_SECS: u64 = 14 * 24 * 3600;
+
+/// `true` when the home page should offer a passkey: none added or used in this browser,
+/// and the offer not put off.
+pub fn offer_wanted() -> bool {
+    let put_off = item(PUT_OFF_UNTIL)
+        .and_then(|until| until.parse::<u64>().ok())
+        .is_some_and(|until| now_secs() < until);
+    item(HAS_PASSKEY).is_none() && !put_off
+}
+
+/// Remembers that this browser holds a passkey for this site.
+pub fn remember_passkey() {
+    set_item(HAS_PASSKEY, "1");
+}
+
+/// Puts the offer off for two weeks.
+pub fn put_off_offer() {
+    set_item(PUT_OFF_UNTIL, &(now_secs() + PUT_OFF_SECS).to_string());
+}
+
+/// Unix seconds, as an integer: float parsing and printing would add about 14 KB of wasm.
+fn now_secs() -> u64 {
+    (Date::now() / 1000.0) as u64
+}
+
+fn storage_call(name: &str) -> Option<(JsValue, Function)> {
+    // Reading `localStorage` itself throws where storage is blocked.
+    let storage = Reflect::get(&window(), &JsValue::from_str("localStorage"))
+        .ok()
+        .filter(JsValue::is_object)?;
+    let function = Reflect::get(&storage, &JsValue::from_str(name))
+        .ok()?
+        .dyn_into::<Function>()
+        .ok()?;
+    Some((storage, function))
+}
+
+fn item(key: &str) -> Option<String> {
+    let (storage, get) = storage_call("getItem")?;
+    get.call1(&storage, &JsValue::from_str(key))
+        .ok()?
+        .as_string()
+}
+
+fn set_item(key: &str, value: &str) {
+    if let Some((storage, set)) = storage_call("setItem") {
+        let _ = set.call2(&storage, &JsValue::from_str(key), &JsValue::from_str(value));
+    }
+}
