@@ -33,10 +33,7 @@ async fn passkeys_change_only_within_ten_minutes_of_a_sign_in() {
 
 #[tokio::test]
 async fn a_ceremony_cannot_finish_twice_or_after_five_minutes() {
-    let app = spawn_app_with(&[]).await;
-    let phone_browser = app.signed_in_browser("+447400123704").await;
-    let mut authenticator = SoftAuthenticator::new();
-    add_passkey(&phone_browser, &mut authenticator).await;
+    let (app, mut authenticator) = app_with_passkey(&[], "+447400123704").await;
 
     let browser = app.other_browser();
     let credential = assertion(&browser, &mut authenticator).await;
@@ -77,10 +74,7 @@ async fn a_ceremony_cannot_finish_twice_or_after_five_minutes() {
 
 #[tokio::test]
 async fn parallel_finishes_of_one_ceremony_sign_in_once() {
-    let app = spawn_app_with(&[]).await;
-    let phone_browser = app.signed_in_browser("+447400123705").await;
-    let mut authenticator = SoftAuthenticator::new();
-    add_passkey(&phone_browser, &mut authenticator).await;
+    let (app, mut authenticator) = app_with_passkey(&[], "+447400123705").await;
     let browser = app.other_browser();
     let credential = assertion(&browser, &mut authenticator).await;
     let attempts = (0..20).map(|_| {
@@ -105,10 +99,7 @@ async fn parallel_finishes_of_one_ceremony_sign_in_once() {
 
 #[tokio::test]
 async fn a_cloned_authenticator_is_refused_by_its_counter() {
-    let app = spawn_app_with(&[]).await;
-    let phone_browser = app.signed_in_browser("+447400123706").await;
-    let mut authenticator = SoftAuthenticator::new();
-    add_passkey(&phone_browser, &mut authenticator).await;
+    let (app, mut authenticator) = app_with_passkey(&[], "+447400123706").await;
     let mut clone = authenticator.clone();
     let browser = app.other_browser();
     for _ in 0..2 {
@@ -202,10 +193,8 @@ async fn failed_passkey_sign_ins_count_in_the_per_address_check_limit() {
 
 #[tokio::test]
 async fn failed_passkey_sign_ins_count_in_the_accounts_wrong_code_limit() {
-    let app = spawn_app_with(&[("LIMIT_FAILED_PER_NUMBER", "2/1h")]).await;
-    let phone_browser = app.signed_in_browser("+447400123711").await;
-    let mut authenticator = SoftAuthenticator::new();
-    add_passkey(&phone_browser, &mut authenticator).await;
+    let (app, mut authenticator) =
+        app_with_passkey(&[("LIMIT_FAILED_PER_NUMBER", "2/1h")], "+447400123711").await;
     let browser = app.other_browser();
     // A copy whose counter is behind is refused: two failures for this account.
     let credential = assertion(&browser, &mut authenticator).await;

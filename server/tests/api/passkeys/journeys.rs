@@ -59,10 +59,7 @@ async fn a_passkey_added_after_a_phone_sign_in_signs_in_without_a_message() {
 
 #[tokio::test]
 async fn an_unsafe_next_is_dropped() {
-    let app = spawn_app_with(&[]).await;
-    let phone_browser = app.signed_in_browser("+447400123702").await;
-    let mut authenticator = SoftAuthenticator::new();
-    add_passkey(&phone_browser, &mut authenticator).await;
+    let (app, mut authenticator) = app_with_passkey(&[], "+447400123702").await;
     let browser = app.other_browser();
     let credential = assertion(&browser, &mut authenticator).await;
     let signed = finish(&browser, &credential, Some("https://evil.example/")).await;

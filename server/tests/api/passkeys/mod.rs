@@ -37,6 +37,19 @@ pub(super) async fn add_passkey(browser: &TestApp, authenticator: &mut SoftAuthe
     serde_json::from_str(&added.body).expect("JSON")
 }
 
+/// A server with `settings` where `number` signed in by phone and added a passkey: the
+/// server and the authenticator holding the passkey.
+pub(super) async fn app_with_passkey(
+    settings: &[(&str, &str)],
+    number: &str,
+) -> (TestApp, SoftAuthenticator) {
+    let app = crate::helpers::spawn_app_with(settings).await;
+    let phone_browser = app.signed_in_browser(number).await;
+    let mut authenticator = SoftAuthenticator::new();
+    add_passkey(&phone_browser, &mut authenticator).await;
+    (app, authenticator)
+}
+
 /// The authenticator's answer to a new sign-in ceremony in `browser`.
 pub(super) async fn assertion(browser: &TestApp, authenticator: &mut SoftAuthenticator) -> String {
     let request = options(browser, "passkey_sign_in_start").await;
