@@ -74,10 +74,31 @@ async fn a_ceremony_cannot_finish_twice_or_after_five_minutes() {
 
 #[tokio::test]
 async fn parallel_finishes_of_one_ceremony_sign_in_once() {
-    let (app, mut authenticator) = app_with_passkey(&[], "+447400123705").await;
+    one_sign_in_from_parallel_finishes(&[]).await;
+}
+
+#[tokio::test]
+async fn parallel_finishes_of_one_ceremony_sign_in_once_on_the_default_sqlite_store() {
+    let dir = std::env::temp_dir().join(format!(
+        "passwordless-passkey-race-{}",
+        uuid::Uuid::new_v4()
+    ));
+    let sessions = format!("sqlite://{}/sessions.db", dir.display());
+    let accounts = format!("sqlite://{}/accounts.db", dir.display());
+    one_sign_in_from_parallel_finishes(&[
+        ("SESSION_STORE", sessions.as_str()),
+        ("ACCOUNT_STORE", accounts.as_str()),
+    ])
+    .await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// 50 finishes of one ceremony's answer with one cookie, at once: exactly one signs in.
+async fn one_sign_in_from_parallel_finishes(settings: &[(&str, &str)]) {
+    let (app, mut authenticator) = app_with_passkey(settings, "+447400123705").await;
     let browser = app.other_browser();
     let credential = assertion(&browser, &mut authenticator).await;
-    let attempts = (0..20).map(|_| {
+    let attempts = (0..50).map(|_| {
         let client = browser.client.clone();
         let url = format!("{}/api/passkey_sign_in_finish", browser.base);
         let credential = credential.clone();
