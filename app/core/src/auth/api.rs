@@ -16,9 +16,10 @@ pub async fn start_login(
     captcha_token: Option<String>,
 ) -> Result<(), AuthError> {
     use super::server::{form_redirect, request_scope, service};
-    let (ctx, session) = request_scope().await?;
+    let (ctx, session, facts) = request_scope().await?;
     let token = captcha_token.as_deref();
-    let result = service::start_login(&ctx, &session, &number, next.as_deref(), token).await;
+    let result =
+        service::start_login(&ctx, &session, &facts, &number, next.as_deref(), token).await;
     form_redirect(&session, result, "/verify", "/login", Some(number)).await
 }
 
@@ -28,8 +29,8 @@ pub async fn start_login(
 #[server(prefix = "/api", endpoint = "finish_login")]
 pub async fn finish_login(code: String) -> Result<String, AuthError> {
     use super::server::{form_redirect, request_scope, service};
-    let (ctx, session) = request_scope().await?;
-    let result = service::finish_login(&ctx, &session, &code).await;
+    let (ctx, session, facts) = request_scope().await?;
+    let result = service::finish_login(&ctx, &session, &facts, &code).await;
     let destination = result.as_deref().unwrap_or("/").to_owned();
     form_redirect(&session, result, &destination, "/verify", None).await
 }
@@ -40,8 +41,8 @@ pub async fn finish_login(code: String) -> Result<String, AuthError> {
 pub async fn resend_code() -> Result<String, AuthError> {
     use super::server::{form_redirect, is_html_form_post, request_scope, service};
     use super::Flash;
-    let (ctx, session) = request_scope().await?;
-    let result = service::resend_code(&ctx, &session).await;
+    let (ctx, session, facts) = request_scope().await?;
+    let result = service::resend_code(&ctx, &session, &facts).await;
     if let (Ok(notice), true) = (&result, is_html_form_post()) {
         let flash = Flash {
             notice: Some(notice.clone()),
@@ -58,8 +59,8 @@ pub async fn resend_code() -> Result<String, AuthError> {
 #[server(prefix = "/api", endpoint = "change_number")]
 pub async fn change_number() -> Result<(), AuthError> {
     use super::server::{form_redirect, request_scope, service};
-    let (ctx, session) = request_scope().await?;
-    let result = service::change_number(&ctx, &session).await;
+    let (ctx, session, facts) = request_scope().await?;
+    let result = service::change_number(&ctx, &session, &facts).await;
     form_redirect(&session, result, "/login", "/login", None).await
 }
 
@@ -67,8 +68,8 @@ pub async fn change_number() -> Result<(), AuthError> {
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AuthError> {
     use super::server::{form_redirect, request_scope, service};
-    let (ctx, session) = request_scope().await?;
-    let result = service::logout(&ctx, &session).await;
+    let (ctx, session, facts) = request_scope().await?;
+    let result = service::logout(&ctx, &session, &facts).await;
     form_redirect(&session, result, "/", "/", None).await
 }
 
@@ -77,14 +78,14 @@ pub async fn logout() -> Result<(), AuthError> {
 #[server(prefix = "/api", endpoint = "login_status")]
 pub async fn get_login_status() -> Result<LoginStatus, AuthError> {
     use super::server::{request_scope, service};
-    let (ctx, session) = request_scope().await?;
-    service::status(&ctx, &session).await
+    let (ctx, session, facts) = request_scope().await?;
+    service::status(&ctx, &session, &facts).await
 }
 
 /// The signed-in person's account (number, first and latest sign-in); `None` when signed out.
 #[server(prefix = "/api", endpoint = "account")]
 pub async fn get_account() -> Result<Option<AccountView>, AuthError> {
     use super::server::{request_scope, service};
-    let (ctx, session) = request_scope().await?;
-    service::account(&ctx, &session).await
+    let (ctx, session, facts) = request_scope().await?;
+    service::account(&ctx, &session, &facts).await
 }

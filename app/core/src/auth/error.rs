@@ -95,6 +95,12 @@ pub enum AuthError {
     PasskeyNotFound,
     /// Passkeys are off on this site (its address has no domain name).
     PasskeysUnavailable,
+    /// This passkey was refused too often lately (a cloned or tampered authenticator); it is
+    /// paused. The phone-code path is not affected.
+    PasskeyLocked {
+        /// Seconds until it may be tried again.
+        retry_after_secs: u64,
+    },
 }
 
 impl AuthError {
@@ -168,6 +174,10 @@ impl AuthError {
                 "That passkey isn't registered here (it may have been removed). Sign in with your phone number.".into()
             }
             Self::PasskeyExpired => "That passkey request has ended. Please try again.".into(),
+            Self::PasskeyLocked { retry_after_secs } => format!(
+                "This passkey was refused too many times. Try it again in {}, or sign in with a code.",
+                human_wait(*retry_after_secs)
+            ),
             Self::PasskeyAlreadyAdded => "That passkey is already on your account.".into(),
             Self::PasskeyNotFound => "That passkey isn't on your account any more.".into(),
             Self::PasskeysUnavailable => {
@@ -195,7 +205,8 @@ impl AuthError {
             Self::Throttled { .. }
             | Self::TooManyRequests { .. }
             | Self::ResendTooSoon { .. }
-            | Self::TooManyWrongCodes { .. } => 429,
+            | Self::TooManyWrongCodes { .. }
+            | Self::PasskeyLocked { .. } => 429,
             Self::ServiceUnavailable | Self::TemporarilyUnavailable => 503,
         }
     }
@@ -208,7 +219,8 @@ impl AuthError {
             | Self::Throttled { retry_after_secs }
             | Self::ResendTooSoon { retry_after_secs }
             | Self::NumberBusy { retry_after_secs }
-            | Self::TooManyWrongCodes { retry_after_secs } => Some((*retry_after_secs).max(1)),
+            | Self::TooManyWrongCodes { retry_after_secs }
+            | Self::PasskeyLocked { retry_after_secs } => Some((*retry_after_secs).max(1)),
             Self::NumberSettling => Some(SETTLING_RETRY_SECS),
             _ => None,
         }

@@ -10,8 +10,8 @@ use leptos::prelude::*;
 #[server(prefix = "/api", endpoint = "passkey_register_start")]
 pub async fn begin_passkey_registration() -> Result<String, AuthError> {
     use super::server::{form_redirect, request_scope, service};
-    let (ctx, session) = request_scope().await?;
-    let result = service::begin_passkey_registration(&ctx, &session).await;
+    let (ctx, session, facts) = request_scope().await?;
+    let result = service::begin_passkey_registration(&ctx, &session, &facts).await;
     form_redirect(&session, result, "/account", "/account", None).await
 }
 
@@ -19,11 +19,9 @@ pub async fn begin_passkey_registration() -> Result<String, AuthError> {
 /// answers the new passkey.
 #[server(prefix = "/api", endpoint = "passkey_register_finish")]
 pub async fn finish_passkey_registration(credential: String) -> Result<PasskeyView, AuthError> {
-    use super::server::{form_redirect, request_scope, service, user_agent};
-    let (ctx, session) = request_scope().await?;
-    let agent = user_agent();
-    let result =
-        service::finish_passkey_registration(&ctx, &session, &credential, agent.as_deref()).await;
+    use super::server::{form_redirect, request_scope, service};
+    let (ctx, session, facts) = request_scope().await?;
+    let result = service::finish_passkey_registration(&ctx, &session, &facts, &credential).await;
     form_redirect(&session, result, "/account", "/account", None).await
 }
 
@@ -32,8 +30,8 @@ pub async fn finish_passkey_registration(credential: String) -> Result<PasskeyVi
 #[server(prefix = "/api", endpoint = "passkey_sign_in_start")]
 pub async fn begin_passkey_sign_in() -> Result<String, AuthError> {
     use super::server::{form_redirect, request_scope, service};
-    let (ctx, session) = request_scope().await?;
-    let result = service::begin_passkey_sign_in(&ctx, &session).await;
+    let (ctx, session, facts) = request_scope().await?;
+    let result = service::begin_passkey_sign_in(&ctx, &session, &facts).await;
     form_redirect(&session, result, "/login", "/login", None).await
 }
 
@@ -45,9 +43,9 @@ pub async fn finish_passkey_sign_in(
     next: Option<String>,
 ) -> Result<String, AuthError> {
     use super::server::{form_redirect, request_scope, service};
-    let (ctx, session) = request_scope().await?;
+    let (ctx, session, facts) = request_scope().await?;
     let result =
-        service::finish_passkey_sign_in(&ctx, &session, &credential, next.as_deref()).await;
+        service::finish_passkey_sign_in(&ctx, &session, &facts, &credential, next.as_deref()).await;
     let destination = result.as_deref().unwrap_or("/").to_owned();
     form_redirect(&session, result, &destination, "/login", None).await
 }
@@ -57,7 +55,7 @@ pub async fn finish_passkey_sign_in(
 #[server(prefix = "/api", endpoint = "passkey_remove")]
 pub async fn remove_passkey(id: String) -> Result<(), AuthError> {
     use super::server::{form_redirect, request_scope, service};
-    let (ctx, session) = request_scope().await?;
-    let result = service::remove_passkey(&ctx, &session, &id).await;
+    let (ctx, session, facts) = request_scope().await?;
+    let result = service::remove_passkey(&ctx, &session, &facts, &id).await;
     form_redirect(&session, result, "/account", "/account", None).await
 }

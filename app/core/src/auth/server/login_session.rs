@@ -23,10 +23,17 @@ const PENDING_KEY: &str = "login.pending";
 const USER_KEY: &str = "login.user";
 const FLASH_KEY: &str = "login.flash";
 const OWNER_KEY: &str = "login.owner";
+/// The passkey ceremonies' slots (see `passkeys::CeremonyKind::session_key`).
+pub(crate) const CEREMONY_REGISTRATION_KEY: &str = "passkey.registration";
+pub(crate) const CEREMONY_SIGN_IN_KEY: &str = "passkey.sign_in";
 
 /// A code was sent and the user has not typed it yet.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PendingLogin {
+    /// 128 random bits naming this login, under which its ending is claimed once in the
+    /// shared store (empty for a login stored before ids existed: see [`Self::claim_key`]).
+    #[serde(default)]
+    pub login_id: String,
     /// Where the code went.
     pub number: PhoneNumber,
     /// The provider's id; never leaves the server.
@@ -62,6 +69,15 @@ impl PendingLogin {
         match self.auto_call_at {
             Some(at) if self.channel == Channel::Sms && now >= at => Channel::Voice,
             _ => self.channel,
+        }
+    }
+
+    /// The shared-store key under which one fact of this login is claimed once (`ended`:
+    /// its ending; `call`: the fate of the provider's scheduled call).
+    pub fn claim_key(&self, fact: &str) -> String {
+        match self.login_id.is_empty() {
+            false => format!("login:{fact}:{}", self.login_id),
+            true => format!("login:{fact}:{}:{}", self.number.e164(), self.started_at),
         }
     }
 
@@ -140,15 +156,21 @@ impl LoginSession {
     }
 
     /// Signs the user in: issues a new session id (against fixation), drops the pending
-    /// login and stores the user.
+    /// login and any unfinished passkey ceremony (begun by whoever was here before), and
+    /// stores the user.
     pub async fn sign_in(&self, user: &SignedInUser) -> Result<(), AuthError> {
         self.0.cycle_id().await.map_err(store_error)?;
         self.0.set_expiry(idle(SIGNED_IN_IDLE));
-        self.0
-            .remove_value(PENDING_KEY)
-            .await
-            .map_err(store_error)?;
+        for key in [PENDING_KEY, CEREMONY_REGISTRATION_KEY, CEREMONY_SIGN_IN_KEY] {
+            self.0.remove_value(key).await.map_err(store_error)?;
+        }
         self.insert(USER_KEY, user).await
+    }
+
+    /// The session's id as the store knows it (changes at sign-in); `None` before the
+    /// first save.
+    pub fn id(&self) -> Option<String> {
+        self.0.id().map(|id| id.to_string())
     }
 
     /// Signs out: deletes the session from the store and expires the cookie, so a replayed

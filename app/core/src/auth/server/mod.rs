@@ -15,13 +15,12 @@ pub mod metrics_names;
 pub mod number_lock;
 pub mod passkeys;
 pub mod rate_limit;
+mod request_facts;
 mod scope;
 pub mod service;
 pub mod verify_port;
 
 pub use context::AuthContext;
 pub use login_session::{LoginSession, PendingLogin, SignedInUser};
-pub use scope::{
-    accept_language, client_ip, form_redirect, is_html_form_post, request_scope, user_agent,
-    ClientIp,
-};
+pub use request_facts::RequestFacts;
+pub use scope::{form_redirect, is_html_form_post, request_scope, ClientIp};

@@ -33,6 +33,14 @@ pub trait LockStore: Send + Sync + 'static {
     ) -> Result<LockOutcome, String>;
     /// Frees `key` if `owner` holds it (anyone else's lock is left alone).
     async fn release(&self, key: &str, owner: &str) -> Result<(), String>;
+
+    /// Claims `key` once: answers `true` to exactly one caller, however many race, until
+    /// `expires_at` (every other caller, on any instance, gets `false`). One atomic store
+    /// operation: an [`Self::acquire`] with a token nobody else can hold.
+    async fn claim(&self, key: &str, expires_at: u64, now: u64) -> Result<bool, String> {
+        let token = uuid::Uuid::new_v4().simple().to_string();
+        Ok(self.acquire(key, &token, expires_at, now).await? == LockOutcome::Acquired)
+    }
 }
 
 /// The lock key of a destination number.
@@ -40,9 +48,33 @@ pub fn number_lock_key(number_e164: &str) -> String {
     format!("lock:number:{number_e164}")
 }
 
-/// Locks in this process only (`SESSION_STORE=memory`, tests), under one mutex.
+/// Locks in this process only (`SESSION_STORE=memory`, tests), under one mutex. Expired
+/// locks are swept when the map has doubled since the last sweep, so memory stays within
+/// twice the live locks at an amortised constant cost per operation.
 #[derive(Default)]
-pub struct MemoryLocks(Mutex<HashMap<String, (String, u64)>>);
+pub struct MemoryLocks(Mutex<Locks>);
+
+/// The locks (key → owner, expiry) and the size at which expired ones are next swept out.
+#[derive(Default)]
+pub struct Locks {
+    map: HashMap<String, (String, u64)>,
+    sweep_at: usize,
+}
+
+/// Fewest locks worth a sweep.
+const SWEEP_FLOOR: usize = 1024;
+
+impl MemoryLocks {
+    /// The owner holding `key` at `now`, if any (for tests and model checks).
+    pub fn holder(&self, key: &str, now: u64) -> Option<String> {
+        let locks = self.0.lock().ok()?;
+        locks
+            .map
+            .get(key)
+            .filter(|(_, expiry)| *expiry > now)
+            .map(|(owner, _)| owner.clone())
+    }
+}
 
 #[async_trait]
 impl LockStore for MemoryLocks {
@@ -53,21 +85,31 @@ impl LockStore for MemoryLocks {
         expires_at: u64,
         now: u64,
     ) -> Result<LockOutcome, String> {
-        let mut map = self.0.lock().map_err(|_| "lock map poisoned".to_owned())?;
-        map.retain(|_, (_, expiry)| *expiry > now);
-        let outcome = match map.get(key) {
+        let mut locks = self.0.lock().map_err(|_| "lock map poisoned".to_owned())?;
+        if locks.map.len() >= locks.sweep_at.max(SWEEP_FLOOR) {
+            locks.map.retain(|_, (_, expiry)| *expiry > now);
+            locks.sweep_at = locks.map.len() * 2;
+        }
+        let outcome = match locks.map.get(key) {
+            Some((_, expiry)) if *expiry <= now => LockOutcome::Acquired,
             Some((holder, _)) if holder == owner => LockOutcome::AlreadyOurs,
             Some((_, expiry)) => return Ok(LockOutcome::HeldUntil(*expiry)),
             None => LockOutcome::Acquired,
         };
-        map.insert(key.to_owned(), (owner.to_owned(), expires_at));
+        locks
+            .map
+            .insert(key.to_owned(), (owner.to_owned(), expires_at));
         Ok(outcome)
     }
 
     async fn release(&self, key: &str, owner: &str) -> Result<(), String> {
-        let mut map = self.0.lock().map_err(|_| "lock map poisoned".to_owned())?;
-        if map.get(key).is_some_and(|(holder, _)| holder == owner) {
-            map.remove(key);
+        let mut locks = self.0.lock().map_err(|_| "lock map poisoned".to_owned())?;
+        if locks
+            .map
+            .get(key)
+            .is_some_and(|(holder, _)| holder == owner)
+        {
+            locks.map.remove(key);
         }
         Ok(())
     }
@@ -106,5 +148,25 @@ mod tests {
             locks.acquire(&key, "c", 900, 651).await,
             Ok(LockOutcome::Acquired)
         );
+    }
+
+    #[tokio::test]
+    async fn a_claim_is_won_once_until_it_expires() {
+        let locks = MemoryLocks::default();
+        assert_eq!(locks.claim("login:ended:1", 100, 0).await, Ok(true));
+        assert_eq!(locks.claim("login:ended:1", 100, 50).await, Ok(false));
+        assert_eq!(locks.claim("login:ended:2", 100, 50).await, Ok(true));
+        assert_eq!(locks.claim("login:ended:1", 200, 100).await, Ok(true));
+    }
+
+    #[tokio::test]
+    async fn expired_locks_are_swept_as_the_map_grows() {
+        let locks = MemoryLocks::default();
+        for n in 0..5000u64 {
+            let key = format!("k{n}");
+            locks.acquire(&key, "a", n + 10, n).await.expect("taken");
+        }
+        let size = locks.0.lock().expect("lock").map.len();
+        assert!(size < 2 * SWEEP_FLOOR, "{size} locks kept");
     }
 }

@@ -127,9 +127,25 @@ impl RateLimiter {
         session: Option<&str>,
         now: u64,
     ) -> Result<(), LimitRefusal> {
+        self.allow_sends_from(number_e164, ip, session, 1, now)
+            .await
+    }
+
+    /// As [`Self::allow_send_from`] for `deliveries` sends at once (a start that also
+    /// schedules the provider's own call reserves both): all are counted, or none when any
+    /// rule would go over its limit.
+    pub async fn allow_sends_from(
+        &self,
+        number_e164: &str,
+        ip: Option<IpAddr>,
+        session: Option<&str>,
+        deliveries: u32,
+        now: u64,
+    ) -> Result<(), LimitRefusal> {
         let global = self.global_rule();
         let checks = self.send_checks(&global, number_e164, ip, session);
-        self.allow(&checks, now).await
+        let weight = i32::try_from(deliveries.max(1)).unwrap_or(i32::MAX);
+        self.allow(&checks, weight, now).await
     }
 
     /// Adds `delta` to every send counter of a send (as [`Self::allow_send_from`] would count
@@ -199,18 +215,18 @@ impl RateLimiter {
     pub async fn allow_check(&self, ip: Option<IpAddr>, now: u64) -> Result<(), LimitRefusal> {
         let Some(ip) = ip else { return Ok(()) };
         let key = format!("check:ip:{}", self.ip_bucket(ip));
-        self.allow(&[("checks", key, &self.policy.checks_per_ip)], now)
+        self.allow(&[("checks", key, &self.policy.checks_per_ip)], 1, now)
             .await
     }
 
-    /// Counts the event in every rule of every check; when one is over its limit, takes the
-    /// counts back and refuses. Two store round trips whatever the number of rules (the
-    /// previous windows, then every count at once), three when refusing.
-    async fn allow(&self, checks: &[Check<'_>], now: u64) -> Result<(), LimitRefusal> {
+    /// Counts `weight` events in every rule of every check; when one is over its limit,
+    /// takes the counts back and refuses. Two store round trips whatever the number of rules
+    /// (the previous windows, then every count at once), three when refusing.
+    async fn allow(&self, checks: &[Check<'_>], weight: i32, now: u64) -> Result<(), LimitRefusal> {
         let rules: Vec<(&'static str, Rule, CounterChange)> = checks
             .iter()
             .flat_map(|(scope, key, rules)| rules.iter().map(move |rule| (*scope, key, *rule)))
-            .map(|(scope, key, rule)| (scope, rule, change(key, rule, now, 1)))
+            .map(|(scope, key, rule)| (scope, rule, change(key, rule, now, weight)))
             .collect();
         let previous_windows: Vec<(String, u64)> = rules
             .iter()
@@ -237,7 +253,12 @@ impl RateLimiter {
                 (estimate(*rule, previous, current, elapsed) > f64::from(rule.max)).then(|| {
                     LimitRefusal::Limited {
                         scope,
-                        retry_after_secs: wait_secs(*rule, previous, current - 1, elapsed),
+                        retry_after_secs: wait_secs(
+                            *rule,
+                            previous,
+                            current.saturating_sub(weight.unsigned_abs()),
+                            elapsed,
+                        ),
                     }
                 })
             },
@@ -247,7 +268,10 @@ impl RateLimiter {
         };
         let undo: Vec<CounterChange> = changes
             .into_iter()
-            .map(|c| CounterChange { delta: -1, ..c })
+            .map(|c| CounterChange {
+                delta: -weight,
+                ..c
+            })
             .collect();
         // A counter left one too high only refuses a little early; never an extra send.
         if let Err(error) = self.store.add_many(&undo).await {

@@ -1,6 +1,7 @@
 //! Per-request plumbing for server functions: context, session, and no-JS redirects.
 
-use super::{AuthContext, LoginSession};
+use super::clock::unix_seconds;
+use super::{AuthContext, LoginSession, RequestFacts};
 use crate::auth::{AuthError, Flash};
 use http::{header, request::Parts, HeaderValue, StatusCode};
 use leptos::prelude::*;
@@ -13,12 +14,12 @@ use std::sync::Arc;
 pub struct ClientIp(pub std::net::IpAddr);
 
 /// The current request's [`ClientIp`], if the server provided one.
-pub fn client_ip() -> Option<std::net::IpAddr> {
+fn client_ip() -> Option<std::net::IpAddr> {
     use_context::<Parts>().and_then(|parts| parts.extensions.get::<ClientIp>().map(|ip| ip.0))
 }
 
 /// The request's `Accept-Language` header, if any.
-pub fn accept_language() -> Option<String> {
+fn accept_language() -> Option<String> {
     use_context::<Parts>().and_then(|parts| {
         parts
             .headers
@@ -29,7 +30,7 @@ pub fn accept_language() -> Option<String> {
 }
 
 /// The request's `User-Agent` header, if any (names a new passkey).
-pub fn user_agent() -> Option<String> {
+fn user_agent() -> Option<String> {
     use_context::<Parts>().and_then(|parts| {
         parts
             .headers
@@ -39,9 +40,10 @@ pub fn user_agent() -> Option<String> {
     })
 }
 
-/// The login context (provided once per request as an `Arc`) and the caller's session. Fails with `ServiceUnavailable` when the
-/// server was wired without them (a deployment bug, logged).
-pub async fn request_scope() -> Result<(Arc<AuthContext>, LoginSession), AuthError> {
+/// The login context (provided once per request as an `Arc`), the caller's session and the
+/// request's facts (address, languages, browser, time). Fails with `ServiceUnavailable` when
+/// the server was wired without them (a deployment bug, logged).
+pub async fn request_scope() -> Result<(Arc<AuthContext>, LoginSession, RequestFacts), AuthError> {
     let ctx = use_context::<Arc<AuthContext>>().ok_or_else(|| {
         tracing::error!("AuthContext missing from server function context");
         AuthError::ServiceUnavailable
@@ -52,7 +54,13 @@ pub async fn request_scope() -> Result<(Arc<AuthContext>, LoginSession), AuthErr
             tracing::error!(%error, "session layer missing");
             AuthError::ServiceUnavailable
         })?;
-    Ok((ctx, LoginSession::new(session)))
+    let facts = RequestFacts {
+        client_ip: client_ip(),
+        accept_language: accept_language(),
+        user_agent: user_agent(),
+        now: unix_seconds(ctx.clock.now()),
+    };
+    Ok((ctx, LoginSession::new(session), facts))
 }
 
 /// For a plain HTML form post (JavaScript off), answers `303 See Other`: to `success_path`

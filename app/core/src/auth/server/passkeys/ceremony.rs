@@ -2,6 +2,7 @@
 //! session (so it is bound to it and shared by every instance through the session store),
 //! expiring after five minutes, and usable once even when two requests race for it.
 
+use crate::auth::server::login_session::{CEREMONY_REGISTRATION_KEY, CEREMONY_SIGN_IN_KEY};
 use crate::auth::server::number_lock::{LockOutcome, LockStore};
 use crate::auth::server::LoginSession;
 use crate::auth::AuthError;
@@ -24,8 +25,8 @@ impl CeremonyKind {
     /// The session key of this kind's slot.
     pub fn session_key(self) -> &'static str {
         match self {
-            Self::Registration => "passkey.registration",
-            Self::SignIn => "passkey.sign_in",
+            Self::Registration => CEREMONY_REGISTRATION_KEY,
+            Self::SignIn => CEREMONY_SIGN_IN_KEY,
         }
     }
 }
@@ -42,20 +43,27 @@ pub struct Ceremony<T> {
     pub expires_at: u64,
     /// 128 random bits naming this ceremony for [`Ceremony::claim`].
     pub id: String,
+    /// The account that began it (a registration), `None` for an anonymous visitor (a
+    /// sign-in). Finishing as anyone else is refused.
+    #[serde(default)]
+    pub bound_to: Option<String>,
 }
 
 impl<T: Serialize + DeserializeOwned> Ceremony<T> {
-    /// Keeps `state` in the session for [`CEREMONY_TTL_SECS`].
+    /// Keeps `state` in the session for [`CEREMONY_TTL_SECS`], bound to the account
+    /// `bound_to` (or to an anonymous visitor: `None`).
     pub async fn begin(
         session: &LoginSession,
         kind: CeremonyKind,
         state: T,
+        bound_to: Option<&str>,
         now: u64,
     ) -> Result<(), AuthError> {
         let ceremony = Ceremony {
             state,
             expires_at: now.saturating_add(CEREMONY_TTL_SECS),
             id: uuid::Uuid::new_v4().simple().to_string(),
+            bound_to: bound_to.map(str::to_owned),
         };
         session.keep_ceremony(kind.session_key(), &ceremony).await
     }
@@ -64,10 +72,13 @@ impl<T: Serialize + DeserializeOwned> Ceremony<T> {
     /// exactly one request finishes it: a second request with the same cookie (a replay, or a
     /// race) finds it gone or claimed. Missing, expired or already claimed is
     /// [`AuthError::PasskeyExpired`].
+    /// A ceremony begun for another account than `bound_to` (or by an anonymous visitor for
+    /// an account) is refused the same way.
     pub async fn finish(
         session: &LoginSession,
         locks: &dyn LockStore,
         kind: CeremonyKind,
+        bound_to: Option<&str>,
         now: u64,
     ) -> Result<T, AuthError> {
         let Some(ceremony) = session
@@ -77,6 +88,10 @@ impl<T: Serialize + DeserializeOwned> Ceremony<T> {
             return Err(AuthError::PasskeyExpired);
         };
         if now >= ceremony.expires_at {
+            return Err(AuthError::PasskeyExpired);
+        }
+        if ceremony.bound_to.as_deref() != bound_to {
+            tracing::warn!("passkey ceremony finished by another account than began it; refused");
             return Err(AuthError::PasskeyExpired);
         }
         let key = format!("passkey:ceremony:{}", ceremony.id);
@@ -112,20 +127,20 @@ mod tests {
     async fn a_ceremony_finishes_once_and_not_after_five_minutes() {
         let locks = MemoryLocks::default();
         let s = session();
-        Ceremony::begin(&s, CeremonyKind::SignIn, "state".to_owned(), 1000)
+        Ceremony::begin(&s, CeremonyKind::SignIn, "state".to_owned(), None, 1000)
             .await
             .expect("begin");
-        let state: String = Ceremony::finish(&s, &locks, CeremonyKind::SignIn, 1001)
+        let state: String = Ceremony::finish(&s, &locks, CeremonyKind::SignIn, None, 1001)
             .await
             .expect("first finish");
         assert_eq!(state, "state");
-        let again = Ceremony::<String>::finish(&s, &locks, CeremonyKind::SignIn, 1002).await;
+        let again = Ceremony::<String>::finish(&s, &locks, CeremonyKind::SignIn, None, 1002).await;
         assert_eq!(again.err(), Some(AuthError::PasskeyExpired));
 
-        Ceremony::begin(&s, CeremonyKind::SignIn, "late".to_owned(), 1000)
+        Ceremony::begin(&s, CeremonyKind::SignIn, "late".to_owned(), None, 1000)
             .await
             .expect("begin");
-        let late = Ceremony::<String>::finish(&s, &locks, CeremonyKind::SignIn, 1300).await;
+        let late = Ceremony::<String>::finish(&s, &locks, CeremonyKind::SignIn, None, 1300).await;
         assert_eq!(late.err(), Some(AuthError::PasskeyExpired));
     }
 
@@ -135,7 +150,7 @@ mod tests {
         // ceremony; the shared lock store lets only one finish it.
         let locks = MemoryLocks::default();
         let first = session();
-        Ceremony::begin(&first, CeremonyKind::Registration, 7u32, 50)
+        Ceremony::begin(&first, CeremonyKind::Registration, 7u32, Some("a"), 50)
             .await
             .expect("begin");
         let copy: Ceremony<u32> = first
@@ -152,9 +167,42 @@ mod tests {
             .keep_ceremony(CeremonyKind::Registration.session_key(), &copy)
             .await
             .expect("restore");
-        let a = Ceremony::<u32>::finish(&first, &locks, CeremonyKind::Registration, 60).await;
-        let b = Ceremony::<u32>::finish(&second, &locks, CeremonyKind::Registration, 60).await;
+        let a = Ceremony::<u32>::finish(&first, &locks, CeremonyKind::Registration, Some("a"), 60)
+            .await;
+        let b = Ceremony::<u32>::finish(&second, &locks, CeremonyKind::Registration, Some("a"), 60)
+            .await;
         assert_eq!(a, Ok(7));
         assert_eq!(b, Err(AuthError::PasskeyExpired));
+    }
+
+    #[tokio::test]
+    async fn a_ceremony_finishes_only_for_the_account_that_began_it() {
+        let locks = MemoryLocks::default();
+        let s = session();
+        Ceremony::begin(&s, CeremonyKind::Registration, 1u8, Some("account-a"), 10)
+            .await
+            .expect("begin");
+        let other = Ceremony::<u8>::finish(
+            &s,
+            &locks,
+            CeremonyKind::Registration,
+            Some("account-b"),
+            11,
+        )
+        .await;
+        assert_eq!(other, Err(AuthError::PasskeyExpired));
+        let again = Ceremony::<u8>::finish(
+            &s,
+            &locks,
+            CeremonyKind::Registration,
+            Some("account-a"),
+            12,
+        )
+        .await;
+        assert_eq!(
+            again,
+            Err(AuthError::PasskeyExpired),
+            "taken by the refusal"
+        );
     }
 }

@@ -1,8 +1,7 @@
 //! The signed-in person's account.
 
-use super::now;
 use super::passkey_manage::{change_window_left, store, view};
-use crate::auth::server::{AuthContext, LoginSession};
+use crate::auth::server::{AuthContext, LoginSession, RequestFacts};
 use crate::auth::{AccountView, AuthError};
 
 /// The account of the signed-in session with its passkeys; `None` when signed out. A store
@@ -10,8 +9,9 @@ use crate::auth::{AccountView, AuthError};
 pub async fn account(
     ctx: &AuthContext,
     session: &LoginSession,
+    facts: &RequestFacts,
 ) -> Result<Option<AccountView>, AuthError> {
-    let now = now(ctx);
+    let now = facts.now;
     let Some(user) = session.signed_in(now).await? else {
         return Ok(None);
     };

@@ -2,7 +2,7 @@
 //! the one sent); after a send, count it in the per-address figures.
 
 use crate::auth::server::challenge::{Challenge, Risk, Verdict, CHALLENGES};
-use crate::auth::server::{client_ip, metrics_names, AuthContext};
+use crate::auth::server::{metrics_names, AuthContext, RequestFacts};
 use crate::auth::AuthError;
 use crate::domain::PhoneNumber;
 
@@ -15,14 +15,15 @@ const MAX_TOKEN_LEN: usize = 2048;
 /// [`AuthError::ServiceUnavailable`]. Does nothing unless a CAPTCHA provider is configured.
 pub(super) async fn pass_challenge(
     ctx: &AuthContext,
+    facts: &RequestFacts,
     number: &PhoneNumber,
     token: Option<&str>,
-    now: u64,
 ) -> Result<(), AuthError> {
+    let now = facts.now;
     let Some(challenge) = &ctx.challenge else {
         return Ok(());
     };
-    let Some(risk) = risk_of(ctx, challenge, number, now).await? else {
+    let Some(risk) = risk_of(ctx, challenge, facts, number, now).await? else {
         return Ok(());
     };
     let required = |failed| AuthError::ChallengeRequired {
@@ -39,7 +40,7 @@ pub(super) async fn pass_challenge(
         counted(risk, "failed");
         return Err(required(true));
     }
-    match challenge.verify(token, client_ip()).await {
+    match challenge.verify(token, facts.client_ip).await {
         Ok(Verdict::Passed) => {
             counted(risk, "passed");
             Ok(())
@@ -58,11 +59,16 @@ pub(super) async fn pass_challenge(
 }
 
 /// Counts a code sent to `number` from this request's address.
-pub(super) async fn note_send(ctx: &AuthContext, number: &PhoneNumber, now: u64) {
+pub(super) async fn note_send(
+    ctx: &AuthContext,
+    facts: &RequestFacts,
+    number: &PhoneNumber,
+    now: u64,
+) {
     let Some(challenge) = &ctx.challenge else {
         return;
     };
-    let bucket = client_ip().map(|ip| ctx.limits.ip_bucket(ip));
+    let bucket = facts.client_ip.map(|ip| ctx.limits.ip_bucket(ip));
     if let Err(error) = challenge.note_send(number, bucket.as_deref(), now).await {
         tracing::warn!(%error, "a code sent was not counted for the human check");
     }
@@ -71,6 +77,7 @@ pub(super) async fn note_send(ctx: &AuthContext, number: &PhoneNumber, now: u64)
 async fn risk_of(
     ctx: &AuthContext,
     challenge: &Challenge,
+    facts: &RequestFacts,
     number: &PhoneNumber,
     now: u64,
 ) -> Result<Option<Risk>, AuthError> {
@@ -87,7 +94,7 @@ async fn risk_of(
             .await
             .map_err(store_failed)?,
     };
-    let bucket = client_ip().map(|ip| ctx.limits.ip_bucket(ip));
+    let bucket = facts.client_ip.map(|ip| ctx.limits.ip_bucket(ip));
     challenge
         .risk(number, bucket.as_deref(), straining, now)
         .await

@@ -1,12 +1,11 @@
 //! The PIN step: check the code, count wrong ones (per pending login and per number), sign in.
 
 use super::guard::count_verified;
-use super::limits::release_scheduled_call;
-use super::ownership::{give_up, release_number};
-use super::{is_expired, now, refusal_error, throttled};
+use super::lifecycle::{end, Ending};
+use super::{is_expired, refusal_error, throttled};
 use crate::auth::server::metrics_names as metrics;
 use crate::auth::server::verify_port::CheckFailure;
-use crate::auth::server::{client_ip, AuthContext, LoginSession, PendingLogin, SignedInUser};
+use crate::auth::server::{AuthContext, LoginSession, RequestFacts, SignedInUser};
 use crate::auth::AuthError;
 use crate::domain::Pin;
 
@@ -18,14 +17,15 @@ use crate::domain::Pin;
 pub async fn finish_login(
     ctx: &AuthContext,
     session: &LoginSession,
+    facts: &RequestFacts,
     raw_code: &str,
 ) -> Result<String, AuthError> {
     let Some(mut pending) = session.pending().await? else {
         return Err(AuthError::NoPendingLogin);
     };
-    let now = now(ctx);
+    let now = facts.now;
     if is_expired(ctx, &pending, now) {
-        end_pending(ctx, session, &pending, false).await?;
+        end(ctx, session, now, &pending, Ending::Expired).await?;
         tracing::info!(number = %pending.number.masked(), "code check on expired login");
         metrics::check("expired");
         return Err(AuthError::CodeExpired);
@@ -33,7 +33,7 @@ pub async fn finish_login(
     let code = Pin::parse(raw_code).map_err(AuthError::InvalidCode)?;
     let masked = pending.number.masked();
     ctx.limits
-        .allow_check(client_ip(), now)
+        .allow_check(facts.client_ip, now)
         .await
         .map_err(|refusal| {
             tracing::warn!(number = %masked, ?refusal, "code check refused by limit");
@@ -46,13 +46,18 @@ pub async fn finish_login(
         .await
         .map_err(refusal_error)?;
     if let Some(retry_after_secs) = failures.blocked_for {
-        end_pending(ctx, session, &pending, true).await?;
+        end(ctx, session, now, &pending, Ending::NumberLocked).await?;
         tracing::warn!(number = %masked, "code check refused: too many wrong codes for this number");
         metrics::limit_hit("failed");
         return Err(AuthError::TooManyWrongCodes { retry_after_secs });
     }
     match ctx.provider.check(&pending.request_id, &code).await {
         Ok(()) => {
+            // Another request with this cookie ended the login meanwhile ("Use a different
+            // number", logout): that ending stands, and nobody is signed in by this one.
+            if !end(ctx, session, now, &pending, Ending::SignedInByCode).await? {
+                return Err(AuthError::NoPendingLogin);
+            }
             // Nothing to clear when no wrong code counted (read just before the check; the
             // number is this session's, so no other session adds one meanwhile).
             if failures.count > 0 {
@@ -60,8 +65,6 @@ pub async fn finish_login(
                     tracing::warn!(number = %masked, ?refusal, "wrong-code count not cleared");
                 }
             }
-            release_number(ctx, session, &pending.number).await;
-            release_scheduled_call(ctx, session, &pending, now).await;
             count_verified(ctx, &pending.number, now).await;
             // The account is recorded before the session is signed in: a signed-in session
             // always has its account.
@@ -100,13 +103,13 @@ pub async fn finish_login(
                 .saturating_sub(pending.wrong_codes)
                 .min(failures.left);
             if let Some(retry_after_secs) = failures.blocked_for {
-                end_pending(ctx, session, &pending, true).await?;
+                end(ctx, session, now, &pending, Ending::NumberLocked).await?;
                 tracing::warn!(number = %masked, "code check wrong; number locked for too many wrong codes");
                 metrics::check("exhausted");
                 return Err(AuthError::TooManyWrongCodes { retry_after_secs });
             }
             if left == 0 {
-                end_pending(ctx, session, &pending, true).await?;
+                end(ctx, session, now, &pending, Ending::WrongCodesExhausted).await?;
                 tracing::info!(number = %masked, "code check wrong; attempts exhausted");
                 metrics::check("exhausted");
                 return Err(AuthError::TooManyAttempts);
@@ -124,14 +127,13 @@ pub async fn finish_login(
                 tracing::warn!(number = %masked, ?refusal, "wrong code not counted");
             }
             // The provider ended the request: its call will not come.
-            release_scheduled_call(ctx, session, &pending, now).await;
-            end_pending(ctx, session, &pending, false).await?;
+            end(ctx, session, now, &pending, Ending::ProviderExhausted).await?;
             tracing::info!(number = %masked, "code check refused by provider; attempts exhausted");
             metrics::check("exhausted");
             Err(AuthError::TooManyAttempts)
         }
         Err(CheckFailure::NotFound) => {
-            end_pending(ctx, session, &pending, false).await?;
+            end(ctx, session, now, &pending, Ending::ProviderForgot).await?;
             tracing::info!(number = %masked, "code check on request the provider no longer has");
             metrics::check("expired");
             Err(AuthError::CodeExpired)
@@ -146,21 +148,4 @@ pub async fn finish_login(
             Err(AuthError::ServiceUnavailable)
         }
     }
-}
-
-/// Ends the pending login: cancels the upstream request when it may still be live
-/// (`cancel`, best effort), frees the number once the provider has let it go, and forgets
-/// the login.
-async fn end_pending(
-    ctx: &AuthContext,
-    session: &LoginSession,
-    pending: &PendingLogin,
-    cancel: bool,
-) -> Result<(), AuthError> {
-    if cancel {
-        give_up(ctx, session, pending).await;
-    } else {
-        release_number(ctx, session, &pending.number).await;
-    }
-    session.clear_pending().await
 }

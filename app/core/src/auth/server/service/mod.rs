@@ -5,7 +5,9 @@ mod account;
 mod challenge;
 mod finish;
 mod guard;
-mod limits;
+mod lifecycle;
+#[cfg(test)]
+mod lifecycle_model;
 mod ownership;
 mod passkey_manage;
 mod passkey_sign_in;
@@ -24,14 +26,9 @@ pub use resend::{change_number, resend_code};
 pub use start::start_login;
 pub use status::{logout, status};
 
-use super::clock::unix_seconds;
 use super::rate_limit::LimitRefusal;
 use super::{AuthContext, PendingLogin};
 use crate::auth::AuthError;
-
-fn now(ctx: &AuthContext) -> u64 {
-    unix_seconds(ctx.clock.now())
-}
 
 fn expires_at(ctx: &AuthContext, pending: &PendingLogin) -> u64 {
     pending.started_at.saturating_add(ctx.pending_ttl.as_secs())

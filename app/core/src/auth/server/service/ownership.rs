@@ -2,10 +2,8 @@
 //! lives in the shared store (see [`crate::auth::server::number_lock`]); its owner token
 //! lives in the owning session.
 
-use super::limits::release_scheduled_call;
 use crate::auth::server::number_lock::{number_lock_key, LockOutcome};
-use crate::auth::server::verify_port::ControlFailure;
-use crate::auth::server::{AuthContext, LoginSession, PendingLogin};
+use crate::auth::server::{AuthContext, LoginSession};
 use crate::auth::AuthError;
 use crate::domain::PhoneNumber;
 
@@ -51,25 +49,6 @@ pub(super) async fn release_number(
         .await
     {
         tracing::warn!(number = %number.masked(), %error, "number lock not released; it will expire");
-    }
-}
-
-/// Gives up `pending`'s upstream request: cancels it where the provider allows, and frees
-/// the number once the provider has let it go. Vonage v1 refuses cancels in its first 30 s;
-/// the request then just expires, and the number stays this session's until then (so this
-/// session may resume it and no other can take it over).
-/// A cancelled request's scheduled call will not come, so its count is given back.
-pub(super) async fn give_up(ctx: &AuthContext, session: &LoginSession, pending: &PendingLogin) {
-    let masked = pending.number.masked();
-    match ctx.provider.cancel(&pending.request_id).await {
-        Ok(()) | Err(ControlFailure::NotFound) => {
-            tracing::info!(number = %masked, "pending login cancelled");
-            release_number(ctx, session, &pending.number).await;
-            release_scheduled_call(ctx, session, pending, super::now(ctx)).await;
-        }
-        Err(failure) => {
-            tracing::info!(number = %masked, %failure, "upstream cancel refused; left to expire")
-        }
     }
 }
 

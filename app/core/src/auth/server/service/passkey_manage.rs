@@ -1,13 +1,12 @@
 //! Adding and removing passkeys: only for a session signed in within the last 10 minutes,
 //! so a borrowed or stolen session cookie cannot plant a way back in or lock the owner out.
 
-use super::now;
 use crate::auth::server::accounts::{Account, StoredPasskey};
 use crate::auth::server::metrics_names as metrics;
 use crate::auth::server::passkeys::{
     credential_id_text, passkey_name, Ceremony, CeremonyKind, RelyingParty,
 };
-use crate::auth::server::{AuthContext, LoginSession, SignedInUser};
+use crate::auth::server::{AuthContext, LoginSession, RequestFacts, SignedInUser};
 use crate::auth::{AuthError, PasskeyView};
 use webauthn_rs::prelude::{PasskeyRegistration, RegisterPublicKeyCredential, Uuid};
 
@@ -22,9 +21,10 @@ pub const PASSKEY_CHANGE_WINDOW_SECS: u64 = 10 * 60;
 pub async fn begin_passkey_registration(
     ctx: &AuthContext,
     session: &LoginSession,
+    facts: &RequestFacts,
 ) -> Result<String, AuthError> {
     let rp = relying_party(ctx)?;
-    let now = now(ctx);
+    let now = facts.now;
     let (user, account) = recent_account(ctx, session, now).await?;
     let passkeys = store(ctx.accounts.passkeys(&account.id).await)?;
     let exclude = passkeys
@@ -58,24 +58,29 @@ pub async fn begin_passkey_registration(
         selection["residentKey"] = "required".into();
         selection["requireResidentKey"] = true.into();
     }
-    Ceremony::begin(session, CeremonyKind::Registration, state, now).await?;
+    let bound_to = Some(account.id.as_str());
+    Ceremony::begin(session, CeremonyKind::Registration, state, bound_to, now).await?;
     Ok(options.to_string())
 }
 
 /// Finishes adding a passkey with the browser's answer (`credential.toJSON()` as JSON), named
-/// after the browser in `user_agent`. Answers the new passkey as the account page lists it.
+/// after the browser (`facts.user_agent`). Answers the new passkey as the account page lists
+/// it. Only the account that began the ceremony can finish it: one begun before another
+/// person signed in on this browser is [`AuthError::PasskeyExpired`].
 pub async fn finish_passkey_registration(
     ctx: &AuthContext,
     session: &LoginSession,
+    facts: &RequestFacts,
     credential_json: &str,
-    user_agent: Option<&str>,
 ) -> Result<PasskeyView, AuthError> {
     let rp = relying_party(ctx)?;
-    let now = now(ctx);
+    let now = facts.now;
     let (user, account) = recent_account(ctx, session, now).await?;
     let masked = user.number.masked();
+    let locks = ctx.locks.as_ref();
+    let bound_to = Some(account.id.as_str());
     let state: PasskeyRegistration =
-        Ceremony::finish(session, ctx.locks.as_ref(), CeremonyKind::Registration, now).await?;
+        Ceremony::finish(session, locks, CeremonyKind::Registration, bound_to, now).await?;
     let refused = |reason: &dyn std::fmt::Display| {
         tracing::warn!(number = %masked, %reason, "passkey refused at registration");
         metrics::passkey_event("refused");
@@ -94,7 +99,7 @@ pub async fn finish_passkey_registration(
     let stored = StoredPasskey {
         credential_id: credential_id_text(passkey.cred_id().as_ref()),
         account_id: account.id,
-        name: passkey_name(user_agent),
+        name: passkey_name(facts.user_agent.as_deref()),
         credential,
         created_at: now,
         last_used_at: None,
@@ -111,9 +116,10 @@ pub async fn finish_passkey_registration(
 pub async fn remove_passkey(
     ctx: &AuthContext,
     session: &LoginSession,
+    facts: &RequestFacts,
     id: &str,
 ) -> Result<(), AuthError> {
-    let now = now(ctx);
+    let now = facts.now;
     let (user, account) = recent_account(ctx, session, now).await?;
     if id.is_empty() || id.len() > 1024 {
         return Err(AuthError::BadRequest);

@@ -1,13 +1,15 @@
-//! Signing in with a passkey: no message sent, the same session renewal as a phone sign-in,
-//! failures counted in the per-address check limit and the account's wrong-code limit.
+//! Signing in with a passkey: no message sent, the same session renewal as a phone sign-in.
+//! Each factor fails on its own: every attempt counts in the per-address check limit, a
+//! refused answer counts against its credential (never the number's wrong-code limit, so a
+//! stranger typing wrong codes cannot lock the owner's passkey, nor the reverse), and a
+//! passkey sign-in clears the number's wrong codes.
 
-use super::limits::release_scheduled_call;
-use super::ownership::give_up;
+use super::lifecycle::{end, Ending};
 use super::passkey_manage::{relying_party, store};
-use super::{now, refusal_error};
+use super::refusal_error;
 use crate::auth::server::metrics_names as metrics;
 use crate::auth::server::passkeys::{credential_id_text, Ceremony, CeremonyKind};
-use crate::auth::server::{client_ip, AuthContext, LoginSession, SignedInUser};
+use crate::auth::server::{AuthContext, LoginSession, RequestFacts, SignedInUser};
 use crate::auth::{safe_next, AuthError};
 use crate::domain::PhoneNumber;
 use webauthn_rs::prelude::{
@@ -21,6 +23,7 @@ use webauthn_rs::prelude::{
 pub async fn begin_passkey_sign_in(
     ctx: &AuthContext,
     session: &LoginSession,
+    facts: &RequestFacts,
 ) -> Result<String, AuthError> {
     let rp = relying_party(ctx)?;
     let (mut options, state) =
@@ -31,7 +34,7 @@ pub async fn begin_passkey_sign_in(
                 AuthError::TemporarilyUnavailable
             })?;
     options.mediation = None;
-    Ceremony::begin(session, CeremonyKind::SignIn, state, now(ctx)).await?;
+    Ceremony::begin(session, CeremonyKind::SignIn, state, None, facts.now).await?;
     serde_json::to_string(&options).map_err(|error| {
         tracing::error!(%error, "request options not serialisable");
         AuthError::TemporarilyUnavailable
@@ -45,13 +48,14 @@ pub async fn begin_passkey_sign_in(
 pub async fn finish_passkey_sign_in(
     ctx: &AuthContext,
     session: &LoginSession,
+    facts: &RequestFacts,
     credential_json: &str,
     next: Option<&str>,
 ) -> Result<String, AuthError> {
     let rp = relying_party(ctx)?;
-    let now = now(ctx);
+    let now = facts.now;
     ctx.limits
-        .allow_check(client_ip(), now)
+        .allow_check(facts.client_ip, now)
         .await
         .map_err(|refusal| {
             tracing::warn!(?refusal, "passkey sign-in refused by limit");
@@ -59,7 +63,7 @@ pub async fn finish_passkey_sign_in(
             refusal_error(refusal)
         })?;
     let state: DiscoverableAuthentication =
-        Ceremony::finish(session, ctx.locks.as_ref(), CeremonyKind::SignIn, now).await?;
+        Ceremony::finish(session, ctx.locks.as_ref(), CeremonyKind::SignIn, None, now).await?;
     let refused = |error: AuthError, reason: &dyn std::fmt::Display| {
         tracing::warn!(%reason, "audit: passkey sign-in refused");
         metrics::passkey_event("refused");
@@ -84,17 +88,16 @@ pub async fn finish_passkey_sign_in(
             &"user handle is not the owner's",
         ));
     }
-    let phone = &owner.account.phone;
     let failures = ctx
         .limits
-        .failures(phone, now)
+        .passkey_failures(&credential_id, now)
         .await
         .map_err(refusal_error)?;
     if let Some(retry_after_secs) = failures.blocked_for {
-        metrics::limit_hit("failed");
+        metrics::limit_hit("passkey");
         return Err(refused(
-            AuthError::TooManyWrongCodes { retry_after_secs },
-            &"account locked by failed attempts",
+            AuthError::PasskeyLocked { retry_after_secs },
+            &"passkey paused by refused attempts",
         ));
     }
     let mut passkey: Passkey =
@@ -110,7 +113,8 @@ pub async fn finish_passkey_sign_in(
     let result = match verified {
         Ok(result) => result,
         Err(error) => {
-            if let Err(refusal) = ctx.limits.record_failure(phone, now).await {
+            let counted = ctx.limits.record_passkey_failure(&credential_id, now);
+            if let Err(refusal) = counted.await {
                 tracing::warn!(?refusal, "passkey failure not counted");
             }
             return Err(refused(AuthError::PasskeyRefused, &error));
@@ -143,17 +147,32 @@ pub async fn finish_passkey_sign_in(
         tracing::error!(?problem, "stored account number unreadable");
         AuthError::TemporarilyUnavailable
     })?;
-    // A code this session asked for is no longer needed: cancel it and free the number.
-    if let Some(pending) = session.pending().await? {
-        release_scheduled_call(ctx, session, &pending, now).await;
-        give_up(ctx, session, &pending).await;
+    if let Err(refusal) = ctx.limits.clear_passkey_failures(&credential_id, now).await {
+        tracing::warn!(?refusal, "passkey failures not cleared");
     }
     let masked = number.masked();
-    session
-        .sign_in(&SignedInUser { number, since: now })
-        .await?;
+    sign_in_after_passkey(ctx, session, now, number).await?;
     tracing::info!(number = %masked, passkey = %owner.passkey.name, "audit: signed in with a passkey");
     ::metrics::counter!(metrics::PASSKEY_SIGN_INS).increment(1);
     ::metrics::counter!(metrics::MESSAGES_AVOIDED).increment(1);
     Ok(next.and_then(safe_next).unwrap_or_else(|| "/".to_owned()))
+}
+
+/// Signs this browser in as `number` once its passkey has verified: a code this browser
+/// asked for is no longer needed (its login ends: cancelled upstream, number freed, its
+/// call's count given back once), the number's wrong codes are forgotten (its owner proved
+/// it), and the session id is renewed.
+pub(super) async fn sign_in_after_passkey(
+    ctx: &AuthContext,
+    session: &LoginSession,
+    now: u64,
+    number: PhoneNumber,
+) -> Result<(), AuthError> {
+    if let Some(pending) = session.pending().await? {
+        end(ctx, session, now, &pending, Ending::SignedInByPasskey).await?;
+    }
+    if let Err(refusal) = ctx.limits.clear_failures(number.e164(), now).await {
+        tracing::warn!(number = %number.masked(), ?refusal, "wrong-code count not cleared");
+    }
+    session.sign_in(&SignedInUser { number, since: now }).await
 }

@@ -1,11 +1,10 @@
 //! "Send again" (next channel: the call) and "Use a different number" (cancel upstream).
 
-use super::limits::allow_send;
-use super::ownership::{give_up, release_number};
-use super::{is_expired, now, throttled};
+use super::lifecycle::{claim_scheduled_call, end, reserve_sends, Ending};
+use super::{is_expired, throttled};
 use crate::auth::server::metrics_names;
 use crate::auth::server::verify_port::ControlFailure;
-use crate::auth::server::{AuthContext, LoginSession, PendingLogin};
+use crate::auth::server::{AuthContext, LoginSession, PendingLogin, RequestFacts};
 use crate::auth::{AuthError, Channel, Flash};
 
 /// Moves the pending login to its next channel (a phone call reading the same code) once
@@ -13,8 +12,12 @@ use crate::auth::{AuthError, Channel, Flash};
 /// by the provider itself). Counts against the send limits (unless it is the provider's
 /// scheduled call, counted at the start, made sooner); never resets the wrong-code
 /// budget. Answers the confirmation to show, e.g. "We're calling +44 … now."
-pub async fn resend_code(ctx: &AuthContext, session: &LoginSession) -> Result<String, AuthError> {
-    let now = now(ctx);
+pub async fn resend_code(
+    ctx: &AuthContext,
+    session: &LoginSession,
+    facts: &RequestFacts,
+) -> Result<String, AuthError> {
+    let now = facts.now;
     let mut pending = live_pending(ctx, session, now).await?;
     if pending.channel_at(now) == Channel::Voice || !ctx.provider.delivery_plan().call_available {
         return Err(AuthError::NoChannelLeft);
@@ -25,9 +28,15 @@ pub async fn resend_code(ctx: &AuthContext, session: &LoginSession) -> Result<St
         });
     }
     // The call the provider scheduled was counted at the start; asking for it sooner is
-    // not a second delivery.
-    if pending.call_in_secs(now).is_none() {
-        allow_send(ctx, session, &pending.number, now).await?;
+    // not a second delivery. Its fate is claimed once: a racing "Call me" or an ending that
+    // gave its count back gets nothing more.
+    if pending.call_in_secs(now).is_some() {
+        if !claim_scheduled_call(ctx, &pending, now).await {
+            return Err(AuthError::NoChannelLeft);
+        }
+    } else {
+        let owner = session.owner_token().await?;
+        reserve_sends(ctx, facts, &owner, &pending.number, 1).await?;
     }
     let masked = pending.number.masked();
     match ctx.provider.next_channel(&pending.request_id).await {
@@ -49,8 +58,7 @@ pub async fn resend_code(ctx: &AuthContext, session: &LoginSession) -> Result<St
             Err(AuthError::NoChannelLeft)
         }
         Err(ControlFailure::NotFound) => {
-            release_number(ctx, session, &pending.number).await;
-            session.clear_pending().await?;
+            end(ctx, session, now, &pending, Ending::ProviderForgot).await?;
             Err(AuthError::CodeExpired)
         }
         Err(ControlFailure::TooSoon) => Err(AuthError::ResendTooSoon {
@@ -67,12 +75,15 @@ pub async fn resend_code(ctx: &AuthContext, session: &LoginSession) -> Result<St
 /// Abandons the pending login: cancels the upstream request where the provider allows it
 /// (else it simply expires), frees the number for other sessions, and returns to the phone
 /// step with the number filled in.
-pub async fn change_number(ctx: &AuthContext, session: &LoginSession) -> Result<(), AuthError> {
+pub async fn change_number(
+    ctx: &AuthContext,
+    session: &LoginSession,
+    facts: &RequestFacts,
+) -> Result<(), AuthError> {
     let Some(pending) = session.pending().await? else {
         return Ok(());
     };
-    give_up(ctx, session, &pending).await;
-    session.clear_pending().await?;
+    end(ctx, session, facts.now, &pending, Ending::ChangedNumber).await?;
     let flash = Flash {
         error: None,
         typed_number: Some(pending.number.international().to_owned()),
@@ -88,8 +99,7 @@ async fn live_pending(
 ) -> Result<PendingLogin, AuthError> {
     let pending = session.pending().await?.ok_or(AuthError::NoPendingLogin)?;
     if is_expired(ctx, &pending, now) {
-        release_number(ctx, session, &pending.number).await;
-        session.clear_pending().await?;
+        end(ctx, session, now, &pending, Ending::Expired).await?;
         return Err(AuthError::CodeExpired);
     }
     Ok(pending)

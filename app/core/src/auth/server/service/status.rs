@@ -1,20 +1,33 @@
 //! Reading the current step, and signing out.
 
-use super::{expires_at, is_expired, now};
-use crate::auth::server::{AuthContext, LoginSession, PendingLogin};
+use super::lifecycle::{end, Ending};
+use super::{expires_at, is_expired};
+use crate::auth::server::{AuthContext, LoginSession, PendingLogin, RequestFacts};
 use crate::auth::{AuthError, Channel, LoginStatus, LoginStep, PendingView};
 
-/// Signs out by destroying the server-side session.
-pub async fn logout(ctx: &AuthContext, session: &LoginSession) -> Result<(), AuthError> {
-    if let Some(user) = session.signed_in(now(ctx)).await? {
+/// Signs out by destroying the server-side session. A pending login ends first, as "Use a
+/// different number" ends it: cancelled upstream (no call afterwards), its number free.
+pub async fn logout(
+    ctx: &AuthContext,
+    session: &LoginSession,
+    facts: &RequestFacts,
+) -> Result<(), AuthError> {
+    if let Some(pending) = session.pending().await? {
+        end(ctx, session, facts.now, &pending, Ending::LoggedOut).await?;
+    }
+    if let Some(user) = session.signed_in(facts.now).await? {
         tracing::info!(number = %user.number.masked(), "signed out");
     }
     session.sign_out().await
 }
 
 /// The step to render, plus the one-shot note. An expired pending login reads as signed out.
-pub async fn status(ctx: &AuthContext, session: &LoginSession) -> Result<LoginStatus, AuthError> {
-    let now = now(ctx);
+pub async fn status(
+    ctx: &AuthContext,
+    session: &LoginSession,
+    facts: &RequestFacts,
+) -> Result<LoginStatus, AuthError> {
+    let now = facts.now;
     let flash = session.take_flash().await?;
     let step = if let Some(user) = session.signed_in(now).await? {
         LoginStep::SignedIn {

@@ -1,0 +1,375 @@
+//! The one owner of a pending login's lifecycle. [`begin`] takes the number, reserves the
+//! sends (the SMS and the call the provider will make by itself), and asks the provider for
+//! a code; [`end`] is the only way a pending login ends, whatever the reason. An ending is
+//! claimed once in the shared store, so however many requests with one cookie race to end
+//! the same login (on any instance), exactly one cancels upstream, frees the number and
+//! gives counts back; the others only forget it.
+
+use super::guard::{admit_send, take_back_send};
+use super::ownership::{release_number, take_number};
+use super::{refusal_error, throttled};
+use crate::auth::server::locale::preferred_locale;
+use crate::auth::server::metrics_names;
+use crate::auth::server::number_lock::LockOutcome;
+use crate::auth::server::rate_limit::LimitRefusal;
+use crate::auth::server::verify_port::{ControlFailure, StartFailure, StartVerification, Started};
+use crate::auth::server::{AuthContext, LoginSession, PendingLogin, RequestFacts};
+use crate::auth::{AuthError, Channel};
+use crate::domain::{PhoneNumber, PhoneNumberProblem};
+
+/// How long an ending's claim outlives the login's code: longer than any request that
+/// loaded the login before it ended can still be running.
+const CLAIM_MARGIN_SECS: u64 = 3600;
+
+/// Why a pending login ends. Decides what is known about the provider's request: finished
+/// by the provider itself (nothing more will be delivered), or still live (cancelled here).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Ending {
+    /// The right code: the provider stops the request.
+    SignedInByCode,
+    /// A passkey signed this browser in over its pending code.
+    SignedInByPasskey,
+    /// Our cap of wrong codes for one login was reached.
+    WrongCodesExhausted,
+    /// The number's wrong-code limit (across logins) was reached.
+    NumberLocked,
+    /// The provider ended the request itself (too many wrong codes).
+    ProviderExhausted,
+    /// The provider no longer knows the request.
+    ProviderForgot,
+    /// The code's lifetime is over.
+    Expired,
+    /// "Use a different number".
+    ChangedNumber,
+    /// The same browser started a login for another number.
+    AnotherNumber,
+    /// The browser logged out.
+    LoggedOut,
+}
+
+impl Ending {
+    /// `true` when the provider's request may still be live, so it must be cancelled before
+    /// its deliveries can be given back.
+    fn needs_cancel(self) -> bool {
+        !matches!(
+            self,
+            Self::SignedInByCode | Self::ProviderExhausted | Self::ProviderForgot | Self::Expired
+        )
+    }
+
+    /// `true` when this request just heard from the provider that the request is over, so
+    /// the number can be freed even by a request that lost the race to end the login (the
+    /// winner may have been refused a cancel and kept the number for a request that this
+    /// answer shows is finished).
+    fn provider_said_finished(self) -> bool {
+        matches!(
+            self,
+            Self::SignedInByCode | Self::ProviderExhausted | Self::ProviderForgot
+        )
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Self::SignedInByCode => "signed in by code",
+            Self::SignedInByPasskey => "signed in by passkey",
+            Self::WrongCodesExhausted => "wrong codes exhausted",
+            Self::NumberLocked => "number locked",
+            Self::ProviderExhausted => "provider exhausted",
+            Self::ProviderForgot => "provider forgot",
+            Self::Expired => "expired",
+            Self::ChangedNumber => "changed number",
+            Self::AnotherNumber => "another number",
+            Self::LoggedOut => "logged out",
+        }
+    }
+}
+
+/// Begins a pending login for `number` (its wrong codes so far: `wrong_codes`): reserves its
+/// deliveries against every send limit at once (the SMS, plus the provider's own call when
+/// it makes one), takes the number for this session, and asks the provider for a code.
+/// A start the provider refused gives its reservation back; one whose outcome is unknown
+/// (a timeout) keeps it, since the message may still go out. The session is not changed:
+/// the caller stores the answered login.
+pub(super) async fn begin(
+    ctx: &AuthContext,
+    session: &LoginSession,
+    facts: &RequestFacts,
+    number: PhoneNumber,
+    next: Option<String>,
+    wrong_codes: u32,
+) -> Result<PendingLogin, AuthError> {
+    let now = facts.now;
+    let auto_call_at = ctx
+        .provider
+        .delivery_plan()
+        .auto_call_after
+        .map(|after| now + after.as_secs());
+    let deliveries = 1 + u32::from(auto_call_at.is_some());
+    let owner = session.owner_token().await?;
+    reserve_sends(ctx, facts, &owner, &number, deliveries).await?;
+    let give_back = -i32::try_from(deliveries).unwrap_or(1);
+    // The number is taken only once the sends are allowed, so a refused start never holds
+    // (or extends) it.
+    let lock = match take_number(ctx, session, &number, now).await {
+        Ok(lock) => lock,
+        Err(error) => {
+            adjust_sends(ctx, facts.client_ip, &owner, &number, now, give_back).await;
+            return Err(error);
+        }
+    };
+    let started = match send_code(ctx, facts, &number, lock).await {
+        Ok(started) => started,
+        Err((error, nothing_sent)) => {
+            if nothing_sent {
+                adjust_sends(ctx, facts.client_ip, &owner, &number, now, give_back).await;
+            }
+            if lock == LockOutcome::Acquired {
+                release_number(ctx, session, &number).await;
+            }
+            return Err(error);
+        }
+    };
+    if started.resumed {
+        // The code already sent is the one to type, and its call was reserved by the start
+        // that made it: this start delivers nothing.
+        adjust_sends(ctx, facts.client_ip, &owner, &number, now, give_back).await;
+    } else {
+        super::challenge::note_send(ctx, facts, &number, now).await;
+    }
+    Ok(PendingLogin {
+        login_id: uuid::Uuid::new_v4().simple().to_string(),
+        number,
+        request_id: started.request_id,
+        started_at: now,
+        wrong_codes,
+        channel: Channel::Sms,
+        resend_at: now + ctx.resend_after.as_secs(),
+        next,
+        auto_call_at: auto_call_at.filter(|_| !started.resumed),
+        send_ip: facts.client_ip,
+    })
+}
+
+/// Ends `pending` for `ending`, exactly once across every request and instance: only the
+/// request that claims the ending cancels the provider's request (when it may be live),
+/// frees the number and gives back the call that will now never be made, and only once the
+/// provider has confirmed it (a refused cancel leaves the call coming, and counted).
+/// Always forgets the login in this session. Answers whether this request ended it; a
+/// request that lost the race must not act on the login (sign in, show its result).
+pub(super) async fn end(
+    ctx: &AuthContext,
+    session: &LoginSession,
+    now: u64,
+    pending: &PendingLogin,
+    ending: Ending,
+) -> Result<bool, AuthError> {
+    let claimed = claim(ctx, pending, "ended", now).await;
+    if claimed {
+        let masked = pending.number.masked();
+        let finished = match ending.needs_cancel() {
+            false => true,
+            true => match ctx.provider.cancel(&pending.request_id).await {
+                Ok(()) | Err(ControlFailure::NotFound) => true,
+                Err(failure) => {
+                    // The number stays this session's until the code expires, so no other
+                    // session takes the live request over; its call still comes, counted.
+                    tracing::info!(number = %masked, %failure, "upstream cancel refused; left to expire");
+                    false
+                }
+            },
+        };
+        if finished {
+            release_number(ctx, session, &pending.number).await;
+            give_back_scheduled_call(ctx, session, pending, now).await;
+        }
+        tracing::info!(number = %masked, ending = ending.label(), "pending login ended");
+    } else {
+        if ending.provider_said_finished() {
+            release_number(ctx, session, &pending.number).await;
+        }
+        tracing::info!(number = %pending.number.masked(), ending = ending.label(), "pending login already ended by another request");
+    }
+    session.clear_pending().await?;
+    Ok(claimed)
+}
+
+/// Claims one `fact` of `pending` (`ended`, `call`) in the shared store. A store that
+/// cannot answer counts as "not ours": nothing is cancelled or given back (the number frees
+/// itself at expiry, the call is counted), which is the safe side when sends cost money.
+async fn claim(ctx: &AuthContext, pending: &PendingLogin, fact: &str, now: u64) -> bool {
+    let expires_at = pending
+        .started_at
+        .saturating_add(ctx.pending_ttl.as_secs())
+        .saturating_add(CLAIM_MARGIN_SECS)
+        .max(now + 1);
+    match ctx
+        .locks
+        .claim(&pending.claim_key(fact), expires_at, now)
+        .await
+    {
+        Ok(claimed) => claimed,
+        Err(error) => {
+            tracing::error!(%error, "lock store failed claiming a login's ending");
+            ::metrics::counter!(metrics_names::STORE_ERRORS).increment(1);
+            false
+        }
+    }
+}
+
+/// Claims the fate of `pending`'s scheduled call while it is still to come: either it is
+/// asked for sooner ("Call me instead"), or its count is given back when the login ends,
+/// never both, even when a request holding an older copy of the login races the other.
+pub(super) async fn claim_scheduled_call(
+    ctx: &AuthContext,
+    pending: &PendingLogin,
+    now: u64,
+) -> bool {
+    pending.call_in_secs(now).is_some() && claim(ctx, pending, "call", now).await
+}
+
+/// Gives back the call the provider would have made by itself, when it was still to come.
+async fn give_back_scheduled_call(
+    ctx: &AuthContext,
+    session: &LoginSession,
+    pending: &PendingLogin,
+    now: u64,
+) {
+    if !claim_scheduled_call(ctx, pending, now).await {
+        return;
+    }
+    if let Ok(owner) = session.owner_token().await {
+        let at = pending.started_at;
+        adjust_sends(ctx, pending.send_ip, &owner, &pending.number, at, -1).await;
+        tracing::info!(number = %pending.number.masked(), "scheduled call not made; its count given back");
+    }
+}
+
+/// Adds `delta` to every send counter a send to `number` from `ip` by the session `owner`
+/// counts in, in the windows holding `at`.
+async fn adjust_sends(
+    ctx: &AuthContext,
+    ip: Option<std::net::IpAddr>,
+    owner: &str,
+    number: &PhoneNumber,
+    at: u64,
+    delta: i32,
+) {
+    ctx.limits
+        .adjust_sends(number.e164(), ip, Some(owner), at, delta)
+        .await;
+}
+
+/// Applies the per-session, per-number, per-IP and global send limits to `deliveries`
+/// sends at once, counting them.
+pub(super) async fn reserve_sends(
+    ctx: &AuthContext,
+    facts: &RequestFacts,
+    owner: &str,
+    number: &PhoneNumber,
+    deliveries: u32,
+) -> Result<(), AuthError> {
+    ctx.limits
+        .allow_sends_from(
+            number.e164(),
+            facts.client_ip,
+            Some(owner),
+            deliveries,
+            facts.now,
+        )
+        .await
+        .map_err(|refusal| {
+            if let LimitRefusal::Limited {
+                scope: "global", ..
+            } = refusal
+            {
+                tracing::error!(
+                    alert = true,
+                    "global SMS budget reached: all code sends stopped"
+                );
+            }
+            tracing::warn!(number = %number.masked(), ?refusal, "code send refused by limit");
+            if let LimitRefusal::Limited { scope, .. } = refusal {
+                metrics_names::limit_hit(scope);
+            }
+            refusal_error(refusal)
+        })
+}
+
+/// Asks the fraud guard, then the provider, for a code. On failure answers the error and
+/// whether nothing was sent for sure (the provider refused, rather than failed to answer).
+async fn send_code(
+    ctx: &AuthContext,
+    facts: &RequestFacts,
+    number: &PhoneNumber,
+    lock: LockOutcome,
+) -> Result<Started, (AuthError, bool)> {
+    let now = facts.now;
+    let counted = admit_send(ctx, number, now).await.map_err(|e| (e, true))?;
+    let request = StartVerification {
+        number: number.clone(),
+        brand: ctx.brand.clone(),
+        locale: preferred_locale(
+            facts.accept_language.as_deref(),
+            ctx.fallback_locale.as_deref(),
+        ),
+    };
+    let result = start_fresh(ctx, &request, lock).await;
+    // A counted send that did not happen (refused, failed, or a live request resumed) is
+    // taken back from the guard's figures.
+    if counted && !matches!(&result, Ok(started) if !started.resumed) {
+        take_back_send(ctx, number, now).await;
+    }
+    result
+}
+
+/// One provider start; a live request nobody owns is cancelled and started afresh.
+async fn start_fresh(
+    ctx: &AuthContext,
+    request: &StartVerification,
+    lock: LockOutcome,
+) -> Result<Started, (AuthError, bool)> {
+    let number = &request.number;
+    let mut started = provider_start(ctx, request).await?;
+    if started.resumed && lock != LockOutcome::AlreadyOurs {
+        // A live request nobody owns (no live lock): ours from before a lost reply, one we
+        // cancelled, or one whose login has ended. Never resumed: cancelled, then one fresh
+        // start. A provider that still counts it (Vonage v2 for a few seconds after a
+        // cancel, v1 for 30 s) gets "wait a moment".
+        tracing::warn!(number = %number.masked(), provider = ctx.provider.name(), "provider holds a request no session owns; cancelling it, not resuming it");
+        let cancelled = ctx.provider.cancel(&started.request_id).await;
+        if let Err(failure) = cancelled {
+            tracing::info!(number = %number.masked(), %failure, "unowned request not cancelled");
+            return Err((AuthError::NumberSettling, true));
+        }
+        started = provider_start(ctx, request).await?;
+        if started.resumed {
+            return Err((AuthError::NumberSettling, true));
+        }
+    }
+    tracing::info!(number = %number.masked(), provider = ctx.provider.name(), resumed = started.resumed, "verification started");
+    if !started.resumed {
+        metrics_names::send("sms");
+    }
+    Ok(started)
+}
+
+/// Asks the provider for a code, mapping its refusals to what the user sees. Only a failure
+/// to answer (5xx, timeout, garbage) may have sent something.
+async fn provider_start(
+    ctx: &AuthContext,
+    request: &StartVerification,
+) -> Result<Started, (AuthError, bool)> {
+    ctx.provider.start(request).await.map_err(|failure| {
+        tracing::warn!(number = %request.number.masked(), provider = ctx.provider.name(), %failure, "verification start failed");
+        match failure {
+            StartFailure::InvalidNumber => {
+                (AuthError::InvalidNumber(PhoneNumberProblem::Invalid), true)
+            }
+            StartFailure::DestinationNotSupported => (AuthError::DestinationNotSupported, true),
+            StartFailure::Settling => (AuthError::NumberSettling, true),
+            StartFailure::Throttled => (throttled(ctx), true),
+            StartFailure::OperatorFault(..) => (AuthError::ServiceUnavailable, true),
+            StartFailure::Unavailable(_) => (AuthError::ServiceUnavailable, false),
+        }
+    })
+}

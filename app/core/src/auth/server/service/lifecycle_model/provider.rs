@@ -1,0 +1,253 @@
+//! A scripted Verify provider for the model checks: Vonage-like (one live request per number,
+//! an SMS at the start, its own call `AUTO_CALL_AFTER` later unless checked or cancelled,
+//! optionally refusing cancels in the first 30 s as Vonage v1 does), answering each call
+//! after a seeded number of scheduler turns so parallel requests interleave differently in
+//! every case. It records every delivery, so the checks compare counters with what a phone
+//! really received.
+
+use crate::auth::server::clock::{unix_seconds, Clock, ManualClock};
+use crate::auth::server::verify_port::{
+    CheckFailure, ControlFailure, DeliveryPlan, RequestId, StartFailure, StartVerification,
+    Started, VerifyProvider,
+};
+use crate::domain::Pin;
+use async_trait::async_trait;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// The provider calls by itself this long after the start.
+pub const AUTO_CALL_AFTER: u64 = 60;
+/// A request (and its code) lives this long.
+pub const REQUEST_TTL: u64 = 300;
+/// Wrong codes after which the provider kills a request.
+const PROVIDER_MAX_WRONG: u32 = 5;
+/// A Vonage-v1-like provider refuses cancels this long after the start.
+const CANCEL_REFUSED_FOR: u64 = 30;
+
+/// Where a request is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum State {
+    /// Codes can be checked; its call may still come.
+    Live,
+    /// The right code was typed.
+    Verified,
+    /// Cancelled by the app.
+    Cancelled,
+    /// Too many wrong codes, or expired.
+    Dead,
+}
+
+/// One verification request.
+#[derive(Clone, Debug)]
+pub struct Request {
+    /// Its id.
+    pub id: String,
+    /// Its number (E.164).
+    pub number: String,
+    /// Its code.
+    pub code: String,
+    /// When it started.
+    pub started_at: u64,
+    /// Where it is.
+    pub state: State,
+    /// Wrong codes so far.
+    pub wrong: u32,
+    /// Whether its call was made.
+    pub called: bool,
+    /// Whether a cancel was refused (then its call may still come, and must be counted).
+    pub cancel_refused: bool,
+}
+
+impl Request {
+    /// Deliveries this request made or will still make by itself: its SMS, plus its call
+    /// once made or while still to come.
+    pub fn committed(&self, now: u64) -> u32 {
+        let call_to_come = self.state == State::Live && now < self.started_at + AUTO_CALL_AFTER;
+        1 + u32::from(self.called || call_to_come)
+    }
+}
+
+#[derive(Default)]
+struct Inner {
+    requests: Vec<Request>,
+}
+
+/// The scripted provider.
+pub struct ScriptedProvider {
+    inner: Mutex<Inner>,
+    clock: ManualClock,
+    refuses_early_cancel: bool,
+    turns: AtomicU64,
+}
+
+impl ScriptedProvider {
+    /// A provider on `clock`; `refuses_early_cancel` makes it Vonage-v1-like; `seed` drives
+    /// how late each answer comes.
+    pub fn new(clock: ManualClock, refuses_early_cancel: bool, seed: u64) -> Self {
+        Self {
+            inner: Mutex::default(),
+            clock,
+            refuses_early_cancel,
+            turns: AtomicU64::new(seed | 1),
+        }
+    }
+
+    fn now(&self) -> u64 {
+        unix_seconds(self.clock.now())
+    }
+
+    /// Every request so far, after making the calls that are due.
+    pub fn requests(&self) -> Vec<Request> {
+        self.with(|_, _| ());
+        self.inner.lock().expect("provider").requests.clone()
+    }
+
+    /// The newest request's code for `number`.
+    pub fn newest_code(&self, number: &str) -> Option<String> {
+        let inner = self.inner.lock().expect("provider");
+        inner
+            .requests
+            .iter()
+            .rev()
+            .find(|r| r.number == number)
+            .map(|r| r.code.clone())
+    }
+
+    /// Runs `act` on the requests after the due calls and expiries of `now`.
+    fn with<T>(&self, act: impl FnOnce(&mut Vec<Request>, u64) -> T) -> T {
+        let now = self.now();
+        let mut inner = self.inner.lock().expect("provider");
+        for request in inner.requests.iter_mut() {
+            if request.state != State::Live {
+                continue;
+            }
+            if !request.called && now >= request.started_at + AUTO_CALL_AFTER {
+                request.called = true;
+            }
+            if now >= request.started_at + REQUEST_TTL {
+                request.state = State::Dead;
+            }
+        }
+        act(&mut inner.requests, now)
+    }
+
+    /// Waits 0–2 scheduler turns (seeded), so answers arrive in varying orders.
+    async fn pause(&self) {
+        let x = self
+            .turns
+            .fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed)
+            .wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        for _ in 0..(x >> 61) % 3 {
+            tokio::task::yield_now().await;
+        }
+    }
+}
+
+#[async_trait]
+impl VerifyProvider for ScriptedProvider {
+    async fn start(&self, request: &StartVerification) -> Result<Started, StartFailure> {
+        self.pause().await;
+        let number = request.number.e164().to_owned();
+        let started = self.with(|requests, now| {
+            if let Some(live) = requests
+                .iter()
+                .find(|r| r.number == number && r.state == State::Live)
+            {
+                return Started {
+                    request_id: RequestId::new(live.id.clone()),
+                    resumed: true,
+                };
+            }
+            let index = requests.len() as u64;
+            let id = format!("req-{index}");
+            requests.push(Request {
+                id: id.clone(),
+                number,
+                code: format!("{:06}", 100_000 + (index * 7919) % 900_000),
+                started_at: now,
+                state: State::Live,
+                wrong: 0,
+                called: false,
+                cancel_refused: false,
+            });
+            Started {
+                request_id: RequestId::new(id),
+                resumed: false,
+            }
+        });
+        self.pause().await;
+        Ok(started)
+    }
+
+    async fn check(&self, request_id: &RequestId, code: &Pin) -> Result<(), CheckFailure> {
+        self.pause().await;
+        let answer = self.with(|requests, _| {
+            let Some(r) = requests.iter_mut().find(|r| r.id == request_id.expose()) else {
+                return Err(CheckFailure::NotFound);
+            };
+            if r.state != State::Live {
+                return Err(CheckFailure::NotFound);
+            }
+            if r.code == code.expose() {
+                r.state = State::Verified;
+                return Ok(());
+            }
+            r.wrong += 1;
+            if r.wrong >= PROVIDER_MAX_WRONG {
+                r.state = State::Dead;
+                return Err(CheckFailure::TooManyAttempts);
+            }
+            Err(CheckFailure::WrongCode)
+        });
+        self.pause().await;
+        answer
+    }
+
+    async fn next_channel(&self, request_id: &RequestId) -> Result<(), ControlFailure> {
+        self.pause().await;
+        let answer = self.with(|requests, _| {
+            match requests.iter_mut().find(|r| r.id == request_id.expose()) {
+                Some(r) if r.state == State::Live && r.called => Err(ControlFailure::NothingLeft),
+                Some(r) if r.state == State::Live => {
+                    r.called = true;
+                    Ok(())
+                }
+                _ => Err(ControlFailure::NotFound),
+            }
+        });
+        self.pause().await;
+        answer
+    }
+
+    async fn cancel(&self, request_id: &RequestId) -> Result<(), ControlFailure> {
+        self.pause().await;
+        let refuses = self.refuses_early_cancel;
+        let answer = self.with(|requests, now| {
+            match requests.iter_mut().find(|r| r.id == request_id.expose()) {
+                Some(r) if r.state == State::Live => {
+                    if refuses && now < r.started_at + CANCEL_REFUSED_FOR {
+                        r.cancel_refused = true;
+                        return Err(ControlFailure::TooSoon);
+                    }
+                    r.state = State::Cancelled;
+                    Ok(())
+                }
+                _ => Err(ControlFailure::NotFound),
+            }
+        });
+        self.pause().await;
+        answer
+    }
+
+    fn delivery_plan(&self) -> DeliveryPlan {
+        DeliveryPlan {
+            call_available: true,
+            auto_call_after: Some(Duration::from_secs(AUTO_CALL_AFTER)),
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "scripted"
+    }
+}

@@ -1,0 +1,331 @@
+//! The world the model checks run in: the real login service on in-memory stores, a manual
+//! clock, the scripted provider, and browsers that each keep one session cookie. Every
+//! operation loads its session, runs one service call and saves the session the way the
+//! session layer does, so operations sent together with one cookie act on one snapshot.
+
+use super::provider::{Request, ScriptedProvider, State};
+use crate::auth::server::accounts::MemoryAccounts;
+use crate::auth::server::clock::{unix_seconds, Clock, ManualClock};
+use crate::auth::server::counter_store::{CounterStore, MemoryCounters};
+use crate::auth::server::guard::{FraudGuard, GuardSettings, MemoryBlocks};
+use crate::auth::server::limit_rule::{window_of, Rule};
+use crate::auth::server::number_lock::{number_lock_key, MemoryLocks};
+use crate::auth::server::rate_limit::{LimitPolicy, RateLimiter};
+use crate::auth::server::service::{self, passkey_sign_in::sign_in_after_passkey};
+use crate::auth::server::{AuthContext, LoginSession, RequestFacts};
+use crate::domain::{DefaultCountry, PhoneNumber};
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tower_sessions::session::Id;
+use tower_sessions::{MemoryStore, Session};
+
+/// The numbers the browsers use.
+pub const NUMBERS: [&str; 2] = ["+447400123901", "+447400123902"];
+/// The browsers' addresses: the first two share one.
+const IPS: [[u8; 4]; 3] = [[192, 0, 2, 1], [192, 0, 2, 1], [198, 51, 100, 7]];
+/// Wrong codes per number before its code path locks (small, so the model reaches it).
+pub const FAILED_PER_NUMBER: u32 = 4;
+
+/// One thing a browser does.
+#[derive(Clone, Debug)]
+pub enum Op {
+    /// Types `NUMBERS[number]` on the phone step.
+    Start { browser: usize, number: usize },
+    /// Types the newest code sent to `NUMBERS[number]`.
+    RightCode { browser: usize, number: usize },
+    /// Types a wrong code.
+    WrongCode { browser: usize },
+    /// "Call me instead".
+    CallMe { browser: usize },
+    /// "Use a different number".
+    ChangeNumber { browser: usize },
+    /// "Log out".
+    Logout { browser: usize },
+    /// Signs in with a verified passkey of `NUMBERS[number]`'s account.
+    Passkey { browser: usize, number: usize },
+}
+
+impl Op {
+    fn browser(&self) -> usize {
+        match *self {
+            Op::Start { browser, .. }
+            | Op::RightCode { browser, .. }
+            | Op::WrongCode { browser }
+            | Op::CallMe { browser }
+            | Op::ChangeNumber { browser }
+            | Op::Logout { browser }
+            | Op::Passkey { browser, .. } => browser,
+        }
+    }
+}
+
+/// What one operation did, for the checks.
+pub struct Done {
+    /// The browser.
+    pub browser: usize,
+    /// The cookie it went out with.
+    pub cookie_before: Option<Id>,
+    /// The cookie the answer set (`Some(None)`: removed), `None` when it set none.
+    pub cookie_after: Option<Option<Id>>,
+    /// The number it signed in, when it did.
+    pub signed_in: Option<usize>,
+    /// Whether it was a sign-in by code.
+    pub by_code: bool,
+    /// The order in which it answered.
+    pub seq: usize,
+}
+
+/// The service and its stores.
+pub struct World {
+    pub ctx: AuthContext,
+    pub clock: ManualClock,
+    pub provider: Arc<ScriptedProvider>,
+    pub counters: Arc<MemoryCounters>,
+    pub locks: Arc<MemoryLocks>,
+    store: Arc<MemoryStore>,
+    pub cookies: [Option<Id>; 3],
+    answered: AtomicUsize,
+}
+
+impl World {
+    /// A world whose provider refuses early cancels when `v1_like`, seeded with `seed`.
+    pub fn new(v1_like: bool, seed: u64) -> Self {
+        let clock = ManualClock::new();
+        let provider = Arc::new(ScriptedProvider::new(clock.clone(), v1_like, seed));
+        let counters = Arc::new(MemoryCounters::default());
+        let locks = Arc::new(MemoryLocks::default());
+        let rule = |max, secs| Rule {
+            max,
+            window: Duration::from_secs(secs),
+        };
+        let policy = LimitPolicy {
+            failed_per_number: vec![rule(FAILED_PER_NUMBER, 86_400)],
+            ..LimitPolicy::default()
+        };
+        let gb: DefaultCountry = "GB".parse().expect("GB");
+        let ctx = AuthContext {
+            provider: provider.clone(),
+            clock: Arc::new(clock.clone()),
+            default_country: gb,
+            brand: "Model".into(),
+            fallback_locale: None,
+            pending_ttl: Duration::from_secs(super::provider::REQUEST_TTL),
+            resend_after: Duration::from_secs(30),
+            max_wrong_codes: 3,
+            dev_outbox: false,
+            allowed_countries: None,
+            limits: RateLimiter::new(counters.clone(), policy),
+            locks: locks.clone(),
+            guard: FraudGuard::new(
+                GuardSettings::default(),
+                counters.clone(),
+                Arc::new(MemoryBlocks::default()),
+            ),
+            challenge: None,
+            accounts: Arc::new(MemoryAccounts::default()),
+            passkeys: None,
+        };
+        Self {
+            ctx,
+            clock,
+            provider,
+            counters,
+            locks,
+            store: Arc::new(MemoryStore::default()),
+            cookies: [None, None, None],
+            answered: AtomicUsize::new(0),
+        }
+    }
+
+    /// Now, in Unix seconds.
+    pub fn now(&self) -> u64 {
+        unix_seconds(self.clock.now())
+    }
+
+    /// Moves time forward.
+    pub fn advance(&self, secs: u64) {
+        self.clock.advance(Duration::from_secs(secs));
+    }
+
+    /// Runs `op` as one request with the browser's current cookie.
+    pub async fn run(&self, op: &Op) -> Done {
+        let browser = op.browser();
+        let cookie_before = self.cookies[browser];
+        let raw = Session::new(cookie_before, self.store.clone(), None);
+        let session = LoginSession::new(raw.clone());
+        let facts = RequestFacts {
+            client_ip: Some(IpAddr::from(IPS[browser])),
+            now: self.now(),
+            ..RequestFacts::default()
+        };
+        let ctx = &self.ctx;
+        let (signed_in, by_code) = match op {
+            Op::Start { number, .. } => {
+                let _ =
+                    service::start_login(ctx, &session, &facts, NUMBERS[*number], None, None).await;
+                (None, false)
+            }
+            Op::RightCode { number, .. } => {
+                let code = self.provider.newest_code(NUMBERS[*number]);
+                let code = code.unwrap_or_else(|| "123456".into());
+                let result = service::finish_login(ctx, &session, &facts, &code).await;
+                let who = match result {
+                    Ok(_) => self.signed_in_number(&session, facts.now).await,
+                    Err(_) => None,
+                };
+                (who, true)
+            }
+            Op::WrongCode { .. } => {
+                let _ = service::finish_login(ctx, &session, &facts, "000000").await;
+                (None, false)
+            }
+            Op::CallMe { .. } => {
+                let _ = service::resend_code(ctx, &session, &facts).await;
+                (None, false)
+            }
+            Op::ChangeNumber { .. } => {
+                let _ = service::change_number(ctx, &session, &facts).await;
+                (None, false)
+            }
+            Op::Logout { .. } => {
+                let _ = service::logout(ctx, &session, &facts).await;
+                (None, false)
+            }
+            Op::Passkey { number, .. } => {
+                let phone = parse(NUMBERS[*number]);
+                let result = sign_in_after_passkey(ctx, &session, facts.now, phone).await;
+                (result.ok().map(|()| *number), false)
+            }
+        };
+        let cookie_after = save_like_the_session_layer(&raw).await;
+        Done {
+            browser,
+            cookie_before,
+            cookie_after,
+            signed_in,
+            by_code,
+            seq: self.answered.fetch_add(1, Ordering::Relaxed),
+        }
+    }
+
+    async fn signed_in_number(&self, session: &LoginSession, now: u64) -> Option<usize> {
+        let user = session.signed_in(now).await.ok().flatten()?;
+        NUMBERS.iter().position(|n| *n == user.number.e164())
+    }
+
+    /// Applies the answers' cookies in the order the answers arrived, as a browser does.
+    pub fn keep_cookies(&mut self, done: &mut [Done]) {
+        done.sort_by_key(|d| d.seq);
+        for d in done.iter() {
+            if let Some(cookie) = d.cookie_after {
+                self.cookies[d.browser] = cookie;
+            }
+        }
+    }
+
+    /// The pending login's number and request id in `browser`'s current session.
+    pub async fn pending_of(&self, browser: usize) -> Option<(String, String, u64)> {
+        let cookie = self.cookies[browser]?;
+        let session = LoginSession::new(Session::new(Some(cookie), self.store.clone(), None));
+        let pending = session.pending().await.ok().flatten()?;
+        Some((
+            pending.number.e164().to_owned(),
+            pending.request_id.expose().to_owned(),
+            pending.started_at,
+        ))
+    }
+
+    /// Wrong codes still counting for `NUMBERS[number]`.
+    pub async fn failures(&self, number: usize) -> u32 {
+        let failures = self.ctx.limits.failures(NUMBERS[number], self.now());
+        failures.await.map(|f| f.count).unwrap_or(0)
+    }
+
+    /// Who holds `NUMBERS[number]`'s lock now.
+    pub fn lock_holder(&self, number: usize) -> Option<String> {
+        self.locks
+            .holder(&number_lock_key(NUMBERS[number]), self.now())
+    }
+
+    /// Checks that every send counter covers the deliveries it stands for and stays within
+    /// its limit: per number (each rule) and for the whole site. Answers the first breach.
+    pub async fn check_send_counters(&self, requests: &[Request]) -> Result<(), String> {
+        let now = self.now();
+        let policy = self.ctx.limits.policy();
+        let global = Rule {
+            max: policy.global_per_hour,
+            window: Duration::from_secs(3600),
+        };
+        let mut expected: HashMap<(String, u64), (u32, u32)> = HashMap::new();
+        for r in requests {
+            let key = format!("send:number:{}", r.number);
+            let rules = policy.per_number.iter().map(|rule| (key.clone(), *rule));
+            for (key, rule) in rules.chain([("send:global".to_owned(), global)]) {
+                let (rule_key, start, _) = window_of(&key, rule, r.started_at);
+                let entry = expected.entry((rule_key, start)).or_insert((0, rule.max));
+                entry.0 += r.committed(now);
+            }
+        }
+        for ((key, start), (deliveries, max)) in expected {
+            let counted = self.counters.get(&key, start).await.unwrap_or(0);
+            if counted < deliveries {
+                return Err(format!(
+                    "{key} window {start}: counter {counted} < {deliveries} deliveries"
+                ));
+            }
+            if counted > max {
+                return Err(format!(
+                    "{key} window {start}: counter {counted} > limit {max}"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks that a number's lock is held only while a login for it can still be used:
+    /// the provider has a live request for it, or a browser's session a live pending login.
+    pub async fn check_locks(&self, requests: &[Request]) -> Result<(), String> {
+        let now = self.now();
+        for (n, number) in NUMBERS.iter().enumerate() {
+            if self.lock_holder(n).is_none() {
+                continue;
+            }
+            let live_upstream = requests
+                .iter()
+                .any(|r| r.number == *number && r.state == State::Live);
+            let mut live_pending = false;
+            for browser in 0..3 {
+                if let Some((pending, _, started_at)) = self.pending_of(browser).await {
+                    let ttl = self.ctx.pending_ttl.as_secs();
+                    live_pending |= pending == *number && now < started_at + ttl;
+                }
+            }
+            if !live_upstream && !live_pending {
+                return Err(format!("{number} stays locked after its login ended"));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn parse(number: &str) -> PhoneNumber {
+    let gb: DefaultCountry = "GB".parse().expect("GB");
+    PhoneNumber::parse(number, gb).expect("a valid number")
+}
+
+/// Saves (or forgets) the session as `tower_sessions`' layer does after a response; answers
+/// the cookie the response sets: `Some(Some(id))`, `Some(None)` (removed) or `None`.
+async fn save_like_the_session_layer(session: &Session) -> Option<Option<Id>> {
+    if !session.is_modified() {
+        return None;
+    }
+    if session.is_empty().await {
+        return Some(None);
+    }
+    let saved = session.save().await;
+    saved.expect("memory session store");
+    Some(session.id())
+}
