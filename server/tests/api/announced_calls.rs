@@ -95,7 +95,7 @@ async fn calling_sooner_replaces_the_scheduled_call(api: &str) {
 
 async fn every_delivery_is_counted(api: &str) {
     // A day-long window: the 300 s of this test never straddle a window boundary in practice.
-    let app = spawn_app_with(&[("EMULATOR_API", api), ("LIMIT_PER_NUMBER", "3/1d")]).await;
+    let app = spawn_app_with(&[("EMULATOR_API", api), ("LIMIT_PER_NUMBER", "4/1d")]).await;
     app.call("start_login", &[("number", NUMBER)]).await;
     app.clock.advance(Duration::from_secs(301));
     assert_eq!(
@@ -104,14 +104,14 @@ async fn every_delivery_is_counted(api: &str) {
         "{api}: SMS and the provider's call"
     );
 
-    // Another browser once the first login ran out: the third delivery fits.
+    // Another browser once the first login ran out: its SMS and call fit (4 of 4).
     let second = app.other_browser();
     let start = second.call("start_login", &[("number", NUMBER)]).await;
     assert_eq!(start.status, StatusCode::OK, "{api}: {}", start.body);
     app.clock.advance(Duration::from_secs(31));
     second.call("change_number", &[]).await;
     // Cancelled 31 s in (v1 allows it from 30 s, before the second event): its call will
-    // not come and is given back, so 3 deliveries are counted and a 4th send does not fit.
+    // not come and is given back, so 3 deliveries are counted and a start (2 more) does not fit.
     let third = app
         .other_browser()
         .call("start_login", &[("number", NUMBER)])

@@ -352,3 +352,16 @@ pub fn wrong_code(code: &str) -> &'static str {
         "000000"
     }
 }
+
+impl TestApp {
+    /// This browser again: the same cookie jar, for requests sent in parallel with one cookie
+    /// (as from several tabs).
+    pub fn same_browser(&self) -> TestApp {
+        TestApp {
+            base: self.base.clone(),
+            client: self.client.clone(),
+            clock: self.clock.clone(),
+            emulator_base: self.emulator_base.clone(),
+        }
+    }
+}

@@ -94,17 +94,17 @@ async fn starting_again_for_the_same_number_keeps_the_wrong_code_count() {
 
 #[tokio::test]
 async fn the_scheduled_call_counts_against_the_send_limits_from_the_start() {
-    // The start counts the SMS and the call the provider will make by itself; asking for
-    // that call sooner ("Call me instead") is not a third delivery.
-    let app = spawn_app_with(&[("LIMIT_PER_NUMBER", "3/10m")]).await;
+    // A start needs room for the SMS and the call the provider will make by itself; asking
+    // for that call sooner ("Call me instead") is not a third delivery.
+    let app = spawn_app_with(&[("LIMIT_PER_NUMBER", "4/10m")]).await;
     let number = [("number", "+447400123103")];
     app.call("start_login", &number).await;
     app.clock.advance(Duration::from_secs(31));
     let resend = app.call("resend_code", &[]).await;
     assert_eq!(resend.status, StatusCode::OK, "{}", resend.body);
     app.call("change_number", &[]).await;
-    // Two deliveries made: one more SMS fits (3 of 3); its scheduled call is given back
-    // when that login is abandoned before the call, and then nothing more fits.
+    // Two deliveries made: one more start fits (its SMS and call make 4 of 4); its call is
+    // given back when that login is abandoned before it (3 of 4), and then no start fits.
     let again = app.call("start_login", &number).await;
     assert_eq!(again.status, StatusCode::OK, "{}", again.body);
     app.call("change_number", &[]).await;

@@ -30,7 +30,7 @@ async fn sent_count(app: &TestApp) -> usize {
 
 #[tokio::test]
 async fn per_number_flood_is_stopped() {
-    let app = spawn_app_with(&[("LIMIT_PER_NUMBER", "2/10m")]).await;
+    let app = spawn_app_with(&[("VONAGE_WORKFLOW", "sms"), ("LIMIT_PER_NUMBER", "2/10m")]).await;
     for _ in 0..2 {
         // A new browser each time, as a bot would, giving the number up after each code.
         let bot = app.other_browser();
@@ -61,9 +61,9 @@ async fn per_ip_flood_across_many_numbers_is_stopped() {
 
 #[tokio::test]
 async fn per_session_limit_counts_sends_from_one_browser() {
-    // SMS + call for the first number; the second gives the first up before its call
-    // (given back), then counts its own two: 3 of 3.
-    let app = spawn_app_with(&[("LIMIT_PER_SESSION", "3/1h")]).await;
+    // SMS + call for the first number (2); the second reserves its own two (4 of 4), then
+    // gives the first up before its call (given back: 3); a third needs two more.
+    let app = spawn_app_with(&[("LIMIT_PER_SESSION", "4/1h")]).await;
     assert_eq!(start(&app, "+447400123065").await.status, StatusCode::OK);
     assert_eq!(start(&app, "+447400123066").await.status, StatusCode::OK);
     assert_limited(&start(&app, "+447400123067").await);
@@ -97,7 +97,7 @@ async fn code_checks_per_ip_are_limited() {
 
 #[tokio::test]
 async fn forwarded_for_is_ignored_unless_a_proxy_header_is_configured() {
-    let app = spawn_app_with(&[("LIMIT_PER_IP", "1/1h")]).await;
+    let app = spawn_app_with(&[("VONAGE_WORKFLOW", "sms"), ("LIMIT_PER_IP", "1/1h")]).await;
     let spoofed = |ip, number| app.start_with_header("x-forwarded-for", ip, number);
     assert_eq!(
         spoofed("203.0.113.1", "+447400123071").await,
@@ -111,7 +111,12 @@ async fn forwarded_for_is_ignored_unless_a_proxy_header_is_configured() {
 
 #[tokio::test]
 async fn trusted_proxy_header_gives_each_client_its_own_budget() {
-    let app = spawn_app_with(&[("LIMIT_PER_IP", "1/1h"), ("CLIENT_IP_HEADER", "X-Real-IP")]).await;
+    let app = spawn_app_with(&[
+        ("VONAGE_WORKFLOW", "sms"),
+        ("LIMIT_PER_IP", "1/1h"),
+        ("CLIENT_IP_HEADER", "X-Real-IP"),
+    ])
+    .await;
     let send = |ip, number| app.start_with_header("x-real-ip", ip, number);
     assert_eq!(send("203.0.113.1", "+447400123081").await, StatusCode::OK);
     assert_eq!(send("203.0.113.2", "+447400123082").await, StatusCode::OK);
@@ -162,7 +167,11 @@ async fn a_direct_client_cannot_choose_its_ip_with_the_proxy_header() {
     // The header is configured, but this peer is no trusted proxy (default: loopback only).
     let app = spawn_app_seen_from(
         "203.0.113.50:40000",
-        &[("LIMIT_PER_IP", "1/1h"), ("CLIENT_IP_HEADER", "X-Real-IP")],
+        &[
+            ("VONAGE_WORKFLOW", "sms"),
+            ("LIMIT_PER_IP", "1/1h"),
+            ("CLIENT_IP_HEADER", "X-Real-IP"),
+        ],
     )
     .await;
     let send = |ip, number| app.start_with_header("x-real-ip", ip, number);
@@ -178,6 +187,7 @@ async fn forwarded_for_from_a_trusted_proxy_counts_the_rightmost_untrusted_addre
     let app = spawn_app_seen_from(
         "10.0.0.2:40000",
         &[
+            ("VONAGE_WORKFLOW", "sms"),
             ("LIMIT_PER_IP", "1/1h"),
             ("CLIENT_IP_HEADER", "X-Forwarded-For"),
             ("TRUSTED_PROXIES", "10.0.0.0/8"),
@@ -199,7 +209,12 @@ async fn forwarded_for_from_a_trusted_proxy_counts_the_rightmost_untrusted_addre
 
 #[tokio::test]
 async fn ipv6_clients_are_limited_per_64() {
-    let app = spawn_app_with(&[("LIMIT_PER_IP", "1/1h"), ("CLIENT_IP_HEADER", "X-Real-IP")]).await;
+    let app = spawn_app_with(&[
+        ("VONAGE_WORKFLOW", "sms"),
+        ("LIMIT_PER_IP", "1/1h"),
+        ("CLIENT_IP_HEADER", "X-Real-IP"),
+    ])
+    .await;
     let send = |ip, number| app.start_with_header("x-real-ip", ip, number);
     assert_eq!(
         send("2001:db8:1:2::1", "+447400123096").await,

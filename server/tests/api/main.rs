@@ -4,6 +4,7 @@ mod accounts;
 mod announced_calls;
 mod challenge;
 mod emulator_process;
+mod endings;
 mod exposure;
 mod faults;
 mod graceful_shutdown;

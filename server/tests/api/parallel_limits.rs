@@ -30,7 +30,7 @@ async fn race(app: &TestApp, number: impl Fn(usize) -> String) -> (usize, usize,
     (accepted, app.messages().await.len(), statuses)
 }
 
-/// The default per-IP limit (10 per hour) against 60 parallel starts for distinct numbers
+/// A per-IP limit of 10 deliveries per hour against 60 parallel starts for distinct numbers
 /// from one IP, then 60 parallel starts for one number from distinct browsers (one owner).
 async fn limits_hold_under_parallel_starts(store: &str, extra: &[(&str, &str)]) {
     let mut settings = vec![("LIMIT_PER_IP", "10/1h")];
@@ -38,7 +38,9 @@ async fn limits_hold_under_parallel_starts(store: &str, extra: &[(&str, &str)]) 
     let app = spawn_app_with(&settings).await;
     let (accepted, sent, statuses) = race(&app, |i| format!("+4474009007{i:02}")).await;
     println!("{store}: distinct numbers, one IP: {sent}/{PARALLEL} codes sent");
-    assert_eq!((accepted, sent), (10, 10), "{store}: {statuses:?}");
+    // Each start reserves its SMS and the call the provider makes by itself: 5 starts are
+    // the 10 deliveries the limit allows.
+    assert_eq!((accepted, sent), (5, 5), "{store}: {statuses:?}");
     assert!(
         statuses
             .iter()

@@ -5,6 +5,7 @@
 //! per-address and per-account limits).
 
 mod attacks;
+mod factors;
 mod journeys;
 
 use crate::helpers::{Answer, TestApp};

@@ -84,11 +84,11 @@ impl Ending {
     }
 }
 
-/// Begins a pending login for `number` (its wrong codes so far: `wrong_codes`): reserves its
-/// deliveries against every send limit at once (the SMS, plus the provider's own call when
-/// it makes one), takes the number for this session, and asks the provider for a code.
+/// Begins a pending login for `number` (its wrong codes so far: `wrong_codes`): takes the
+/// number for this session, reserves its deliveries against every send limit at once (the
+/// SMS, plus the provider's own call when it makes one), and asks the provider for a code.
 /// A start the provider refused gives its reservation back; one whose outcome is unknown
-/// (a timeout) keeps it, since the message may still go out. The session is not changed:
+/// (a 5xx, a timeout) keeps its message's count, since the message may have gone out. The session is not changed:
 /// the caller stores the answered login.
 pub(super) async fn begin(
     ctx: &AuthContext,
@@ -106,22 +106,26 @@ pub(super) async fn begin(
         .map(|after| now + after.as_secs());
     let deliveries = 1 + u32::from(auto_call_at.is_some());
     let owner = session.owner_token().await?;
-    reserve_sends(ctx, facts, &owner, &number, deliveries).await?;
+    // The number first: another browser's live code is "busy", not a spent limit.
+    let lock = take_number(ctx, session, &number, now).await?;
+    if let Err(error) = reserve_sends(ctx, facts, &owner, &number, deliveries).await {
+        // Refused: the number is not held (nor its hold extended) for a start that sends
+        // nothing. A request of ours still live upstream is then replaced, never resumed.
+        release_number(ctx, session, &number).await;
+        return Err(error);
+    }
     let give_back = -i32::try_from(deliveries).unwrap_or(1);
-    // The number is taken only once the sends are allowed, so a refused start never holds
-    // (or extends) it.
-    let lock = match take_number(ctx, session, &number, now).await {
-        Ok(lock) => lock,
-        Err(error) => {
-            adjust_sends(ctx, facts.client_ip, &owner, &number, now, give_back).await;
-            return Err(error);
-        }
-    };
     let started = match send_code(ctx, facts, &number, lock).await {
         Ok(started) => started,
         Err((error, nothing_sent)) => {
-            if nothing_sent {
-                adjust_sends(ctx, facts.client_ip, &owner, &number, now, give_back).await;
+            // A refusal sent nothing: all is given back. An unknown outcome (5xx, timeout)
+            // keeps the message's count, as it may have gone out.
+            let back = match nothing_sent {
+                true => give_back,
+                false => give_back + 1,
+            };
+            if back != 0 {
+                adjust_sends(ctx, facts.client_ip, &owner, &number, now, back).await;
             }
             if lock == LockOutcome::Acquired {
                 release_number(ctx, session, &number).await;
