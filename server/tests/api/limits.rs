@@ -128,7 +128,7 @@ async fn trusted_proxy_header_gives_each_client_its_own_budget() {
 
 #[tokio::test]
 async fn limit_message_reaches_a_browser_without_javascript() {
-    let app = spawn_app_with(&[("LIMIT_PER_SESSION", "1/1h")]).await;
+    let app = spawn_app_with(&[("LIMIT_PER_SESSION", "2/1h")]).await;
     app.post_form("start_login", &[("number", "+447400123084")])
         .await;
     let refused = app

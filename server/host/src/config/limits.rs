@@ -55,3 +55,28 @@ pub(super) fn parse_limits(
     }
     Ok(limits)
 }
+
+/// With a provider that calls by itself, each login reserves two deliveries (its SMS and
+/// that call) against every send limit at once: a limit below 2 would let no login through,
+/// so start-up refuses it and names the setting.
+pub(super) fn check_room_for_a_login(limits: &LimitPolicy) -> Result<(), ConfigError> {
+    let send_rules = [
+        ("LIMIT_PER_NUMBER", &limits.per_number),
+        ("LIMIT_PER_IP", &limits.per_ip),
+        ("LIMIT_PER_SESSION", &limits.per_session),
+    ];
+    let too_small = send_rules
+        .into_iter()
+        .find(|(_, rules)| rules.iter().any(|rule| rule.max < 2))
+        .map(|(variable, _)| variable)
+        .or((limits.global_per_hour < 2).then_some("LIMIT_GLOBAL_PER_HOUR"));
+    match too_small {
+        Some(variable) => Err(ConfigError {
+            variable,
+            problem: "must allow at least 2 deliveries: each login reserves its SMS and the \
+                      call the provider makes by itself (or set VONAGE_WORKFLOW=sms)"
+                .into(),
+        }),
+        None => Ok(()),
+    }
+}

@@ -27,7 +27,7 @@ pub use edge::Cidr;
 use edge::{parse_public_origin, parse_trusted_proxies, parse_yes_no};
 pub use emulator_api::EmulatorApi;
 use guard::parse_guard;
-use limits::parse_limits;
+use limits::{check_room_for_a_login, parse_limits};
 use provider::parse_provider;
 pub use provider::{EmulatorSettings, ProviderConfig, VonageCredentials, DEFAULT_VONAGE_BASE_URL};
 pub use store::{RedisSettings, SessionStoreConfig};
@@ -162,6 +162,18 @@ impl Config {
                     })
             ),
         )?;
+        let calls_by_itself = delivery.call
+            && !matches!(
+                &provider,
+                ProviderConfig::Twilio(_)
+                    | ProviderConfig::Emulator(EmulatorSettings {
+                        api: EmulatorApi::Twilio,
+                        ..
+                    })
+            );
+        if calls_by_itself {
+            check_room_for_a_login(&limits)?;
+        }
         let client_ip_header = get("CLIENT_IP_HEADER")
             .map(|name| {
                 http::HeaderName::try_from(name.as_str())

@@ -118,6 +118,21 @@ fn limits_have_defaults_and_parse_lists() {
 }
 
 #[test]
+fn a_send_limit_without_room_for_sms_and_call_is_refused_at_start_up() {
+    // The default workflow calls by itself: each login reserves two deliveries.
+    for variable in ["LIMIT_PER_NUMBER", "LIMIT_PER_IP", "LIMIT_PER_SESSION"] {
+        let error = config(&[(variable, "1/1h")]).expect_err("no login could pass");
+        assert_eq!(error.variable, variable);
+        assert!(error.problem.contains("VONAGE_WORKFLOW=sms"), "{}", error.problem);
+    }
+    let error = config(&[("LIMIT_GLOBAL_PER_HOUR", "1")]).expect_err("too small");
+    assert_eq!(error.variable, "LIMIT_GLOBAL_PER_HOUR");
+    // SMS only, or a provider that never calls by itself: one delivery per login.
+    config(&[("LIMIT_PER_IP", "1/1h"), ("VONAGE_WORKFLOW", "sms")]).expect("SMS only");
+    config(&[("LIMIT_PER_IP", "1/1h"), ("EMULATOR_API", "twilio")]).expect("Twilio");
+}
+
+#[test]
 fn parses_allowed_countries() {
     assert_eq!(config(&[]).expect("valid").allowed_countries, None);
     let c = config(&[("ALLOWED_COUNTRIES", "gb, IE")]).expect("valid");
