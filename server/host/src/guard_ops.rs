@@ -3,6 +3,7 @@
 //! one (its counts start afresh).
 
 use app_core::auth::server::guard::FraudGuard;
+use app_core::auth::server::StoreError;
 use app_core::clock::{unix_seconds, Clock};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -29,7 +30,7 @@ pub fn routes(ops: GuardOps) -> Router {
         .with_state(ops)
 }
 
-fn store_failed(error: String) -> Response {
+fn store_failed(error: StoreError) -> Response {
     tracing::error!(%error, "guard store failed");
     (
         StatusCode::SERVICE_UNAVAILABLE,

@@ -16,6 +16,7 @@ pub mod security;
 pub mod session_store;
 pub mod startup;
 pub mod static_files;
+mod store_errors;
 mod store_outage;
 pub mod telemetry;
 pub mod verify;

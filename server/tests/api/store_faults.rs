@@ -115,3 +115,55 @@ async fn redis_frozen_never_hangs_a_request_past_the_timeout() {
     let home = browser.get("/").await;
     assert!(home.body.contains("+447400123514"), "{}", home.body);
 }
+
+/// The Redis store ports answer typed errors: a value they cannot read (a counter Redis holds
+/// as text) is corrupt, a stopped Redis is unavailable.
+#[tokio::test]
+async fn redis_store_ports_tell_an_unreadable_answer_from_an_outage() {
+    use app_core::auth::server::StoreError;
+    use server::config::{RedisSettings, SessionStoreConfig};
+    use server::session_store::AnyStore;
+
+    let mut redis = RedisServer::start();
+    let stores = AnyStore::open(&SessionStoreConfig::Redis(RedisSettings {
+        url: redis.url(),
+        ca_file: None,
+    }))
+    .await
+    .expect("redis store");
+    let set = std::process::Command::new("redis-cli")
+        .args([
+            "-u",
+            &redis.url(),
+            "SET",
+            "passwordless:limit:odd:600",
+            "many",
+        ])
+        .output()
+        .expect("redis-cli runs (Debian's redis-tools, installed with redis-server)");
+    assert!(set.status.success(), "{set:?}");
+    let odd = stores.counters.get("odd", 600).await;
+    assert!(
+        matches!(
+            odd,
+            Err(StoreError::Corrupt {
+                backend: "redis",
+                ..
+            })
+        ),
+        "{odd:?}"
+    );
+
+    redis.stop();
+    let down = stores.locks.claim("login:ended:x", 2_000_000_000, 0).await;
+    assert!(
+        matches!(
+            down,
+            Err(StoreError::Unavailable {
+                backend: "redis",
+                ..
+            })
+        ),
+        "{down:?}"
+    );
+}

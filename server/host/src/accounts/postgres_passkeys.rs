@@ -2,7 +2,9 @@
 
 use super::seconds;
 use super::sqlite_passkeys::{inserted, owner, passkey, OwnerRow, PasskeyRow};
+use crate::store_errors::postgres as store_error;
 use app_core::auth::server::accounts::{PasskeyOwner, StoredPasskey};
+use app_core::auth::server::StoreError;
 use sqlx::PgPool;
 
 /// `id` if it is an account id as PostgreSQL writes one (a lowercase, hyphenated UUID).
@@ -15,7 +17,7 @@ pub(super) fn account_uuid(id: &str) -> Option<&str> {
 
 /// See `AccountStore::add_passkey`. The account check and the insert are one statement, so
 /// an unknown account writes nothing; a taken credential id writes nothing either.
-pub(super) async fn add(pool: &PgPool, passkey: &StoredPasskey) -> Result<bool, String> {
+pub(super) async fn add(pool: &PgPool, passkey: &StoredPasskey) -> Result<bool, StoreError> {
     let Some(account_id) = account_uuid(&passkey.account_id) else {
         return Ok(false);
     };
@@ -35,11 +37,14 @@ pub(super) async fn add(pool: &PgPool, passkey: &StoredPasskey) -> Result<bool, 
     .execute(pool)
     .await
     .map(|done| done.rows_affected());
-    inserted(result)
+    inserted(result, store_error)
 }
 
 /// See `AccountStore::passkeys`.
-pub(super) async fn list(pool: &PgPool, account_id: &str) -> Result<Vec<StoredPasskey>, String> {
+pub(super) async fn list(
+    pool: &PgPool,
+    account_id: &str,
+) -> Result<Vec<StoredPasskey>, StoreError> {
     let Some(account_id) = account_uuid(account_id) else {
         return Ok(Vec::new());
     };
@@ -50,7 +55,7 @@ pub(super) async fn list(pool: &PgPool, account_id: &str) -> Result<Vec<StoredPa
     .bind(account_id)
     .fetch_all(pool)
     .await
-    .map_err(|e| e.to_string())?;
+    .map_err(store_error)?;
     Ok(rows.into_iter().map(passkey).collect())
 }
 
@@ -58,7 +63,7 @@ pub(super) async fn list(pool: &PgPool, account_id: &str) -> Result<Vec<StoredPa
 pub(super) async fn find(
     pool: &PgPool,
     credential_id: &str,
-) -> Result<Option<PasskeyOwner>, String> {
+) -> Result<Option<PasskeyOwner>, StoreError> {
     let row: Option<OwnerRow> = sqlx::query_as(
         "SELECT p.credential_id, p.account_id::text, p.name, p.credential, p.created_at, \
          p.last_used_at, a.id::text, a.phone, a.created_at, a.last_sign_in_at \
@@ -67,7 +72,7 @@ pub(super) async fn find(
     .bind(credential_id)
     .fetch_optional(pool)
     .await
-    .map_err(|e| e.to_string())?;
+    .map_err(store_error)?;
     Ok(row.map(owner))
 }
 
@@ -77,7 +82,7 @@ pub(super) async fn record_use(
     credential_id: &str,
     credential: &str,
     now: u64,
-) -> Result<bool, String> {
+) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE passkeys SET credential = $2, \
          last_used_at = GREATEST(COALESCE(last_used_at, 0), $3) WHERE credential_id = $1",
@@ -87,7 +92,7 @@ pub(super) async fn record_use(
     .bind(seconds(now))
     .execute(pool)
     .await
-    .map_err(|e| e.to_string())?;
+    .map_err(store_error)?;
     Ok(done.rows_affected() > 0)
 }
 
@@ -96,7 +101,7 @@ pub(super) async fn remove(
     pool: &PgPool,
     account_id: &str,
     credential_id: &str,
-) -> Result<bool, String> {
+) -> Result<bool, StoreError> {
     let Some(account_id) = account_uuid(account_id) else {
         return Ok(false);
     };
@@ -106,6 +111,6 @@ pub(super) async fn remove(
             .bind(credential_id)
             .execute(pool)
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(store_error)?;
     Ok(done.rows_affected() > 0)
 }

@@ -2,9 +2,11 @@
 
 use super::sqlite_passkeys as passkeys;
 use super::{account, seconds, Row};
+use crate::store_errors::sqlite as store_error;
 use app_core::auth::server::accounts::{
     new_account_id, Account, AccountStore, PasskeyOwner, StoredPasskey,
 };
+use app_core::auth::server::StoreError;
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::SqlitePool;
@@ -63,7 +65,7 @@ async fn migrate(pool: &SqlitePool) -> Result<(), sqlx::migrate::MigrateError> {
 
 #[async_trait::async_trait]
 impl AccountStore for SqliteAccounts {
-    async fn record_sign_in(&self, phone: &str, now: u64) -> Result<Account, String> {
+    async fn record_sign_in(&self, phone: &str, now: u64) -> Result<Account, StoreError> {
         let row: Row = sqlx::query_as(
             "INSERT INTO accounts (id, phone, created_at, last_sign_in_at) VALUES (?1, ?2, ?3, ?3) \
              ON CONFLICT(phone) DO UPDATE SET last_sign_in_at = \
@@ -75,30 +77,30 @@ impl AccountStore for SqliteAccounts {
         .bind(seconds(now))
         .fetch_one(&self.pool)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(store_error)?;
         Ok(account(row))
     }
 
-    async fn find(&self, phone: &str) -> Result<Option<Account>, String> {
+    async fn find(&self, phone: &str) -> Result<Option<Account>, StoreError> {
         let row: Option<Row> = sqlx::query_as(
             "SELECT id, phone, created_at, last_sign_in_at FROM accounts WHERE phone = ?1",
         )
         .bind(phone)
         .fetch_optional(&self.pool)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(store_error)?;
         Ok(row.map(account))
     }
 
-    async fn add_passkey(&self, passkey: &StoredPasskey) -> Result<bool, String> {
+    async fn add_passkey(&self, passkey: &StoredPasskey) -> Result<bool, StoreError> {
         passkeys::add(&self.pool, passkey).await
     }
 
-    async fn passkeys(&self, account_id: &str) -> Result<Vec<StoredPasskey>, String> {
+    async fn passkeys(&self, account_id: &str) -> Result<Vec<StoredPasskey>, StoreError> {
         passkeys::list(&self.pool, account_id).await
     }
 
-    async fn find_passkey(&self, credential_id: &str) -> Result<Option<PasskeyOwner>, String> {
+    async fn find_passkey(&self, credential_id: &str) -> Result<Option<PasskeyOwner>, StoreError> {
         passkeys::find(&self.pool, credential_id).await
     }
 
@@ -107,11 +109,15 @@ impl AccountStore for SqliteAccounts {
         credential_id: &str,
         credential: &str,
         now: u64,
-    ) -> Result<bool, String> {
+    ) -> Result<bool, StoreError> {
         passkeys::record_use(&self.pool, credential_id, credential, now).await
     }
 
-    async fn remove_passkey(&self, account_id: &str, credential_id: &str) -> Result<bool, String> {
+    async fn remove_passkey(
+        &self,
+        account_id: &str,
+        credential_id: &str,
+    ) -> Result<bool, StoreError> {
         passkeys::remove(&self.pool, account_id, credential_id).await
     }
 
@@ -119,7 +125,7 @@ impl AccountStore for SqliteAccounts {
         &self,
         account_id: &str,
         now: u64,
-    ) -> Result<Option<Account>, String> {
+    ) -> Result<Option<Account>, StoreError> {
         let row: Option<Row> = sqlx::query_as(
             "UPDATE accounts SET last_sign_in_at = max(last_sign_in_at, ?2) WHERE id = ?1 \
              RETURNING id, phone, created_at, last_sign_in_at",
@@ -128,7 +134,7 @@ impl AccountStore for SqliteAccounts {
         .bind(seconds(now))
         .fetch_optional(&self.pool)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(store_error)?;
         Ok(row.map(account))
     }
 }

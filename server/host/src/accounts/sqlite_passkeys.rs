@@ -1,7 +1,9 @@
 //! The passkey queries of the SQLite account store, and the passkey rows both databases answer.
 
 use super::{account, seconds};
+use crate::store_errors::sqlite as store_error;
 use app_core::auth::server::accounts::{PasskeyOwner, StoredPasskey};
+use app_core::auth::server::StoreError;
 use sqlx::SqlitePool;
 
 /// A passkey row's columns as both databases answer them.
@@ -45,18 +47,22 @@ pub(super) fn owner(row: OwnerRow) -> PasskeyOwner {
 }
 
 /// Whether an insert added its row. A foreign key violation means the account is missing
-/// (deleted between the check and the insert), which is an answer, not a store failure.
-pub(super) fn inserted(result: Result<u64, sqlx::Error>) -> Result<bool, String> {
+/// (deleted between the check and the insert), which is an answer, not a store failure;
+/// any other failure goes through `store_error` (the backend's classification).
+pub(super) fn inserted(
+    result: Result<u64, sqlx::Error>,
+    store_error: fn(sqlx::Error) -> StoreError,
+) -> Result<bool, StoreError> {
     match result {
         Ok(rows) => Ok(rows == 1),
         Err(sqlx::Error::Database(e)) if e.is_foreign_key_violation() => Ok(false),
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(store_error(e)),
     }
 }
 
 /// See `AccountStore::add_passkey`. The account check and the insert are one statement, so
 /// an unknown account writes nothing; a taken credential id writes nothing either.
-pub(super) async fn add(pool: &SqlitePool, passkey: &StoredPasskey) -> Result<bool, String> {
+pub(super) async fn add(pool: &SqlitePool, passkey: &StoredPasskey) -> Result<bool, StoreError> {
     let result = sqlx::query(
         "INSERT INTO passkeys \
          (credential_id, account_id, name, credential, created_at, last_used_at) \
@@ -72,14 +78,14 @@ pub(super) async fn add(pool: &SqlitePool, passkey: &StoredPasskey) -> Result<bo
     .execute(pool)
     .await
     .map(|done| done.rows_affected());
-    inserted(result)
+    inserted(result, store_error)
 }
 
 /// See `AccountStore::passkeys`.
 pub(super) async fn list(
     pool: &SqlitePool,
     account_id: &str,
-) -> Result<Vec<StoredPasskey>, String> {
+) -> Result<Vec<StoredPasskey>, StoreError> {
     let rows: Vec<PasskeyRow> = sqlx::query_as(
         "SELECT credential_id, account_id, name, credential, created_at, last_used_at \
          FROM passkeys WHERE account_id = ?1 ORDER BY created_at, credential_id",
@@ -87,7 +93,7 @@ pub(super) async fn list(
     .bind(account_id)
     .fetch_all(pool)
     .await
-    .map_err(|e| e.to_string())?;
+    .map_err(store_error)?;
     Ok(rows.into_iter().map(passkey).collect())
 }
 
@@ -95,7 +101,7 @@ pub(super) async fn list(
 pub(super) async fn find(
     pool: &SqlitePool,
     credential_id: &str,
-) -> Result<Option<PasskeyOwner>, String> {
+) -> Result<Option<PasskeyOwner>, StoreError> {
     let row: Option<OwnerRow> = sqlx::query_as(
         "SELECT p.credential_id, p.account_id, p.name, p.credential, p.created_at, \
          p.last_used_at, a.id, a.phone, a.created_at, a.last_sign_in_at \
@@ -104,7 +110,7 @@ pub(super) async fn find(
     .bind(credential_id)
     .fetch_optional(pool)
     .await
-    .map_err(|e| e.to_string())?;
+    .map_err(store_error)?;
     Ok(row.map(owner))
 }
 
@@ -114,7 +120,7 @@ pub(super) async fn record_use(
     credential_id: &str,
     credential: &str,
     now: u64,
-) -> Result<bool, String> {
+) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE passkeys SET credential = ?2, last_used_at = max(coalesce(last_used_at, 0), ?3) \
          WHERE credential_id = ?1",
@@ -124,7 +130,7 @@ pub(super) async fn record_use(
     .bind(seconds(now))
     .execute(pool)
     .await
-    .map_err(|e| e.to_string())?;
+    .map_err(store_error)?;
     Ok(done.rows_affected() > 0)
 }
 
@@ -133,12 +139,12 @@ pub(super) async fn remove(
     pool: &SqlitePool,
     account_id: &str,
     credential_id: &str,
-) -> Result<bool, String> {
+) -> Result<bool, StoreError> {
     let done = sqlx::query("DELETE FROM passkeys WHERE account_id = ?1 AND credential_id = ?2")
         .bind(account_id)
         .bind(credential_id)
         .execute(pool)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(store_error)?;
     Ok(done.rows_affected() > 0)
 }

@@ -5,6 +5,7 @@
 use super::*;
 use crate::postgres_for_tests::PostgresServer;
 use app_core::auth::server::accounts::{new_account_id, PasskeyOwner, StoredPasskey};
+use app_core::auth::server::StoreError;
 
 const PHONE: &str = "+447400123123";
 
@@ -180,6 +181,34 @@ async fn sqlite_accounts() {
         .expect("delete");
     assert_eq!(deleted.rows_affected(), 1);
     passkeys_went_with(&reopened, &owner_id).await;
+    // A date SQLite kept as text (its columns take any type): unreadable, not an outage.
+    sqlx::query("INSERT INTO accounts VALUES ('odd', '+447400777777', 'yesterday', 0)")
+        .execute(&reopened.pool)
+        .await
+        .expect("insert");
+    let odd = reopened.find("+447400777777").await;
+    assert!(
+        matches!(
+            odd,
+            Err(StoreError::Corrupt {
+                backend: "sqlite",
+                ..
+            })
+        ),
+        "{odd:?}"
+    );
+    reopened.pool.close().await;
+    let closed = reopened.find(PHONE).await;
+    assert!(
+        matches!(
+            closed,
+            Err(StoreError::Unavailable {
+                backend: "sqlite",
+                ..
+            })
+        ),
+        "{closed:?}"
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -201,6 +230,20 @@ async fn postgres_accounts() {
         .expect("delete");
     assert_eq!(deleted.rows_affected(), 1);
     passkeys_went_with(&reopened, &owner_id).await;
+    reopened.pool.close().await;
+    let closed = reopened
+        .add_passkey(&key("cred-c", &owner_id, "C", 9_000))
+        .await;
+    assert!(
+        matches!(
+            closed,
+            Err(StoreError::Unavailable {
+                backend: "postgres",
+                ..
+            })
+        ),
+        "{closed:?}"
+    );
 }
 
 #[tokio::test]

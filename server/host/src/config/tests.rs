@@ -123,7 +123,11 @@ fn a_send_limit_without_room_for_sms_and_call_is_refused_at_start_up() {
     for variable in ["LIMIT_PER_NUMBER", "LIMIT_PER_IP", "LIMIT_PER_SESSION"] {
         let error = config(&[(variable, "1/1h")]).expect_err("no login could pass");
         assert_eq!(error.variable, variable);
-        assert!(error.problem.contains("VONAGE_WORKFLOW=sms"), "{}", error.problem);
+        assert!(
+            error.problem.contains("VONAGE_WORKFLOW=sms"),
+            "{}",
+            error.problem
+        );
     }
     let error = config(&[("LIMIT_GLOBAL_PER_HOUR", "1")]).expect_err("too small");
     assert_eq!(error.variable, "LIMIT_GLOBAL_PER_HOUR");

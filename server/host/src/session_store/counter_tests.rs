@@ -54,3 +54,44 @@ async fn sqlite_counters_batch_like_single_calls() {
     batches_match_single_calls(stores.counters).await;
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test]
+async fn sqlite_failures_are_typed_store_errors() {
+    use super::sqlite_counters::SqliteCounters;
+    use app_core::auth::server::StoreError;
+    use tower_sessions_sqlx_store::sqlx::SqlitePool;
+
+    let pool = SqlitePool::connect("sqlite::memory:").await.expect("pool");
+    let counters = SqliteCounters::open(pool.clone()).await.expect("table");
+    // A count SQLite kept as text (its columns take any type): unreadable, not an outage.
+    tower_sessions_sqlx_store::sqlx::query(
+        "INSERT INTO rate_counters (key, window_start, count, expires_at) \
+         VALUES ('odd', 600, 'many', 2000000000)",
+    )
+    .execute(&pool)
+    .await
+    .expect("insert");
+    let odd = counters.get("odd", 600).await;
+    assert!(
+        matches!(
+            odd,
+            Err(StoreError::Corrupt {
+                backend: "sqlite",
+                ..
+            })
+        ),
+        "{odd:?}"
+    );
+    pool.close().await;
+    let closed = counters.add("a", 600, 1, 2_000_000_000).await;
+    assert!(
+        matches!(
+            closed,
+            Err(StoreError::Unavailable {
+                backend: "sqlite",
+                ..
+            })
+        ),
+        "{closed:?}"
+    );
+}

@@ -1,7 +1,9 @@
 //! Redis as the shared store for several instances: sessions through
 //! `tower-sessions-redis-store`, rate-limit counters as keys changed by one atomic script (`INCRBY` + `EXPIREAT`).
 
+use crate::store_errors::redis as store_error;
 use app_core::auth::server::rate_limit::{CounterChange, CounterStore};
+use app_core::auth::server::StoreError;
 use async_trait::async_trait;
 use fred::prelude::{Builder, ClientLike, Config, KeysInterface, Pool, ReconnectPolicy};
 use fred::rustls::pki_types::{pem::PemObject, CertificateDer};
@@ -114,12 +116,12 @@ fn counter_key(key: &str, window_start: u64) -> String {
 
 #[async_trait]
 impl CounterStore for RedisCounters {
-    async fn get(&self, key: &str, window_start: u64) -> Result<u32, String> {
+    async fn get(&self, key: &str, window_start: u64) -> Result<u32, StoreError> {
         self.pool
             .get::<Option<u32>, _>(counter_key(key, window_start))
             .await
             .map(Option::unwrap_or_default)
-            .map_err(|e| e.to_string())
+            .map_err(store_error)
     }
 
     async fn add(
@@ -128,7 +130,7 @@ impl CounterStore for RedisCounters {
         window_start: u64,
         delta: i32,
         expires_at: u64,
-    ) -> Result<u32, String> {
+    ) -> Result<u32, StoreError> {
         let key = counter_key(key, window_start);
         let expires_at = i64::try_from(expires_at).unwrap_or(i64::MAX);
         // One script: Redis runs it atomically, so each caller gets its own new count and a
@@ -143,16 +145,16 @@ impl CounterStore for RedisCounters {
         Ok(u32::try_from(count.max(0)).unwrap_or(u32::MAX))
     }
 
-    async fn get_many(&self, windows: &[(String, u64)]) -> Result<Vec<u32>, String> {
+    async fn get_many(&self, windows: &[(String, u64)]) -> Result<Vec<u32>, StoreError> {
         if windows.is_empty() {
             return Ok(Vec::new());
         }
         let keys: Vec<String> = windows.iter().map(|(k, w)| counter_key(k, *w)).collect();
-        let counts: Vec<Option<u32>> = self.pool.mget(keys).await.map_err(|e| e.to_string())?;
+        let counts: Vec<Option<u32>> = self.pool.mget(keys).await.map_err(store_error)?;
         Ok(counts.into_iter().map(Option::unwrap_or_default).collect())
     }
 
-    async fn add_many(&self, changes: &[CounterChange]) -> Result<Vec<u32>, String> {
+    async fn add_many(&self, changes: &[CounterChange]) -> Result<Vec<u32>, StoreError> {
         if changes.is_empty() {
             return Ok(Vec::new());
         }
@@ -179,19 +181,19 @@ impl CounterStore for RedisCounters {
                 args,
             )
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(store_error)?;
         Ok(counts
             .into_iter()
             .map(|c| u32::try_from(c.max(0)).unwrap_or(u32::MAX))
             .collect())
     }
 
-    async fn delete(&self, key: &str, window_start: u64) -> Result<(), String> {
+    async fn delete(&self, key: &str, window_start: u64) -> Result<(), StoreError> {
         self.pool
             .del::<Value, _>(counter_key(key, window_start))
             .await
             .map(|_| ())
-            .map_err(|e| e.to_string())
+            .map_err(store_error)
     }
 }
 
@@ -218,7 +220,7 @@ pub(super) async fn eval<R: fred::types::FromValue>(
     script: &str,
     key: &str,
     args: Vec<Value>,
-) -> Result<R, String> {
+) -> Result<R, StoreError> {
     let mut all = vec![Value::from(script), Value::from(1_i64), Value::from(key)];
     all.extend(args);
     pool.custom::<R, Value>(
@@ -226,5 +228,5 @@ pub(super) async fn eval<R: fred::types::FromValue>(
         all,
     )
     .await
-    .map_err(|e| e.to_string())
+    .map_err(store_error)
 }

@@ -5,6 +5,7 @@
 
 use super::redis::eval;
 use app_core::auth::server::guard::{Block, BlockStore, BlockTerms, Placed};
+use app_core::auth::server::StoreError;
 use async_trait::async_trait;
 use fred::prelude::Pool;
 use fred::types::Value;
@@ -86,7 +87,7 @@ fn parse(scope: &str, value: &str) -> Option<Block> {
 }
 
 impl RedisBlocks {
-    async fn all(&self) -> Result<Vec<Block>, String> {
+    async fn all(&self) -> Result<Vec<Block>, StoreError> {
         let flat: Vec<String> = eval(&self.pool, LIST, BLOCKS_KEY, Vec::new()).await?;
         Ok(flat
             .chunks(2)
@@ -106,7 +107,7 @@ impl BlockStore for RedisBlocks {
         counts: (u32, u32),
         now: u64,
         terms: BlockTerms,
-    ) -> Result<Placed, String> {
+    ) -> Result<Placed, StoreError> {
         let args = vec![
             Value::from(scope),
             seconds(now),
@@ -118,7 +119,10 @@ impl BlockStore for RedisBlocks {
         ];
         let answer: Vec<i64> = eval(&self.pool, PLACE, BLOCKS_KEY, args).await?;
         let [since, until, strikes, sends, verified, new] = answer[..] else {
-            return Err(format!("unexpected block reply {answer:?}"));
+            return Err(StoreError::corrupt(
+                "redis",
+                format!("unexpected block reply {answer:?}"),
+            ));
         };
         let small = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
         Ok(Placed {
@@ -134,7 +138,7 @@ impl BlockStore for RedisBlocks {
         })
     }
 
-    async fn active(&self, scopes: &[String], now: u64) -> Result<Vec<Block>, String> {
+    async fn active(&self, scopes: &[String], now: u64) -> Result<Vec<Block>, StoreError> {
         if scopes.is_empty() {
             return Ok(Vec::new());
         }
@@ -148,7 +152,7 @@ impl BlockStore for RedisBlocks {
             .collect())
     }
 
-    async fn list(&self, now: u64) -> Result<Vec<Block>, String> {
+    async fn list(&self, now: u64) -> Result<Vec<Block>, StoreError> {
         let mut blocks: Vec<Block> = self
             .all()
             .await?
@@ -159,7 +163,7 @@ impl BlockStore for RedisBlocks {
         Ok(blocks)
     }
 
-    async fn lift(&self, scope: &str, now: u64) -> Result<bool, String> {
+    async fn lift(&self, scope: &str, now: u64) -> Result<bool, StoreError> {
         let value: Option<String> =
             eval(&self.pool, LIFT, BLOCKS_KEY, vec![Value::from(scope)]).await?;
         Ok(value

@@ -3,6 +3,7 @@
 
 use super::redis::eval;
 use app_core::auth::server::number_lock::{LockOutcome, LockStore};
+use app_core::auth::server::StoreError;
 use async_trait::async_trait;
 use fred::prelude::Pool;
 use fred::types::Value;
@@ -55,7 +56,7 @@ impl LockStore for RedisLocks {
         owner: &str,
         expires_at: u64,
         now: u64,
-    ) -> Result<LockOutcome, String> {
+    ) -> Result<LockOutcome, StoreError> {
         let args = vec![
             Value::from(owner),
             Value::from(i64::try_from(expires_at).unwrap_or(i64::MAX)),
@@ -69,7 +70,7 @@ impl LockStore for RedisLocks {
         })
     }
 
-    async fn release(&self, key: &str, owner: &str) -> Result<(), String> {
+    async fn release(&self, key: &str, owner: &str) -> Result<(), StoreError> {
         eval::<i64>(
             &self.pool,
             RELEASE,

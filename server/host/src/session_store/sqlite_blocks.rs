@@ -2,7 +2,9 @@
 //! block is in force and remembered for the longest block after it ends (so a repeat is
 //! longer), then purged.
 
+use crate::store_errors::sqlite as store_error;
 use app_core::auth::server::guard::{Block, BlockStore, BlockTerms, Placed};
+use app_core::auth::server::StoreError;
 use async_trait::async_trait;
 use tower_sessions_sqlx_store::sqlx::{self, Row, SqlitePool};
 
@@ -32,10 +34,6 @@ impl SqliteBlocks {
         super::sqlite_purge::spawn_expiry_purge(pool.clone(), "guard_blocks");
         Ok(Self { pool })
     }
-}
-
-fn text(e: sqlx::Error) -> String {
-    e.to_string()
 }
 
 /// One statement: a new row, or (in the `DO UPDATE`, where bare names are the old row's
@@ -88,7 +86,7 @@ impl BlockStore for SqliteBlocks {
         counts: (u32, u32),
         now: u64,
         terms: BlockTerms,
-    ) -> Result<Placed, String> {
+    ) -> Result<Placed, StoreError> {
         let token = uuid::Uuid::new_v4().to_string();
         let row = sqlx::query(PLACE)
             .bind(scope)
@@ -101,15 +99,15 @@ impl BlockStore for SqliteBlocks {
             .bind(seconds(terms.base))
             .fetch_one(&self.pool)
             .await
-            .map_err(text)?;
-        let written: String = row.try_get("token").map_err(text)?;
+            .map_err(store_error)?;
+        let written: String = row.try_get("token").map_err(store_error)?;
         Ok(Placed {
-            block: block_of(&row).map_err(text)?,
+            block: block_of(&row).map_err(store_error)?,
             new: written == token,
         })
     }
 
-    async fn active(&self, scopes: &[String], now: u64) -> Result<Vec<Block>, String> {
+    async fn active(&self, scopes: &[String], now: u64) -> Result<Vec<Block>, StoreError> {
         if scopes.is_empty() {
             return Ok(Vec::new());
         }
@@ -121,28 +119,32 @@ impl BlockStore for SqliteBlocks {
         for scope in scopes {
             query = query.bind(scope);
         }
-        let rows = query.fetch_all(&self.pool).await.map_err(text)?;
-        rows.iter().map(|r| block_of(r).map_err(text)).collect()
+        let rows = query.fetch_all(&self.pool).await.map_err(store_error)?;
+        rows.iter()
+            .map(|r| block_of(r).map_err(store_error))
+            .collect()
     }
 
-    async fn list(&self, now: u64) -> Result<Vec<Block>, String> {
+    async fn list(&self, now: u64) -> Result<Vec<Block>, StoreError> {
         let statement =
             format!("SELECT {COLUMNS} FROM guard_blocks WHERE blocked_until > ? ORDER BY scope");
         let rows = sqlx::query(&statement)
             .bind(seconds(now))
             .fetch_all(&self.pool)
             .await
-            .map_err(text)?;
-        rows.iter().map(|r| block_of(r).map_err(text)).collect()
+            .map_err(store_error)?;
+        rows.iter()
+            .map(|r| block_of(r).map_err(store_error))
+            .collect()
     }
 
-    async fn lift(&self, scope: &str, now: u64) -> Result<bool, String> {
+    async fn lift(&self, scope: &str, now: u64) -> Result<bool, StoreError> {
         let until: Option<i64> =
             sqlx::query_scalar("DELETE FROM guard_blocks WHERE scope = ? RETURNING blocked_until")
                 .bind(scope)
                 .fetch_optional(&self.pool)
                 .await
-                .map_err(text)?;
+                .map_err(store_error)?;
         Ok(until.is_some_and(|until| until > seconds(now)))
     }
 }

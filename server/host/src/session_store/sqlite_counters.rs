@@ -1,7 +1,9 @@
 //! Rate-limit counters in the session database, so every instance sharing the store shares
 //! the counts.
 
+use crate::store_errors::sqlite as store_error;
 use app_core::auth::server::rate_limit::{CounterChange, CounterStore};
+use app_core::auth::server::StoreError;
 use async_trait::async_trait;
 use std::collections::HashMap;
 use tower_sessions_sqlx_store::sqlx::{self, SqlitePool};
@@ -33,7 +35,7 @@ impl SqliteCounters {
 
 #[async_trait]
 impl CounterStore for SqliteCounters {
-    async fn get(&self, key: &str, window_start: u64) -> Result<u32, String> {
+    async fn get(&self, key: &str, window_start: u64) -> Result<u32, StoreError> {
         let count: Option<i64> = sqlx::query_scalar(
             "SELECT count FROM rate_counters WHERE key = ? AND window_start = ?",
         )
@@ -41,7 +43,7 @@ impl CounterStore for SqliteCounters {
         .bind(window_start as i64)
         .fetch_optional(&self.pool)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(store_error)?;
         Ok(count.map_or(0, |c| u32::try_from(c).unwrap_or(u32::MAX)))
     }
 
@@ -51,7 +53,7 @@ impl CounterStore for SqliteCounters {
         window_start: u64,
         delta: i32,
         expires_at: u64,
-    ) -> Result<u32, String> {
+    ) -> Result<u32, StoreError> {
         // One statement: SQLite serialises writers, so each caller gets its own new count.
         let count: i64 = sqlx::query_scalar(
             "INSERT INTO rate_counters (key, window_start, count, expires_at) VALUES (?, ?, MAX(?, 0), ?)
@@ -67,11 +69,11 @@ impl CounterStore for SqliteCounters {
         .bind(delta)
         .fetch_one(&self.pool)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(store_error)?;
         Ok(u32::try_from(count).unwrap_or(u32::MAX))
     }
 
-    async fn get_many(&self, windows: &[(String, u64)]) -> Result<Vec<u32>, String> {
+    async fn get_many(&self, windows: &[(String, u64)]) -> Result<Vec<u32>, StoreError> {
         if windows.is_empty() {
             return Ok(Vec::new());
         }
@@ -84,10 +86,7 @@ impl CounterStore for SqliteCounters {
         for (key, window_start) in windows {
             query = query.bind(key).bind(*window_start as i64);
         }
-        let rows = query
-            .fetch_all(&self.pool)
-            .await
-            .map_err(|e| e.to_string())?;
+        let rows = query.fetch_all(&self.pool).await.map_err(store_error)?;
         let found: HashMap<(String, i64), i64> =
             rows.into_iter().map(|(k, w, c)| ((k, w), c)).collect();
         Ok(windows
@@ -99,7 +98,7 @@ impl CounterStore for SqliteCounters {
             .collect())
     }
 
-    async fn add_many(&self, changes: &[CounterChange]) -> Result<Vec<u32>, String> {
+    async fn add_many(&self, changes: &[CounterChange]) -> Result<Vec<u32>, StoreError> {
         if changes.is_empty() {
             return Ok(Vec::new());
         }
@@ -125,10 +124,7 @@ impl CounterStore for SqliteCounters {
                 .bind(change.delta)
                 .bind(change.expires_at as i64);
         }
-        let rows = query
-            .fetch_all(&self.pool)
-            .await
-            .map_err(|e| e.to_string())?;
+        let rows = query.fetch_all(&self.pool).await.map_err(store_error)?;
         let counts: HashMap<(String, i64), i64> =
             rows.into_iter().map(|(k, w, c)| ((k, w), c)).collect();
         changes
@@ -137,18 +133,20 @@ impl CounterStore for SqliteCounters {
                 counts
                     .get(&(c.key.clone(), c.window_start as i64))
                     .map(|count| u32::try_from(*count).unwrap_or(u32::MAX))
-                    .ok_or_else(|| "a counter change returned no row".to_owned())
+                    .ok_or_else(|| {
+                        StoreError::corrupt("sqlite", "a counter change returned no row")
+                    })
             })
             .collect()
     }
 
-    async fn delete(&self, key: &str, window_start: u64) -> Result<(), String> {
+    async fn delete(&self, key: &str, window_start: u64) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM rate_counters WHERE key = ? AND window_start = ?")
             .bind(key)
             .bind(window_start as i64)
             .execute(&self.pool)
             .await
             .map(|_| ())
-            .map_err(|e| e.to_string())
+            .map_err(store_error)
     }
 }

@@ -1,6 +1,8 @@
 //! Number locks (one owner per pending upstream request) in the session database.
 
+use crate::store_errors::sqlite as store_error;
 use app_core::auth::server::number_lock::{LockOutcome, LockStore};
+use app_core::auth::server::StoreError;
 use async_trait::async_trait;
 use tower_sessions_sqlx_store::sqlx::{self, SqlitePool};
 
@@ -27,10 +29,6 @@ impl SqliteLocks {
     }
 }
 
-fn text(e: sqlx::Error) -> String {
-    e.to_string()
-}
-
 #[async_trait]
 impl LockStore for SqliteLocks {
     async fn acquire(
@@ -39,7 +37,7 @@ impl LockStore for SqliteLocks {
         owner: &str,
         expires_at: u64,
         now: u64,
-    ) -> Result<LockOutcome, String> {
+    ) -> Result<LockOutcome, StoreError> {
         let (expires_at, now) = (expires_at as i64, now as i64);
         // The usual case first, in one statement: nobody holds the number. `RETURNING`
         // says whether a row was written (SQLite's change count is not reset by a statement
@@ -53,7 +51,7 @@ impl LockStore for SqliteLocks {
         .bind(expires_at)
         .fetch_optional(&self.pool)
         .await
-        .map_err(text)?;
+        .map_err(store_error)?;
         if inserted.is_some() {
             return Ok(LockOutcome::Acquired);
         }
@@ -69,7 +67,7 @@ impl LockStore for SqliteLocks {
         .bind(now)
         .fetch_optional(&self.pool)
         .await
-        .map_err(text)?;
+        .map_err(store_error)?;
         if extended.is_some() {
             return Ok(LockOutcome::AlreadyOurs);
         }
@@ -83,7 +81,7 @@ impl LockStore for SqliteLocks {
         .bind(now)
         .fetch_optional(&self.pool)
         .await
-        .map_err(text)?;
+        .map_err(store_error)?;
         if taken.is_some() {
             return Ok(LockOutcome::Acquired);
         }
@@ -92,19 +90,19 @@ impl LockStore for SqliteLocks {
                 .bind(key)
                 .fetch_optional(&self.pool)
                 .await
-                .map_err(text)?;
+                .map_err(store_error)?;
         // Released in between: still report busy, briefly, rather than race again.
         let until = held.unwrap_or(now + 1).max(now + 1);
         Ok(LockOutcome::HeldUntil(u64::try_from(until).unwrap_or(0)))
     }
 
-    async fn release(&self, key: &str, owner: &str) -> Result<(), String> {
+    async fn release(&self, key: &str, owner: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM number_locks WHERE key = ? AND owner = ?")
             .bind(key)
             .bind(owner)
             .execute(&self.pool)
             .await
             .map(|_| ())
-            .map_err(text)
+            .map_err(store_error)
     }
 }

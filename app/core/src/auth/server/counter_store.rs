@@ -2,15 +2,17 @@
 //! Every change is one atomic store operation that answers the new count, so parallel
 //! requests can never both see room for "one more".
 
+use super::StoreError;
 use async_trait::async_trait;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-/// Shared event counters in fixed windows.
+/// Shared event counters in fixed windows. An `Err` is a store failure (the caller logs it
+/// and refuses, as "temporarily unavailable").
 #[async_trait]
 pub trait CounterStore: Send + Sync + 'static {
     /// The count of `key` in the window starting at `window_start` (Unix seconds).
-    async fn get(&self, key: &str, window_start: u64) -> Result<u32, String>;
+    async fn get(&self, key: &str, window_start: u64) -> Result<u32, StoreError>;
     /// Atomically adds `delta` (negative to take back an event; a count never goes below
     /// zero) to `key` in that window and answers the new count; one store operation, so concurrent callers each see a distinct
     /// count. The counter may be forgotten after `expires_at`.
@@ -20,13 +22,13 @@ pub trait CounterStore: Send + Sync + 'static {
         window_start: u64,
         delta: i32,
         expires_at: u64,
-    ) -> Result<u32, String>;
+    ) -> Result<u32, StoreError>;
     /// Forgets `key` in that window (e.g. wrong codes after a success).
-    async fn delete(&self, key: &str, window_start: u64) -> Result<(), String>;
+    async fn delete(&self, key: &str, window_start: u64) -> Result<(), StoreError>;
 
     /// The counts of several `(key, window_start)` at once, in order. Stores that can
     /// answer them in one round trip override this; the default asks one by one.
-    async fn get_many(&self, windows: &[(String, u64)]) -> Result<Vec<u32>, String> {
+    async fn get_many(&self, windows: &[(String, u64)]) -> Result<Vec<u32>, StoreError> {
         let mut counts = Vec::with_capacity(windows.len());
         for (key, window_start) in windows {
             counts.push(self.get(key, *window_start).await?);
@@ -37,7 +39,7 @@ pub trait CounterStore: Send + Sync + 'static {
     /// Applies several changes (distinct counters), each atomically as [`Self::add`] does,
     /// and answers the new counts in order. Stores that can do it in one round trip override
     /// this; the default changes one by one.
-    async fn add_many(&self, changes: &[CounterChange]) -> Result<Vec<u32>, String> {
+    async fn add_many(&self, changes: &[CounterChange]) -> Result<Vec<u32>, StoreError> {
         let mut counts = Vec::with_capacity(changes.len());
         for change in changes {
             counts.push(
@@ -87,10 +89,10 @@ const SWEEP_FLOOR: usize = 1024;
 pub struct MemoryCounters(Mutex<Counters>);
 
 impl MemoryCounters {
-    fn counters(&self) -> Result<std::sync::MutexGuard<'_, Counters>, String> {
+    fn counters(&self) -> Result<std::sync::MutexGuard<'_, Counters>, StoreError> {
         self.0
             .lock()
-            .map_err(|_| "counter lock poisoned".to_owned())
+            .map_err(|_| StoreError::corrupt("memory", "counter lock poisoned"))
     }
 }
 
@@ -113,7 +115,7 @@ impl Counters {
 
 #[async_trait]
 impl CounterStore for MemoryCounters {
-    async fn get(&self, key: &str, window_start: u64) -> Result<u32, String> {
+    async fn get(&self, key: &str, window_start: u64) -> Result<u32, StoreError> {
         Ok(self
             .counters()?
             .map
@@ -127,16 +129,16 @@ impl CounterStore for MemoryCounters {
         window_start: u64,
         delta: i32,
         expires_at: u64,
-    ) -> Result<u32, String> {
+    ) -> Result<u32, StoreError> {
         Ok(self.counters()?.add(key, window_start, delta, expires_at))
     }
 
-    async fn delete(&self, key: &str, window_start: u64) -> Result<(), String> {
+    async fn delete(&self, key: &str, window_start: u64) -> Result<(), StoreError> {
         self.counters()?.map.remove(&(key.to_owned(), window_start));
         Ok(())
     }
 
-    async fn add_many(&self, changes: &[CounterChange]) -> Result<Vec<u32>, String> {
+    async fn add_many(&self, changes: &[CounterChange]) -> Result<Vec<u32>, StoreError> {
         let mut counters = self.counters()?;
         Ok(changes
             .iter()

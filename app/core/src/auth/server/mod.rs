@@ -18,9 +18,11 @@ pub mod rate_limit;
 mod request_facts;
 mod scope;
 pub mod service;
+pub mod store_error;
 pub mod verify_port;
 
 pub use context::AuthContext;
 pub use login_session::{LoginSession, PendingLogin, SignedInUser};
 pub use request_facts::RequestFacts;
 pub use scope::{form_redirect, is_html_form_post, request_scope, ClientIp};
+pub use store_error::StoreError;

@@ -4,6 +4,7 @@
 //! cancel, redirect nor use up the owner's request (it never learns the request id, which
 //! stays in the owner's session).
 
+use super::StoreError;
 use async_trait::async_trait;
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -20,7 +21,8 @@ pub enum LockOutcome {
 }
 
 /// Shared, expiring locks: `key` → (owner, expires_at). Each method is one atomic store
-/// operation.
+/// operation; an `Err` is a store failure (the caller logs it and answers "temporarily
+/// unavailable").
 #[async_trait]
 pub trait LockStore: Send + Sync + 'static {
     /// Takes `key` for `owner` until `expires_at` unless another owner holds it past `now`.
@@ -30,14 +32,14 @@ pub trait LockStore: Send + Sync + 'static {
         owner: &str,
         expires_at: u64,
         now: u64,
-    ) -> Result<LockOutcome, String>;
+    ) -> Result<LockOutcome, StoreError>;
     /// Frees `key` if `owner` holds it (anyone else's lock is left alone).
-    async fn release(&self, key: &str, owner: &str) -> Result<(), String>;
+    async fn release(&self, key: &str, owner: &str) -> Result<(), StoreError>;
 
     /// Claims `key` once: answers `true` to exactly one caller, however many race, until
     /// `expires_at` (every other caller, on any instance, gets `false`). One atomic store
     /// operation: an [`Self::acquire`] with a token nobody else can hold.
-    async fn claim(&self, key: &str, expires_at: u64, now: u64) -> Result<bool, String> {
+    async fn claim(&self, key: &str, expires_at: u64, now: u64) -> Result<bool, StoreError> {
         let token = uuid::Uuid::new_v4().simple().to_string();
         Ok(self.acquire(key, &token, expires_at, now).await? == LockOutcome::Acquired)
     }
@@ -65,6 +67,12 @@ pub struct Locks {
 const SWEEP_FLOOR: usize = 1024;
 
 impl MemoryLocks {
+    fn locks(&self) -> Result<std::sync::MutexGuard<'_, Locks>, StoreError> {
+        self.0
+            .lock()
+            .map_err(|_| StoreError::corrupt("memory", "lock map poisoned"))
+    }
+
     /// The owner holding `key` at `now`, if any (for tests and model checks).
     pub fn holder(&self, key: &str, now: u64) -> Option<String> {
         let locks = self.0.lock().ok()?;
@@ -84,8 +92,8 @@ impl LockStore for MemoryLocks {
         owner: &str,
         expires_at: u64,
         now: u64,
-    ) -> Result<LockOutcome, String> {
-        let mut locks = self.0.lock().map_err(|_| "lock map poisoned".to_owned())?;
+    ) -> Result<LockOutcome, StoreError> {
+        let mut locks = self.locks()?;
         if locks.map.len() >= locks.sweep_at.max(SWEEP_FLOOR) {
             locks.map.retain(|_, (_, expiry)| *expiry > now);
             locks.sweep_at = locks.map.len() * 2;
@@ -102,8 +110,8 @@ impl LockStore for MemoryLocks {
         Ok(outcome)
     }
 
-    async fn release(&self, key: &str, owner: &str) -> Result<(), String> {
-        let mut locks = self.0.lock().map_err(|_| "lock map poisoned".to_owned())?;
+    async fn release(&self, key: &str, owner: &str) -> Result<(), StoreError> {
+        let mut locks = self.locks()?;
         if locks
             .map
             .get(key)
@@ -157,6 +165,21 @@ mod tests {
         assert_eq!(locks.claim("login:ended:1", 100, 50).await, Ok(false));
         assert_eq!(locks.claim("login:ended:2", 100, 50).await, Ok(true));
         assert_eq!(locks.claim("login:ended:1", 200, 100).await, Ok(true));
+    }
+
+    #[tokio::test]
+    async fn a_poisoned_map_is_a_corrupt_store_not_a_panic() {
+        let locks = std::sync::Arc::new(MemoryLocks::default());
+        let poisoner = locks.clone();
+        let _ = std::thread::spawn(move || {
+            let _held = poisoner.0.lock();
+            panic!("poisons the lock map (expected in this test)");
+        })
+        .join();
+        let corrupt = StoreError::corrupt("memory", "lock map poisoned");
+        assert_eq!(locks.acquire("k", "a", 10, 0).await, Err(corrupt.clone()));
+        assert_eq!(locks.release("k", "a").await, Err(corrupt.clone()));
+        assert_eq!(locks.claim("k", 10, 0).await, Err(corrupt));
     }
 
     #[tokio::test]

@@ -12,6 +12,7 @@
 pub use super::counter_store::{CounterChange, CounterStore, MemoryCounters};
 pub use super::limit_rule::Rule;
 use super::limit_rule::{estimate, wait_secs, window_of};
+use super::StoreError;
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -292,7 +293,7 @@ fn change(key: &str, rule: Rule, at: u64, delta: i32) -> CounterChange {
     }
 }
 
-fn store_failed(error: String) -> LimitRefusal {
+fn store_failed(error: StoreError) -> LimitRefusal {
     tracing::error!(%error, "rate-limit counter store failed");
     metrics::counter!(super::metrics_names::STORE_ERRORS).increment(1);
     LimitRefusal::StoreUnavailable

@@ -1,6 +1,7 @@
 //! Accounts and passkeys in this process only (`ACCOUNT_STORE=memory`).
 
 use super::{new_account_id, Account, AccountStore, PasskeyOwner, StoredPasskey};
+use crate::auth::server::StoreError;
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
@@ -18,14 +19,16 @@ struct Tables {
 }
 
 impl MemoryAccounts {
-    fn tables(&self) -> Result<MutexGuard<'_, Tables>, String> {
-        self.0.lock().map_err(|_| "account map poisoned".to_owned())
+    fn tables(&self) -> Result<MutexGuard<'_, Tables>, StoreError> {
+        self.0
+            .lock()
+            .map_err(|_| StoreError::corrupt("memory", "account map poisoned"))
     }
 }
 
 #[async_trait::async_trait]
 impl AccountStore for MemoryAccounts {
-    async fn record_sign_in(&self, phone: &str, now: u64) -> Result<Account, String> {
+    async fn record_sign_in(&self, phone: &str, now: u64) -> Result<Account, StoreError> {
         let mut tables = self.tables()?;
         let account = tables
             .accounts
@@ -40,11 +43,11 @@ impl AccountStore for MemoryAccounts {
         Ok(account.clone())
     }
 
-    async fn find(&self, phone: &str) -> Result<Option<Account>, String> {
+    async fn find(&self, phone: &str) -> Result<Option<Account>, StoreError> {
         Ok(self.tables()?.accounts.get(phone).cloned())
     }
 
-    async fn add_passkey(&self, passkey: &StoredPasskey) -> Result<bool, String> {
+    async fn add_passkey(&self, passkey: &StoredPasskey) -> Result<bool, StoreError> {
         let mut tables = self.tables()?;
         let known = tables
             .passkeys
@@ -58,7 +61,7 @@ impl AccountStore for MemoryAccounts {
         Ok(true)
     }
 
-    async fn passkeys(&self, account_id: &str) -> Result<Vec<StoredPasskey>, String> {
+    async fn passkeys(&self, account_id: &str) -> Result<Vec<StoredPasskey>, StoreError> {
         let tables = self.tables()?;
         Ok(tables
             .passkeys
@@ -68,7 +71,7 @@ impl AccountStore for MemoryAccounts {
             .collect())
     }
 
-    async fn find_passkey(&self, credential_id: &str) -> Result<Option<PasskeyOwner>, String> {
+    async fn find_passkey(&self, credential_id: &str) -> Result<Option<PasskeyOwner>, StoreError> {
         let tables = self.tables()?;
         let Some(passkey) = tables
             .passkeys
@@ -92,7 +95,7 @@ impl AccountStore for MemoryAccounts {
         credential_id: &str,
         credential: &str,
         now: u64,
-    ) -> Result<bool, String> {
+    ) -> Result<bool, StoreError> {
         let mut tables = self.tables()?;
         let Some(passkey) = tables
             .passkeys
@@ -106,7 +109,11 @@ impl AccountStore for MemoryAccounts {
         Ok(true)
     }
 
-    async fn remove_passkey(&self, account_id: &str, credential_id: &str) -> Result<bool, String> {
+    async fn remove_passkey(
+        &self,
+        account_id: &str,
+        credential_id: &str,
+    ) -> Result<bool, StoreError> {
         let mut tables = self.tables()?;
         let before = tables.passkeys.len();
         tables
@@ -119,7 +126,7 @@ impl AccountStore for MemoryAccounts {
         &self,
         account_id: &str,
         now: u64,
-    ) -> Result<Option<Account>, String> {
+    ) -> Result<Option<Account>, StoreError> {
         let mut tables = self.tables()?;
         let account = tables.accounts.values_mut().find(|a| a.id == account_id);
         Ok(account.map(|account| {

@@ -4,6 +4,8 @@
 
 mod memory;
 
+use super::StoreError;
+
 pub use memory::MemoryAccounts;
 
 /// One account.
@@ -53,20 +55,20 @@ pub trait AccountStore: Send + Sync + 'static {
     /// Records a sign-in of `phone` at `now`: creates the account on its first sign-in,
     /// otherwise moves its last sign-in forward. One atomic statement, so two first sign-ins
     /// of one number at once make one account. Answers the account.
-    async fn record_sign_in(&self, phone: &str, now: u64) -> Result<Account, String>;
+    async fn record_sign_in(&self, phone: &str, now: u64) -> Result<Account, StoreError>;
 
     /// The account of `phone`, if it ever signed in.
-    async fn find(&self, phone: &str) -> Result<Option<Account>, String>;
+    async fn find(&self, phone: &str) -> Result<Option<Account>, StoreError>;
 
     /// Adds a passkey to its account. `false` (nothing written) when its credential id is
     /// already registered, to this account or another.
-    async fn add_passkey(&self, passkey: &StoredPasskey) -> Result<bool, String>;
+    async fn add_passkey(&self, passkey: &StoredPasskey) -> Result<bool, StoreError>;
 
     /// The passkeys of `account_id`, oldest first.
-    async fn passkeys(&self, account_id: &str) -> Result<Vec<StoredPasskey>, String>;
+    async fn passkeys(&self, account_id: &str) -> Result<Vec<StoredPasskey>, StoreError>;
 
     /// The passkey with `credential_id` and its account, if registered.
-    async fn find_passkey(&self, credential_id: &str) -> Result<Option<PasskeyOwner>, String>;
+    async fn find_passkey(&self, credential_id: &str) -> Result<Option<PasskeyOwner>, StoreError>;
 
     /// After a sign-in with it: stores the passkey's updated credential (its signature
     /// counter) and when it was used. `false` when it was removed meanwhile.
@@ -75,10 +77,14 @@ pub trait AccountStore: Send + Sync + 'static {
         credential_id: &str,
         credential: &str,
         now: u64,
-    ) -> Result<bool, String>;
+    ) -> Result<bool, StoreError>;
 
     /// Removes `credential_id` if it belongs to `account_id`; `false` when there was none.
-    async fn remove_passkey(&self, account_id: &str, credential_id: &str) -> Result<bool, String>;
+    async fn remove_passkey(
+        &self,
+        account_id: &str,
+        credential_id: &str,
+    ) -> Result<bool, StoreError>;
 
     /// Adds a sign-in to the account `account_id` (a passkey sign-in) and answers the account;
     /// `None` when it no longer exists.
@@ -86,7 +92,7 @@ pub trait AccountStore: Send + Sync + 'static {
         &self,
         account_id: &str,
         now: u64,
-    ) -> Result<Option<Account>, String>;
+    ) -> Result<Option<Account>, StoreError>;
 }
 
 /// A new random account id (a UUID v4).

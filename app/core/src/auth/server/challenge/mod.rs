@@ -12,6 +12,7 @@ pub use risk::Risk;
 
 use super::counter_store::CounterStore;
 use super::rate_limit::Rule;
+use super::StoreError;
 use crate::auth::ChallengeWidget;
 use crate::domain::PhoneNumber;
 use std::net::IpAddr;
@@ -116,7 +117,7 @@ impl Challenge {
         ip_bucket: Option<&str>,
         straining: bool,
         now: u64,
-    ) -> Result<Option<Risk>, String> {
+    ) -> Result<Option<Risk>, StoreError> {
         if self.always() {
             return Ok(Some(Risk::Always));
         }
@@ -138,7 +139,7 @@ impl Challenge {
         number: &PhoneNumber,
         ip_bucket: Option<&str>,
         now: u64,
-    ) -> Result<(), String> {
+    ) -> Result<(), StoreError> {
         let Some(bucket) = ip_bucket else {
             return Ok(());
         };

@@ -2,6 +2,7 @@
 //! temporary, longer on each repeat, listed and lifted by the operator. The port and its
 //! in-process implementation; SQLite and Redis implement it in the host.
 
+use crate::auth::server::StoreError;
 use async_trait::async_trait;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -59,7 +60,7 @@ pub struct Placed {
     pub new: bool,
 }
 
-/// Shared blocks: each method is one atomic store operation.
+/// Shared blocks: each method is one atomic store operation; an `Err` is a store failure.
 #[async_trait]
 pub trait BlockStore: Send + Sync + 'static {
     /// Places a block on `scope` at `now` unless one is in force; its strikes and length
@@ -70,13 +71,13 @@ pub trait BlockStore: Send + Sync + 'static {
         counts: (u32, u32),
         now: u64,
         terms: BlockTerms,
-    ) -> Result<Placed, String>;
+    ) -> Result<Placed, StoreError>;
     /// The blocks in force at `now` on any of `scopes`.
-    async fn active(&self, scopes: &[String], now: u64) -> Result<Vec<Block>, String>;
+    async fn active(&self, scopes: &[String], now: u64) -> Result<Vec<Block>, StoreError>;
     /// Every block in force at `now`, for the operator.
-    async fn list(&self, now: u64) -> Result<Vec<Block>, String>;
+    async fn list(&self, now: u64) -> Result<Vec<Block>, StoreError>;
     /// Ends the block on `scope` and forgets its strikes; answers whether one was in force.
-    async fn lift(&self, scope: &str, now: u64) -> Result<bool, String>;
+    async fn lift(&self, scope: &str, now: u64) -> Result<bool, StoreError>;
 }
 
 /// The next block on a scope whose last one is `previous`, placed at `now`: `None` when
@@ -108,8 +109,10 @@ pub fn next_block(
 pub struct MemoryBlocks(Mutex<HashMap<String, Block>>);
 
 impl MemoryBlocks {
-    fn map(&self) -> Result<std::sync::MutexGuard<'_, HashMap<String, Block>>, String> {
-        self.0.lock().map_err(|_| "block map poisoned".to_owned())
+    fn map(&self) -> Result<std::sync::MutexGuard<'_, HashMap<String, Block>>, StoreError> {
+        self.0
+            .lock()
+            .map_err(|_| StoreError::corrupt("memory", "block map poisoned"))
     }
 }
 
@@ -121,7 +124,7 @@ impl BlockStore for MemoryBlocks {
         counts: (u32, u32),
         now: u64,
         terms: BlockTerms,
-    ) -> Result<Placed, String> {
+    ) -> Result<Placed, StoreError> {
         let mut map = self.map()?;
         let previous = map.get(scope);
         match next_block(scope, previous, counts, now, terms) {
@@ -130,13 +133,15 @@ impl BlockStore for MemoryBlocks {
                 Ok(Placed { block, new: true })
             }
             None => Ok(Placed {
-                block: previous.cloned().ok_or("block vanished")?,
+                block: previous
+                    .cloned()
+                    .ok_or_else(|| StoreError::corrupt("memory", "block vanished"))?,
                 new: false,
             }),
         }
     }
 
-    async fn active(&self, scopes: &[String], now: u64) -> Result<Vec<Block>, String> {
+    async fn active(&self, scopes: &[String], now: u64) -> Result<Vec<Block>, StoreError> {
         let map = self.map()?;
         Ok(scopes
             .iter()
@@ -146,14 +151,14 @@ impl BlockStore for MemoryBlocks {
             .collect())
     }
 
-    async fn list(&self, now: u64) -> Result<Vec<Block>, String> {
+    async fn list(&self, now: u64) -> Result<Vec<Block>, StoreError> {
         let map = self.map()?;
         let mut blocks: Vec<Block> = map.values().filter(|b| b.until > now).cloned().collect();
         blocks.sort_by(|a, b| a.scope.cmp(&b.scope));
         Ok(blocks)
     }
 
-    async fn lift(&self, scope: &str, now: u64) -> Result<bool, String> {
+    async fn lift(&self, scope: &str, now: u64) -> Result<bool, StoreError> {
         Ok(self
             .map()?
             .remove(scope)

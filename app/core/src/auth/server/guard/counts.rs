@@ -5,6 +5,7 @@
 use super::judge::{ScopeCounts, Window};
 use super::{FraudGuard, Scopes};
 use crate::auth::server::counter_store::CounterChange;
+use crate::auth::server::StoreError;
 
 impl FraudGuard {
     /// Counts one send in every scope and reads each scope's four counts.
@@ -12,7 +13,7 @@ impl FraudGuard {
         &self,
         scopes: &Scopes,
         window: Window,
-    ) -> Result<Vec<ScopeCounts>, String> {
+    ) -> Result<Vec<ScopeCounts>, StoreError> {
         let changes: Vec<CounterChange> = scopes
             .0
             .iter()
@@ -31,7 +32,7 @@ impl FraudGuard {
         &self,
         scopes: &[String],
         window: Window,
-    ) -> Result<Vec<ScopeCounts>, String> {
+    ) -> Result<Vec<ScopeCounts>, StoreError> {
         let mut counts = self.read_other_counts(scopes, window).await?;
         let current: Vec<(String, u64)> = scopes
             .iter()
@@ -51,7 +52,7 @@ impl FraudGuard {
         &self,
         scopes: &[String],
         window: Window,
-    ) -> Result<Vec<ScopeCounts>, String> {
+    ) -> Result<Vec<ScopeCounts>, StoreError> {
         let mut wanted = Vec::with_capacity(scopes.len() * 3);
         for scope in scopes {
             wanted.push((window.key(&sends_key(scope)), window.previous));
@@ -78,7 +79,7 @@ impl FraudGuard {
         counts: &[ScopeCounts],
         blocked: usize,
         window: Window,
-    ) -> Result<(), String> {
+    ) -> Result<(), StoreError> {
         let gone = &counts[blocked];
         let mut changes: Vec<CounterChange> = gone.zeroing(window).collect();
         for wider in &counts[blocked + 1..] {

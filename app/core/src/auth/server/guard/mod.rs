@@ -19,6 +19,7 @@ pub use blocks::{next_block, Block, BlockStore, BlockTerms, MemoryBlocks, Placed
 pub use scopes::{is_safe, scope_kind, scopes_of, Scopes};
 
 use super::counter_store::{CounterChange, CounterStore};
+use super::StoreError;
 use crate::domain::PhoneNumber;
 use counts::{sends_key, verified_key};
 use judge::{any_straining, failing_scope, Window};
@@ -144,7 +145,7 @@ impl FraudGuard {
     /// refused in enforce mode; a send that takes a scope past `min_sends` with conversion
     /// below `min_conversion` blocks the scope (the most specific such scope) and is refused
     /// in enforce mode.
-    pub async fn admit(&self, number: &PhoneNumber, now: u64) -> Result<Admission, String> {
+    pub async fn admit(&self, number: &PhoneNumber, now: u64) -> Result<Admission, StoreError> {
         let Some(scopes) = self.scopes(number) else {
             return Ok(Admission::Uncounted);
         };
@@ -195,7 +196,7 @@ impl FraudGuard {
         number: &PhoneNumber,
         scopes: &Scopes,
         now: u64,
-    ) -> Result<Option<Admission>, String> {
+    ) -> Result<Option<Admission>, StoreError> {
         let Some(block) = self.blocks.active(&scopes.0, now).await?.into_iter().next() else {
             return Ok(None);
         };
@@ -211,7 +212,7 @@ impl FraudGuard {
     /// Whether a send to `number` would go to a scope on its way to a block (half the volume
     /// a block needs, conversion under the threshold): a risky send, worth a human check.
     /// Always `false` when the guard is off or the number is safe-listed.
-    pub async fn straining(&self, number: &PhoneNumber, now: u64) -> Result<bool, String> {
+    pub async fn straining(&self, number: &PhoneNumber, now: u64) -> Result<bool, StoreError> {
         let Some(scopes) = self.scopes(number) else {
             return Ok(false);
         };
@@ -221,12 +222,12 @@ impl FraudGuard {
     }
 
     /// Takes back a counted send that did not happen (the provider refused or failed).
-    pub async fn take_back(&self, number: &PhoneNumber, now: u64) -> Result<(), String> {
+    pub async fn take_back(&self, number: &PhoneNumber, now: u64) -> Result<(), StoreError> {
         self.add_to_each_scope(number, now, sends_key, -1).await
     }
 
     /// Counts a successful code check for `number`.
-    pub async fn verified(&self, number: &PhoneNumber, now: u64) -> Result<(), String> {
+    pub async fn verified(&self, number: &PhoneNumber, now: u64) -> Result<(), StoreError> {
         self.add_to_each_scope(number, now, verified_key, 1).await
     }
 
@@ -237,7 +238,7 @@ impl FraudGuard {
         now: u64,
         key: fn(&str) -> String,
         delta: i32,
-    ) -> Result<(), String> {
+    ) -> Result<(), StoreError> {
         let Some(scopes) = self.scopes(number) else {
             return Ok(());
         };
@@ -251,13 +252,13 @@ impl FraudGuard {
     }
 
     /// The blocks in force, for the operator.
-    pub async fn blocks(&self, now: u64) -> Result<Vec<Block>, String> {
+    pub async fn blocks(&self, now: u64) -> Result<Vec<Block>, StoreError> {
         self.blocks.list(now).await
     }
 
     /// Lifts the block on `scope` and clears its counts, so it is judged afresh; answers
     /// whether a block was in force.
-    pub async fn lift(&self, scope: &str, now: u64) -> Result<bool, String> {
+    pub async fn lift(&self, scope: &str, now: u64) -> Result<bool, StoreError> {
         let lifted = self.blocks.lift(scope, now).await?;
         let window = self.window(now);
         let counts = self.read_counts(&[scope.to_owned()], window).await?;

@@ -2,7 +2,7 @@
 //! the one sent); after a send, count it in the per-address figures.
 
 use crate::auth::server::challenge::{Challenge, Risk, Verdict, CHALLENGES};
-use crate::auth::server::{metrics_names, AuthContext, RequestFacts};
+use crate::auth::server::{metrics_names, AuthContext, RequestFacts, StoreError};
 use crate::auth::AuthError;
 use crate::domain::PhoneNumber;
 
@@ -81,7 +81,7 @@ async fn risk_of(
     number: &PhoneNumber,
     now: u64,
 ) -> Result<Option<Risk>, AuthError> {
-    let store_failed = |error: String| {
+    let store_failed = |error: StoreError| {
         tracing::error!(%error, "risk figures unreadable; code send refused");
         ::metrics::counter!(metrics_names::STORE_ERRORS).increment(1);
         AuthError::TemporarilyUnavailable

@@ -3,7 +3,7 @@
 //! lives in the owning session.
 
 use crate::auth::server::number_lock::{number_lock_key, LockOutcome};
-use crate::auth::server::{AuthContext, LoginSession};
+use crate::auth::server::{AuthContext, LoginSession, StoreError};
 use crate::auth::AuthError;
 use crate::domain::PhoneNumber;
 
@@ -52,7 +52,7 @@ pub(super) async fn release_number(
     }
 }
 
-fn lock_store_failed(error: String) -> AuthError {
+fn lock_store_failed(error: StoreError) -> AuthError {
     tracing::error!(%error, "number lock store failed");
     ::metrics::counter!(crate::auth::server::metrics_names::STORE_ERRORS).increment(1);
     AuthError::TemporarilyUnavailable

@@ -6,7 +6,7 @@ use crate::auth::server::metrics_names as metrics;
 use crate::auth::server::passkeys::{
     credential_id_text, passkey_name, Ceremony, CeremonyKind, RelyingParty,
 };
-use crate::auth::server::{AuthContext, LoginSession, RequestFacts, SignedInUser};
+use crate::auth::server::{AuthContext, LoginSession, RequestFacts, SignedInUser, StoreError};
 use crate::auth::{AuthError, PasskeyView};
 use webauthn_rs::prelude::{PasskeyRegistration, RegisterPublicKeyCredential, Uuid};
 
@@ -154,7 +154,7 @@ pub(super) fn relying_party(ctx: &AuthContext) -> Result<&RelyingParty, AuthErro
 }
 
 /// Maps an account store failure to "temporarily unavailable" (logged, counted).
-pub(super) fn store<T>(result: Result<T, String>) -> Result<T, AuthError> {
+pub(super) fn store<T>(result: Result<T, StoreError>) -> Result<T, AuthError> {
     result.map_err(|error| {
         tracing::error!(%error, "account store failed");
         ::metrics::counter!(metrics::STORE_ERRORS).increment(1);
