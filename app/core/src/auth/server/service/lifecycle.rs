@@ -5,17 +5,16 @@
 //! the same login (on any instance), exactly one cancels upstream, frees the number and
 //! gives counts back; the others only forget it.
 
-use super::guard::{admit_send, take_back_send};
 use super::ownership::{release_number, take_number};
-use super::{refusal_error, throttled};
-use crate::auth::server::locale::preferred_locale;
+use super::provider_start::send_code;
+use super::sends::adjust_sends;
+pub(super) use super::sends::reserve_sends;
 use crate::auth::server::metrics_names;
 use crate::auth::server::number_lock::LockOutcome;
-use crate::auth::server::rate_limit::LimitRefusal;
-use crate::auth::server::verify_port::{ControlFailure, StartFailure, StartVerification, Started};
+use crate::auth::server::verify_port::ControlFailure;
 use crate::auth::server::{AuthContext, LoginSession, PendingLogin, RequestFacts};
 use crate::auth::{AuthError, Channel};
-use crate::domain::{PhoneNumber, PhoneNumberProblem};
+use crate::domain::PhoneNumber;
 
 /// How long an ending's claim outlives the login's code: longer than any request that
 /// loaded the login before it ended can still be running.
@@ -88,8 +87,8 @@ impl Ending {
 /// number for this session, reserves its deliveries against every send limit at once (the
 /// SMS, plus the provider's own call when it makes one), and asks the provider for a code.
 /// A start the provider refused gives its reservation back; one whose outcome is unknown
-/// (a 5xx, a timeout) keeps its message's count, since the message may have gone out. The session is not changed:
-/// the caller stores the answered login.
+/// (a 5xx, a timeout) keeps its message's count, since the message may have gone out. The
+/// session is not changed: the caller stores the answered login.
 pub(super) async fn begin(
     ctx: &AuthContext,
     session: &LoginSession,
@@ -246,134 +245,4 @@ async fn give_back_scheduled_call(
         adjust_sends(ctx, pending.send_ip, &owner, &pending.number, at, -1).await;
         tracing::info!(number = %pending.number.masked(), "scheduled call not made; its count given back");
     }
-}
-
-/// Adds `delta` to every send counter a send to `number` from `ip` by the session `owner`
-/// counts in, in the windows holding `at`.
-async fn adjust_sends(
-    ctx: &AuthContext,
-    ip: Option<std::net::IpAddr>,
-    owner: &str,
-    number: &PhoneNumber,
-    at: u64,
-    delta: i32,
-) {
-    ctx.limits
-        .adjust_sends(number.e164(), ip, Some(owner), at, delta)
-        .await;
-}
-
-/// Applies the per-session, per-number, per-IP and global send limits to `deliveries`
-/// sends at once, counting them.
-pub(super) async fn reserve_sends(
-    ctx: &AuthContext,
-    facts: &RequestFacts,
-    owner: &str,
-    number: &PhoneNumber,
-    deliveries: u32,
-) -> Result<(), AuthError> {
-    ctx.limits
-        .allow_sends_from(
-            number.e164(),
-            facts.client_ip,
-            Some(owner),
-            deliveries,
-            facts.now,
-        )
-        .await
-        .map_err(|refusal| {
-            if let LimitRefusal::Limited {
-                scope: "global", ..
-            } = refusal
-            {
-                tracing::error!(
-                    alert = true,
-                    "global SMS budget reached: all code sends stopped"
-                );
-            }
-            tracing::warn!(number = %number.masked(), ?refusal, "code send refused by limit");
-            if let LimitRefusal::Limited { scope, .. } = refusal {
-                metrics_names::limit_hit(scope);
-            }
-            refusal_error(refusal)
-        })
-}
-
-/// Asks the fraud guard, then the provider, for a code. On failure answers the error and
-/// whether nothing was sent for sure (the provider refused, rather than failed to answer).
-async fn send_code(
-    ctx: &AuthContext,
-    facts: &RequestFacts,
-    number: &PhoneNumber,
-    lock: LockOutcome,
-) -> Result<Started, (AuthError, bool)> {
-    let now = facts.now;
-    let counted = admit_send(ctx, number, now).await.map_err(|e| (e, true))?;
-    let request = StartVerification {
-        number: number.clone(),
-        brand: ctx.brand.clone(),
-        locale: preferred_locale(
-            facts.accept_language.as_deref(),
-            ctx.fallback_locale.as_deref(),
-        ),
-    };
-    let result = start_fresh(ctx, &request, lock).await;
-    // A counted send that did not happen (refused, failed, or a live request resumed) is
-    // taken back from the guard's figures.
-    if counted && !matches!(&result, Ok(started) if !started.resumed) {
-        take_back_send(ctx, number, now).await;
-    }
-    result
-}
-
-/// One provider start; a live request nobody owns is cancelled and started afresh.
-async fn start_fresh(
-    ctx: &AuthContext,
-    request: &StartVerification,
-    lock: LockOutcome,
-) -> Result<Started, (AuthError, bool)> {
-    let number = &request.number;
-    let mut started = provider_start(ctx, request).await?;
-    if started.resumed && lock != LockOutcome::AlreadyOurs {
-        // A live request nobody owns (no live lock): ours from before a lost reply, one we
-        // cancelled, or one whose login has ended. Never resumed: cancelled, then one fresh
-        // start. A provider that still counts it (Vonage v2 for a few seconds after a
-        // cancel, v1 for 30 s) gets "wait a moment".
-        tracing::warn!(number = %number.masked(), provider = ctx.provider.name(), "provider holds a request no session owns; cancelling it, not resuming it");
-        let cancelled = ctx.provider.cancel(&started.request_id).await;
-        if let Err(failure) = cancelled {
-            tracing::info!(number = %number.masked(), %failure, "unowned request not cancelled");
-            return Err((AuthError::NumberSettling, true));
-        }
-        started = provider_start(ctx, request).await?;
-        if started.resumed {
-            return Err((AuthError::NumberSettling, true));
-        }
-    }
-    tracing::info!(number = %number.masked(), provider = ctx.provider.name(), resumed = started.resumed, "verification started");
-    if !started.resumed {
-        metrics_names::send("sms");
-    }
-    Ok(started)
-}
-
-/// Asks the provider for a code, mapping its refusals to what the user sees. Only a failure
-/// to answer (5xx, timeout, garbage) may have sent something.
-async fn provider_start(
-    ctx: &AuthContext,
-    request: &StartVerification,
-) -> Result<Started, (AuthError, bool)> {
-    ctx.provider.start(request).await.map_err(|failure| {
-        tracing::warn!(number = %request.number.masked(), provider = ctx.provider.name(), %failure, "verification start failed");
-        match failure {
-            StartFailure::InvalidNumber => {
-                (AuthError::InvalidNumber(PhoneNumberProblem::Invalid), true)
-            }
-            StartFailure::DestinationNotSupported => (AuthError::DestinationNotSupported, true),
-            StartFailure::Settling => (AuthError::NumberSettling, true),
-            StartFailure::Throttled => (throttled(ctx), true),
-            StartFailure::OperatorFault(..) => (AuthError::ServiceUnavailable, true),
-            StartFailure::Unavailable(_) => (AuthError::ServiceUnavailable, false),
-        }
-    })
 }

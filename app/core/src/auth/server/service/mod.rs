@@ -11,7 +11,9 @@ mod lifecycle_model;
 mod ownership;
 mod passkey_manage;
 mod passkey_sign_in;
+mod provider_start;
 mod resend;
+mod sends;
 mod start;
 mod status;
 

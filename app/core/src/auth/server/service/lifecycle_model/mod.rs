@@ -10,6 +10,7 @@
 //!
 //! A failure prints the shortest sequence proptest could shrink it to.
 
+mod invariants;
 mod provider;
 mod world;
 
