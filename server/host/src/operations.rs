@@ -1,6 +1,10 @@
 //! Operator endpoints: `GET /healthz` (the process answers), `GET /readyz` (the session
 //! store and the Verify provider are reachable; 503 otherwise; plus the operator fault the
 //! provider last reported, if any) and `GET /metrics` (Prometheus text format).
+//!
+//! The provider probe is shared: its result is reused for [`PROBE_REUSE`], and requests
+//! that come while one is under way wait for it, so however many requests arrive the
+//! provider sees at most one call per 5 s.
 
 use crate::session_store::AnyStore;
 use crate::verify::ProviderHealth;
@@ -10,8 +14,16 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
+use tokio::sync::Mutex;
+use tokio::time::Instant;
+
+/// How long a provider probe's result answers `/readyz` before the next probe.
+pub const PROBE_REUSE: Duration = Duration::from_secs(5);
+
+/// The last provider probe: when it ended, and what it found.
+type LastProbe = Option<(Instant, Result<(), String>)>;
 
 /// What readiness checks.
 #[derive(Clone)]
@@ -24,6 +36,8 @@ pub struct Readiness {
     pub health: ProviderHealth,
     /// The client the probe uses, built once (see [`Readiness::new`]).
     http: reqwest::Client,
+    /// The last probe, shared by every clone; its lock is held while a probe runs.
+    last_probe: Arc<Mutex<LastProbe>>,
 }
 
 impl Readiness {
@@ -48,7 +62,30 @@ impl Readiness {
             provider_url,
             health,
             http: builder.build()?,
+            last_probe: Arc::new(Mutex::new(None)),
         })
+    }
+
+    /// Whether the provider is reachable: the last probe's answer if it ended less than
+    /// [`PROBE_REUSE`] ago, else a new probe's. The probe runs in a task of its own that
+    /// holds the lock until it has stored its answer, so requests that come meanwhile wait
+    /// for it, and one whose client hangs up does not cancel it (and so cannot cause another).
+    async fn provider(&self) -> Result<(), String> {
+        let mut last = self.last_probe.clone().lock_owned().await;
+        if let Some((at, result)) = last.as_ref() {
+            if at.elapsed() < PROBE_REUSE {
+                return result.clone();
+            }
+        }
+        let (http, url) = (self.http.clone(), self.provider_url.clone());
+        let probe = tokio::spawn(async move {
+            let result = reachable(&http, &url).await;
+            *last = Some((Instant::now(), result.clone()));
+            result
+        });
+        probe
+            .await
+            .unwrap_or_else(|_| Err("unreachable".to_owned()))
     }
 }
 
@@ -73,8 +110,18 @@ pub fn metrics_handle() -> PrometheusHandle {
 
 /// The three endpoints.
 pub fn routes(readiness: Readiness) -> Router {
+    health_route().merge(private_routes(readiness))
+}
+
+/// `GET /healthz`: says only that the process answers.
+pub fn health_route() -> Router {
+    Router::new().route("/healthz", get(|| async { "ok" }))
+}
+
+/// `GET /readyz` and `GET /metrics`: what only operators should read (on the site's port,
+/// the router lets only loopback peers through, see `security::only_local_operators`).
+pub fn private_routes(readiness: Readiness) -> Router {
     Router::new()
-        .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(render_metrics))
         .with_state(readiness)
@@ -82,7 +129,7 @@ pub fn routes(readiness: Readiness) -> Router {
 
 async fn ready(State(readiness): State<Readiness>) -> impl IntoResponse {
     let store = readiness.store.ping().await;
-    let provider = reachable(&readiness.http, &readiness.provider_url).await;
+    let provider = readiness.provider().await;
     let status = if store.is_ok() && provider.is_ok() {
         StatusCode::OK
     } else {

@@ -10,9 +10,10 @@ use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use crate::bad_request::undecodable_input_is_400;
 use crate::operations::{self, Readiness};
 use crate::security::{
-    assign_request_id, attach_client_ip, buffer_api_bodies, no_store_for_personal_answers,
-    only_loopback_peers, reject_cross_site_posts, security_headers, ClientIpSource, DevExposure,
-    OriginPolicy, REQUEST_ID,
+    assign_request_id, attach_client_ip, buffer_api_bodies, known_hosts_only,
+    no_store_for_personal_answers, only_local_operators, only_loopback_peers,
+    reject_cross_site_posts, security_headers, state_changes_need_a_known_host, ClientIpSource,
+    DevExposure, HostPolicy, OpsExposure, OriginPolicy, REQUEST_ID,
 };
 use crate::session_store::AnyStore;
 use crate::store_outage::store_failure_is_503;
@@ -33,13 +34,19 @@ pub struct AppState {
     /// What `/readyz` checks, when the operator endpoints are on the site's port (`None`
     /// when `OPS_ADDR` puts them on their own listener).
     pub readiness: Option<Readiness>,
+    /// Who may read `/readyz` and `/metrics` on the site's port (loopback peers only,
+    /// unless opted in).
+    pub ops_exposure: OpsExposure,
     /// Extra routes served only in development (the emulator's outbox).
     pub dev_routes: Option<Router>,
     /// Who may read `dev_routes` (loopback peers only, unless opted in).
     pub dev_exposure: DevExposure,
     /// What the `Origin` of state-changing requests must match.
     pub origin_policy: OriginPolicy,
-    /// Mark the session cookie `Secure` and name it with the `__Host-` prefix.
+    /// Which `Host` names this server (for `dev_routes`, and for state-changing requests
+    /// while `PUBLIC_URL` is unset).
+    pub host_policy: HostPolicy,
+    /// Mark the session cookie `Secure`, name it with the `__Host-` prefix and send HSTS.
     pub secure_cookies: bool,
 }
 
@@ -58,17 +65,39 @@ pub fn router(state: AppState, site_routes: SiteRoutes) -> Router {
         store,
         client_ip,
         readiness,
+        ops_exposure,
         dev_routes,
         dev_exposure,
         origin_policy,
+        host_policy,
         secure_cookies,
     } = state;
     let mut router =
         crate::static_files::pkg_routes(&leptos_options).merge(site_routes(&leptos_options, auth));
     if let Some(readiness) = readiness {
-        router = router.merge(operations::routes(readiness));
+        let mut private = operations::private_routes(readiness);
+        // Local readers only: a page rebound to 127.0.0.1 is not one.
+        if !ops_exposure.public {
+            private = private.layer(axum::middleware::from_fn_with_state(
+                host_policy.clone(),
+                known_hosts_only,
+            ));
+        }
+        let private = private.layer(axum::middleware::from_fn_with_state(
+            ops_exposure,
+            only_local_operators,
+        ));
+        router = router.merge(operations::health_route()).merge(private);
     }
-    if let Some(dev) = dev_routes {
+    if let Some(mut dev) = dev_routes {
+        // A public demo's outbox is public anyway: no name to protect it from.
+        if !dev_exposure.public {
+            dev = dev.layer(axum::middleware::from_fn_with_state(
+                host_policy.clone(),
+                known_hosts_only,
+            ));
+        }
+        // The peer is checked first: to a stranger the pages do not exist (404).
         router = router.merge(dev.layer(axum::middleware::from_fn_with_state(
             dev_exposure,
             only_loopback_peers,
@@ -93,6 +122,11 @@ pub fn router(state: AppState, site_routes: SiteRoutes) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             origin_policy,
             reject_cross_site_posts,
+        ))
+        // DNS rebinding: before the origin check, which a rebound page's Origin passes.
+        .layer(axum::middleware::from_fn_with_state(
+            host_policy,
+            state_changes_need_a_known_host,
         ))
         .layer(axum::middleware::from_fn(no_store_for_personal_answers))
         .layer(axum::middleware::from_fn(buffer_api_bodies))

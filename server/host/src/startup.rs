@@ -6,7 +6,7 @@ use crate::emulator::Emulator;
 use crate::guard_ops::{self, GuardOps};
 use crate::operations::{self, metrics_handle, Readiness};
 use crate::router::{router, AppState, SiteRoutes};
-use crate::security::{ClientIpSource, DevExposure, OriginPolicy};
+use crate::security::{ClientIpSource, DevExposure, HostPolicy, OpsExposure, OriginPolicy};
 use crate::session_store::AnyStore;
 use app_core::auth::server::guard::FraudGuard;
 use app_core::auth::server::passkeys::RelyingParty;
@@ -98,7 +98,16 @@ impl Application {
         let listener = TcpListener::bind(addr)
             .await
             .map_err(|source| StartupError::Bind { addr, source })?;
-        let secure_cookies = config.cookie_secure.unwrap_or(!addr.ip().is_loopback());
+        let secure_cookies =
+            cookies_secure(config.cookie_secure, addr, config.public_origin.as_deref());
+        if config.public_origin.is_none() && !addr.ip().is_loopback() {
+            tracing::warn!(
+                %addr,
+                "PUBLIC_URL is unset: state-changing requests are answered only when their Host \
+                 is a loopback name or this server's address (421 otherwise); set PUBLIC_URL to \
+                 the address browsers use"
+            );
+        }
         let accounts = crate::accounts::open(&config.account_store)
             .await
             .map_err(StartupError::Accounts)?;
@@ -159,6 +168,10 @@ impl Application {
             leptos_options,
             auth,
             readiness,
+            ops_exposure: OpsExposure {
+                public: config.ops_public,
+                client_ip_header: config.client_ip_header.clone(),
+            },
             store: stores.sessions,
             client_ip: ClientIpSource {
                 trusted_header: config.client_ip_header,
@@ -168,6 +181,7 @@ impl Application {
             dev_exposure: DevExposure {
                 public: config.emulator_public,
             },
+            host_policy: HostPolicy::for_site(addr, config.public_origin.as_deref()),
             origin_policy: OriginPolicy {
                 public_origin: config.public_origin,
             },
@@ -244,6 +258,17 @@ impl Application {
     }
 }
 
+/// Whether the session cookie is `Secure` with the `__Host-` prefix, and pages send HSTS:
+/// `COOKIE_SECURE=always`/`never` say so; `auto` (`None`) follows `PUBLIC_URL`'s scheme when
+/// it is set (browsers reach the site as it says, e.g. through a TLS proxy in front of a
+/// plain-http listener on loopback), else the listening address (not loopback: secure).
+fn cookies_secure(setting: Option<bool>, site: SocketAddr, public_origin: Option<&str>) -> bool {
+    setting.unwrap_or_else(|| match public_origin {
+        Some(origin) => origin.starts_with("https://"),
+        None => !site.ip().is_loopback(),
+    })
+}
+
 /// `true` for an origin on this machine (`http://localhost:3000`, `http://127.0.0.1`).
 fn is_local(origin: &str) -> bool {
     url::Url::parse(origin)
@@ -258,3 +283,27 @@ fn is_local(origin: &str) -> bool {
 
 /// How long in-flight requests may run after a stop signal.
 pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
+#[cfg(test)]
+mod tests {
+    use super::cookies_secure;
+
+    #[test]
+    fn auto_cookies_follow_public_url_then_the_listening_address() {
+        let loopback = "127.0.0.1:3000".parse().expect("address");
+        let public = "0.0.0.0:3000".parse().expect("address");
+        let https = Some("https://login.example.com");
+        let http = Some("http://localhost:3000");
+        // A TLS proxy in front of a plain-http listener on loopback.
+        assert!(cookies_secure(None, loopback, https));
+        assert!(!cookies_secure(None, loopback, http));
+        assert!(
+            !cookies_secure(None, public, http),
+            "browsers come over http"
+        );
+        assert!(!cookies_secure(None, loopback, None));
+        assert!(cookies_secure(None, public, None));
+        assert!(cookies_secure(Some(true), loopback, None));
+        assert!(!cookies_secure(Some(false), loopback, https));
+    }
+}

@@ -1,6 +1,7 @@
 //! Settings about the edge of the site: which proxies may name the client's address
 //! (`CLIENT_IP_HEADER`, `TRUSTED_PROXIES`), the public origin cross-site checks compare
-//! against (`PUBLIC_URL`), and whether the emulator may face the public (`EMULATOR_PUBLIC`).
+//! against (`PUBLIC_URL`), and whether the emulator and the operator endpoints may face the
+//! public (`EMULATOR_PUBLIC`, `OPS_PUBLIC`).
 
 use super::ConfigError;
 use std::net::IpAddr;
@@ -96,7 +97,7 @@ pub(super) fn parse_public_origin(raw: Option<String>) -> Result<Option<String>,
     Ok(Some(url.origin().ascii_serialization()))
 }
 
-/// Reads `EMULATOR_PUBLIC` (`yes`/`no`, default `no`).
+/// Reads a `yes`/`no` setting (`EMULATOR_PUBLIC`, `OPS_PUBLIC`), default `no`.
 pub(super) fn parse_yes_no(
     variable: &'static str,
     raw: Option<String>,

@@ -72,8 +72,9 @@ pub struct Config {
     pub captcha: Option<CaptchaConfig>,
     /// `ALLOWED_COUNTRIES`: ISO codes codes may be sent to (`GB,IE`); unset allows all.
     pub allowed_countries: Option<Vec<String>>,
-    /// `COOKIE_SECURE`: `auto` (default: `Secure` and `__Host-` unless the site listens on
-    /// loopback), `always` (e.g. behind a TLS-terminating proxy on loopback) or `never`.
+    /// `COOKIE_SECURE`: `auto` (default, `None`: `Secure`, `__Host-` and HSTS when
+    /// `PUBLIC_URL` is `https://…`; without `PUBLIC_URL`, unless the site listens on
+    /// loopback), `always` or `never`.
     pub cookie_secure: Option<bool>,
     /// `CLIENT_IP_HEADER`: header a trusted reverse proxy sets to the client address
     /// (e.g. `X-Real-IP`); unset means the socket peer address. Honoured only on requests
@@ -83,7 +84,8 @@ pub struct Config {
     /// `CLIENT_IP_HEADER` (default: loopback only, `127.0.0.0/8,::1`).
     pub trusted_proxies: Vec<Cidr>,
     /// `PUBLIC_URL`: the site's public origin (`https://login.example.com`); when set, the
-    /// `Origin` of every state-changing request must equal it. Unset: compared with `Host`.
+    /// `Origin` of every state-changing request must equal it. Unset: compared with `Host`,
+    /// which must then name this server (a loopback name or address, or the site's).
     pub public_origin: Option<String>,
     /// `EMULATOR_PUBLIC=yes` with `VERIFY_PROVIDER=emulator`: serve the emulator (and its
     /// outbox of codes) on a non-loopback address, for a demo. Default `no`.
@@ -91,6 +93,9 @@ pub struct Config {
     /// `OPS_ADDR`: where `/healthz`, `/readyz` and `/metrics` are served instead of the site's
     /// port (e.g. `127.0.0.1:9090`, reachable only by the orchestrator); unset: the site port.
     pub ops_addr: Option<SocketAddr>,
+    /// `OPS_PUBLIC=yes`: without `OPS_ADDR`, `/readyz` and `/metrics` answer any peer on the
+    /// site's port. Default `no`: loopback peers only.
+    pub ops_public: bool,
 }
 
 /// A setting that cannot be used, with the variable's name.
@@ -198,6 +203,14 @@ impl Config {
                     .map_err(|e| fail("OPS_ADDR", format!("`{raw}` is not HOST:PORT ({e})")))
             })
             .transpose()?;
+        let ops_public = parse_yes_no("OPS_PUBLIC", get("OPS_PUBLIC"))?;
+        if ops_public && ops_addr.is_some() {
+            return Err(fail(
+                "OPS_PUBLIC",
+                "has no effect with OPS_ADDR set (the operator endpoints are served only there)"
+                    .into(),
+            ));
+        }
         let allowed_countries = get("ALLOWED_COUNTRIES")
             .map(|list| {
                 list.split(',')
@@ -272,6 +285,7 @@ impl Config {
             public_origin,
             emulator_public,
             ops_addr,
+            ops_public,
         })
     }
 }

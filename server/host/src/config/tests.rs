@@ -241,3 +241,18 @@ fn edge_and_new_limit_settings_name_their_variable() {
         .expect("explicit opt-in");
     assert!(demo.emulator_public);
 }
+
+#[test]
+fn ops_public_is_an_explicit_opt_in_that_needs_no_ops_addr() {
+    assert!(!config(&[]).expect("defaults").ops_public);
+    assert!(config(&[("OPS_PUBLIC", "yes")]).expect("opt-in").ops_public);
+    assert_eq!(
+        config(&[("OPS_PUBLIC", "maybe")])
+            .expect_err("not yes or no")
+            .variable,
+        "OPS_PUBLIC"
+    );
+    let both = config(&[("OPS_PUBLIC", "yes"), ("OPS_ADDR", "127.0.0.1:9090")])
+        .expect_err("contradictory");
+    assert_eq!(both.variable, "OPS_PUBLIC");
+}

@@ -4,7 +4,7 @@
 //! (it carries a forwarding header) is not local either.
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderName, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::net::SocketAddr;
@@ -23,6 +23,19 @@ pub async fn only_loopback_peers(
     request: Request,
     next: Next,
 ) -> Response {
+    if exposure.public || local_peer(&request, None) {
+        return next.run(request).await;
+    }
+    tracing::warn!(
+        path = request.uri().path(),
+        "developer page refused to a non-loopback peer"
+    );
+    (StatusCode::NOT_FOUND, "Not found.").into_response()
+}
+
+/// `true` when the socket peer (`ConnectInfo`) is a loopback address and no proxy relayed
+/// the request (no forwarding header, nor `client_ip_header` when one is configured).
+pub(super) fn local_peer(request: &Request, client_ip_header: Option<&HeaderName>) -> bool {
     let loopback = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -32,14 +45,10 @@ pub async fn only_loopback_peers(
                 .map_or(v6.is_loopback(), |v4| v4.is_loopback()),
             ip => ip.is_loopback(),
         });
-    if exposure.public || (loopback && !forwarded(request.headers())) {
-        return next.run(request).await;
-    }
-    tracing::warn!(
-        path = request.uri().path(),
-        "developer page refused to a non-loopback peer"
-    );
-    (StatusCode::NOT_FOUND, "Not found.").into_response()
+    let headers = request.headers();
+    loopback
+        && !forwarded(headers)
+        && !client_ip_header.is_some_and(|name| headers.contains_key(name))
 }
 
 /// `true` when a proxy relayed the request (it named the client it relayed for).
