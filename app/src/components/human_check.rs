@@ -6,7 +6,8 @@ use leptos::web_sys::js_sys::{Function, Object, Reflect};
 use leptos::web_sys::Element;
 
 /// The human check (Turnstile or hCaptcha widget) the server asked for before sending a
-/// code. Loads the provider's script only now, renders its widget in place and hands each
+/// code. Loads the provider's script only now, renders its widget in place (with the action
+/// the server names, which siteverify must answer back) and hands each
 /// token to `on_token`; every change of `resets` (a token spent or refused) makes the widget
 /// ask again. Without JavaScript it says plainly that the check needs it.
 #[component]
@@ -36,9 +37,10 @@ pub fn HumanCheck(
         };
         let element: Element = slot.into();
         let render = move || {
-            let site_key = widget.with_value(|w| w.site_key.clone());
-            let id = provider_api(global)
-                .and_then(|api| render_widget(&api, &element, &site_key, on_token));
+            let (site_key, action) = widget.with_value(|w| (w.site_key.clone(), w.action.clone()));
+            let id = provider_api(global).and_then(|api| {
+                render_widget(&api, &element, &site_key, action.as_deref(), on_token)
+            });
             match id {
                 Some(id) => widget_id.set_value(id.as_string()),
                 None => on_unavailable.run(()),
@@ -77,15 +79,19 @@ fn provider_api(global: &str) -> Option<Object> {
         .map(Object::from)
 }
 
-/// `api.render(element, {sitekey, callback})`; answers the widget id.
+/// `api.render(element, {sitekey, action, callback})`; answers the widget id.
 fn render_widget(
     api: &Object,
     element: &Element,
     site_key: &str,
+    action: Option<&str>,
     on_token: Callback<String>,
 ) -> Option<JsValue> {
     let options = Object::new();
     Reflect::set(&options, &"sitekey".into(), &site_key.into()).ok()?;
+    if let Some(action) = action {
+        Reflect::set(&options, &"action".into(), &action.into()).ok()?;
+    }
     let callback = Closure::<dyn Fn(JsValue)>::new(move |token: JsValue| {
         if let Some(token) = token.as_string() {
             on_token.run(token);

@@ -1,7 +1,8 @@
 // Development stand-in for the Turnstile and hCaptcha widgets, served by the Verify emulator
 // at /dev/captcha/api.js. It is not the vendors' code: it offers their render/reset/remove
 // calls and, on a click, yields the token their documented test site keys yield (or fails for
-// the always-fail keys), so the human check works offline and in browser tests.
+// the always-fail keys), so the human check works offline and in browser tests. Like Turnstile,
+// it refuses to render with an action that is not 1-32 letters, digits, "-" or "_".
 (function () {
   "use strict";
   var PASSING = {
@@ -14,6 +15,9 @@
   var widgets = [];
 
   function render(container, options) {
+    if (options.action !== undefined && !/^[A-Za-z0-9_-]{1,32}$/.test(String(options.action))) {
+      throw new Error('Invalid input for optional parameter "action", got "' + options.action + '"');
+    }
     var host = typeof container === "string" ? document.querySelector(container) : container;
     var button = document.createElement("button");
     button.type = "button";

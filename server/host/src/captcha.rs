@@ -1,11 +1,14 @@
 //! The human check's server side: the siteverify client (Turnstile and hCaptcha share its
-//! contract) and the [`Challenge`] built from the `CAPTCHA_*` settings.
+//! contract) and the [`Challenge`] built from the `CAPTCHA_*` settings, bound to the site
+//! (`PUBLIC_URL`'s host, else the served host) and, for Turnstile, to our widget's action.
 
 use crate::config::{default_script_url, default_verify_url, CaptchaConfig};
 use crate::verify::http_client_for;
-use app_core::auth::server::challenge::{Challenge, ChallengeSettings, ChallengeVerifier, Verdict};
+use app_core::auth::server::challenge::{
+    Binding, Challenge, ChallengeSettings, ChallengeVerifier, SiteAnswer, Solved,
+};
 use app_core::auth::server::rate_limit::CounterStore;
-use app_core::auth::{CaptchaProvider, ChallengeWidget};
+use app_core::auth::{CaptchaProvider, ChallengeWidget, TURNSTILE_ACTION};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use std::net::IpAddr;
@@ -30,6 +33,12 @@ struct SiteVerifyAnswer {
     success: bool,
     #[serde(rename = "error-codes", default)]
     error_codes: Vec<String>,
+    /// Where the widget was solved (both providers, on success).
+    #[serde(default)]
+    hostname: Option<String>,
+    /// The widget's action (Turnstile only).
+    #[serde(default)]
+    action: Option<String>,
 }
 
 impl SiteVerify {
@@ -53,7 +62,7 @@ impl SiteVerify {
 
 #[async_trait::async_trait]
 impl ChallengeVerifier for SiteVerify {
-    async fn verify(&self, token: &str, remote_ip: Option<IpAddr>) -> Result<Verdict, String> {
+    async fn verify(&self, token: &str, remote_ip: Option<IpAddr>) -> Result<SiteAnswer, String> {
         let ip = remote_ip.map(|ip| ip.to_string());
         let mut form = vec![("secret", self.secret.expose_secret()), ("response", token)];
         if let Some(ip) = &ip {
@@ -78,8 +87,11 @@ impl ChallengeVerifier for SiteVerify {
             .await
             .map_err(|e| format!("siteverify answer unreadable: {}", e.without_url()))?;
         Ok(match answer.success {
-            true => Verdict::Passed,
-            false => Verdict::Refused(answer.error_codes),
+            true => SiteAnswer::Solved(Solved {
+                hostname: answer.hostname,
+                action: answer.action,
+            }),
+            false => SiteAnswer::Refused(answer.error_codes),
         })
     }
 }
@@ -105,6 +117,13 @@ pub fn challenge(
         (None, None) => Url::parse(default_verify_url(provider)).map_err(|e| e.to_string())?,
     };
     let site_key = (provider == CaptchaProvider::Hcaptcha).then(|| config.site_key.clone());
+    let binding = binding(config);
+    if binding.test_hostname.is_some() && emulator_url.is_none() {
+        tracing::warn!(
+            provider = provider.name(),
+            "CAPTCHA_SECRET is the provider's documented test secret: every check of its dummy token passes; never use it in production"
+        );
+    }
     let verifier = SiteVerify::new(
         verify_url,
         config.secret.clone(),
@@ -117,11 +136,39 @@ pub fn challenge(
             provider,
             site_key: config.site_key.clone(),
             script_url,
+            action: binding.action.clone(),
         },
         when: config.when,
         ip_burst: config.ip_burst,
+        binding,
     };
     Ok(Challenge::new(settings, Arc::new(verifier), counters))
+}
+
+/// Where a solved token must come from: `PUBLIC_URL`'s host (else the served host); for
+/// Turnstile the action our widget is rendered with. With a provider's documented test
+/// secret, whose canned answer names a fixed hostname (Turnstile's `example.com`, hCaptcha's
+/// `dummy-key-pass`) and no action of ours, that hostname is accepted too: such a secret
+/// vouches only for a dummy token anyone can have, so nothing is given away.
+fn binding(config: &CaptchaConfig) -> Binding {
+    let secret = config.secret.expose_secret();
+    let (action, test_hostname) = match config.provider {
+        CaptchaProvider::Turnstile => (
+            Some(TURNSTILE_ACTION.to_owned()),
+            emulator::captcha::test_hostname(secret)
+                .filter(|h| *h == emulator::captcha::TURNSTILE_TEST_HOSTNAME),
+        ),
+        CaptchaProvider::Hcaptcha => (
+            None,
+            emulator::captcha::test_hostname(secret)
+                .filter(|h| *h == emulator::captcha::HCAPTCHA_TEST_HOSTNAME),
+        ),
+    };
+    Binding {
+        site_host: config.site_host.clone(),
+        action,
+        test_hostname: test_hostname.map(str::to_owned),
+    }
 }
 
 /// What the page CSP admits for the widget: the provider's documented origins when its own

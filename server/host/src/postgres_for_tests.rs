@@ -1,7 +1,8 @@
 //! A private PostgreSQL server for the account-store tests (host unit tests and the server's
 //! integration tests), on a free loopback port, its data in a temporary folder; stopped and
 //! removed on drop. Uses Debian's `postgresql` binaries (`scripts/setup.sh test` installs
-//! them); as root it runs them as the `postgres` user, since PostgreSQL refuses root.
+//! them); as root it runs them as the `postgres` user, since PostgreSQL refuses root. A
+//! transaction can be left holding a lock ([`PostgresServer::hold`]) to make it stuck.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -85,6 +86,22 @@ impl PostgresServer {
         format!("postgres://{}@127.0.0.1:{}/postgres", self.user, self.port)
     }
 
+    /// Runs `statement` (e.g. `LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE`) in a
+    /// transaction of its own connection, left open until [`HeldTransaction::release`] (or
+    /// drop, which closes the connection): a stuck database for timeout tests.
+    pub async fn hold(&self, statement: &str) -> HeldTransaction {
+        use sqlx::{Connection, Executor};
+        let mut connection = sqlx::PgConnection::connect(&self.url())
+            .await
+            .expect("a connection to the test PostgreSQL");
+        connection.execute("BEGIN").await.expect("BEGIN");
+        connection
+            .execute(statement)
+            .await
+            .expect("the held statement");
+        HeldTransaction { connection }
+    }
+
     fn wait_until_ready(&self) {
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
@@ -100,6 +117,20 @@ impl PostgresServer {
             std::thread::sleep(Duration::from_millis(100));
         }
         panic!("the test PostgreSQL did not start within 30 s");
+    }
+}
+
+/// An open transaction holding what its statement took (see [`PostgresServer::hold`]).
+pub struct HeldTransaction {
+    connection: sqlx::PgConnection,
+}
+
+impl HeldTransaction {
+    /// Rolls back, freeing what was held.
+    pub async fn release(mut self) {
+        use sqlx::{Connection, Executor};
+        self.connection.execute("ROLLBACK").await.expect("ROLLBACK");
+        let _ = self.connection.close().await;
     }
 }
 

@@ -1,7 +1,8 @@
 //! Accounts through the real server: a number's first sign-in creates its account and later
 //! ones keep it; on SQLite the account outlives the process; two instances on one
-//! PostgreSQL share accounts; a store that cannot be opened stops start-up, naming
-//! `ACCOUNT_STORE`.
+//! PostgreSQL share accounts; a stuck PostgreSQL (a table locked by another transaction)
+//! answers a sign-in with a 503 within `ACCOUNT_STORE_TIMEOUT_MS`, and the site recovers when
+//! it is freed; a store that cannot be opened stops start-up, naming `ACCOUNT_STORE`.
 
 use crate::helpers::{free_port, spawn_app_with, TestApp};
 use host::postgres_for_tests::PostgresServer;
@@ -69,6 +70,49 @@ async fn two_instances_on_one_postgres_share_accounts() {
         through_two["last_sign_in_at"],
         through_one["last_sign_in_at"]
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stuck_postgres_answers_a_sign_in_with_a_503_within_the_timeout() {
+    let postgres = PostgresServer::start();
+    let url = postgres.url();
+    let app = spawn_app_with(&[
+        ("ACCOUNT_STORE", url.as_str()),
+        ("ACCOUNT_STORE_TIMEOUT_MS", "500"),
+    ])
+    .await;
+    let number = "+447400123604";
+    let browser = app.other_browser();
+    let started = browser.call("start_login", &[("number", number)]).await;
+    assert_eq!(started.status, StatusCode::OK, "{}", started.body);
+    let code = browser.latest_code(number).await;
+
+    let lock = postgres
+        .hold("LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE")
+        .await;
+    let began = std::time::Instant::now();
+    let finished = browser.call("finish_login", &[("code", &code)]).await;
+    let took = began.elapsed();
+    assert_eq!(
+        finished.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        finished.body
+    );
+    assert_eq!(finished.body, "\"TemporarilyUnavailable\"");
+    assert!(
+        took >= Duration::from_millis(500),
+        "waited for the lock: {took:?}"
+    );
+    assert!(
+        took < Duration::from_millis(2500),
+        "bounded by the statement timeout: {took:?}"
+    );
+    assert_eq!(account(&browser).await, Value::Null, "not signed in");
+
+    lock.release().await;
+    let recovered = app.signed_in_browser(number).await;
+    assert_eq!(account(&recovered).await["number"], number);
 }
 
 #[tokio::test]

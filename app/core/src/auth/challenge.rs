@@ -1,5 +1,6 @@
 //! What the browser needs to show a human check (CAPTCHA) before a risky code send: which
-//! provider's widget, its public site key and where its script comes from. Never the secret.
+//! provider's widget, its public site key, where its script comes from and the action it is
+//! rendered with. Never the secret.
 
 use serde::{Deserialize, Serialize};
 
@@ -11,6 +12,11 @@ pub enum CaptchaProvider {
     /// hCaptcha.
     Hcaptcha,
 }
+
+/// The action the Turnstile widget is rendered with; siteverify names it back, and a token
+/// whose answer names another (solved in another site's or another form's widget) is refused.
+/// Turnstile allows up to 32 letters, digits, `-` and `_`; hCaptcha has no action.
+pub const TURNSTILE_ACTION: &str = "login";
 
 impl CaptchaProvider {
     /// The global object the provider's script defines (`turnstile`, `hcaptcha`); both offer
@@ -38,4 +44,8 @@ pub struct ChallengeWidget {
     pub site_key: String,
     /// The provider's script, loaded only when a check is asked for (`CAPTCHA_SCRIPT_URL`).
     pub script_url: String,
+    /// The action the widget is rendered with (Turnstile's `action`, [`TURNSTILE_ACTION`]),
+    /// checked in siteverify's answer; `None` for hCaptcha, which has none.
+    #[serde(default)]
+    pub action: Option<String>,
 }

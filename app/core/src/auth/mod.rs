@@ -9,7 +9,7 @@ pub mod passkey_api;
 mod status;
 
 pub use account::{AccountView, PasskeyView};
-pub use challenge::{CaptchaProvider, ChallengeWidget};
+pub use challenge::{CaptchaProvider, ChallengeWidget, TURNSTILE_ACTION};
 pub use error::AuthError;
 pub use next::safe_next;
 pub use status::{Channel, Flash, LoginStatus, LoginStep, PendingView};

@@ -22,7 +22,9 @@ pub async fn open(config: &AccountStoreConfig) -> Result<Arc<dyn AccountStore>, 
     Ok(match config {
         AccountStoreConfig::Memory => Arc::new(MemoryAccounts::default()),
         AccountStoreConfig::Sqlite(path) => Arc::new(SqliteAccounts::open(path).await?),
-        AccountStoreConfig::Postgres(url) => Arc::new(PostgresAccounts::open(url).await?),
+        AccountStoreConfig::Postgres { url, timeout } => {
+            Arc::new(PostgresAccounts::open(url, *timeout).await?)
+        }
     })
 }
 

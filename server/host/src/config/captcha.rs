@@ -27,6 +27,9 @@ pub struct CaptchaConfig {
     /// `CAPTCHA_VERIFY_URL`: the siteverify endpoint. Unset: the provider's, or the
     /// emulator's stand-in when the emulator is the provider.
     pub verify_url: Option<Url>,
+    /// `PUBLIC_URL`'s host: siteverify's `hostname` must name it. Unset: the host each
+    /// request was served on.
+    pub site_host: Option<String>,
 }
 
 /// The provider's explicit-render script.
@@ -131,6 +134,10 @@ pub(super) fn parse_captcha(
                 })
         })
         .transpose()?;
+    // PUBLIC_URL itself is checked (and a bad one refused) with the edge settings.
+    let site_host = get("PUBLIC_URL")
+        .and_then(|raw| Url::parse(&raw).ok())
+        .and_then(|url| url.host_str().map(str::to_owned));
     Ok(Some(CaptchaConfig {
         provider,
         site_key,
@@ -139,6 +146,7 @@ pub(super) fn parse_captcha(
         ip_burst,
         script_url,
         verify_url,
+        site_host,
     }))
 }
 
@@ -177,7 +185,24 @@ mod tests {
         assert_eq!(c.when, ChallengeWhen::Risky);
         assert_eq!(c.ip_burst, Rule::parse("3/10m").expect("rule"));
         assert!(c.script_url.is_none() && c.verify_url.is_none());
+        assert!(
+            c.site_host.is_none(),
+            "bound to the host each request names"
+        );
         assert!(!format!("{c:?}").contains("1x0000000000000000000000000000000AA"));
+    }
+
+    #[test]
+    fn public_urls_host_is_the_site_checks_are_bound_to() {
+        let c = parse(&[
+            ("CAPTCHA_PROVIDER", "turnstile"),
+            ("CAPTCHA_SITE_KEY", "key"),
+            ("CAPTCHA_SECRET", "secret"),
+            ("PUBLIC_URL", "https://Login.Example.com:8443"),
+        ])
+        .expect("valid")
+        .expect("on");
+        assert_eq!(c.site_host.as_deref(), Some("login.example.com"));
     }
 
     #[test]

@@ -6,19 +6,30 @@ use super::clock::unix_seconds;
 use super::AuthContext;
 use std::net::IpAddr;
 
-/// The facts of one request: who asks (the client's address as the server decided it), in
-/// which languages, with which browser, and when.
+/// The facts of one request: who asks (the client's address as the server decided it), on
+/// which host, in which languages, with which browser, and when.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RequestFacts {
     /// The client's address (socket peer, or a trusted proxy's header); `None` when the
     /// server could not tell, and then no per-address limit applies.
     pub client_ip: Option<IpAddr>,
+    /// The host the request was served on: its `Host` header (or, over HTTP/2, the URI's
+    /// authority) without the port, lowercase; `None` when it names none. A human check is
+    /// bound to it unless `PUBLIC_URL` names the site.
+    pub host: Option<String>,
     /// The `Accept-Language` header, for the message's language.
     pub accept_language: Option<String>,
     /// The `User-Agent` header, to name a new passkey.
     pub user_agent: Option<String>,
     /// Unix seconds at which the request is served: one reading of the clock per request.
     pub now: u64,
+}
+
+/// The host of a `Host` header or authority (`login.example.com:3000`, `[::1]:3000`),
+/// without the port, lowercase (IPv6 without brackets); `None` when it is not one.
+pub fn served_host(authority: &str) -> Option<String> {
+    let authority: http::uri::Authority = authority.trim().parse().ok()?;
+    super::challenge::normalized_host(authority.host())
 }
 
 impl RequestFacts {
@@ -30,5 +41,22 @@ impl RequestFacts {
             now: unix_seconds(ctx.clock.now()),
             ..Self::default()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::served_host;
+
+    #[test]
+    fn the_served_host_is_the_host_header_without_its_port() {
+        assert_eq!(served_host("127.0.0.1:3000").as_deref(), Some("127.0.0.1"));
+        assert_eq!(
+            served_host("Login.Example.com").as_deref(),
+            Some("login.example.com")
+        );
+        assert_eq!(served_host("[::1]:3000").as_deref(), Some("::1"));
+        assert_eq!(served_host(""), None);
+        assert_eq!(served_host("a b"), None);
     }
 }

@@ -18,6 +18,21 @@ fn client_ip() -> Option<std::net::IpAddr> {
     use_context::<Parts>().and_then(|parts| parts.extensions.get::<ClientIp>().map(|ip| ip.0))
 }
 
+/// The host the request was served on: `Host` (or the URI's authority, over HTTP/2),
+/// without its port.
+fn served_host() -> Option<String> {
+    use_context::<Parts>().and_then(|parts| {
+        let header = parts
+            .headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok());
+        let authority = parts.uri.authority().map(|a| a.as_str());
+        header
+            .or(authority)
+            .and_then(super::request_facts::served_host)
+    })
+}
+
 /// The request's `Accept-Language` header, if any.
 fn accept_language() -> Option<String> {
     use_context::<Parts>().and_then(|parts| {
@@ -41,8 +56,8 @@ fn user_agent() -> Option<String> {
 }
 
 /// The login context (provided once per request as an `Arc`), the caller's session and the
-/// request's facts (address, languages, browser, time). Fails with `ServiceUnavailable` when
-/// the server was wired without them (a deployment bug, logged).
+/// request's facts (address, host, languages, browser, time). Fails with
+/// `ServiceUnavailable` when the server was wired without them (a deployment bug, logged).
 pub async fn request_scope() -> Result<(Arc<AuthContext>, LoginSession, RequestFacts), AuthError> {
     let ctx = use_context::<Arc<AuthContext>>().ok_or_else(|| {
         tracing::error!("AuthContext missing from server function context");
@@ -56,6 +71,7 @@ pub async fn request_scope() -> Result<(Arc<AuthContext>, LoginSession, RequestF
         })?;
     let facts = RequestFacts {
         client_ip: client_ip(),
+        host: served_host(),
         accept_language: accept_language(),
         user_agent: user_agent(),
         now: unix_seconds(ctx.clock.now()),

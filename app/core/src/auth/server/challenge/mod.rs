@@ -2,12 +2,15 @@
 //! destination's range is near the fraud guard's threshold, when one address (or IPv6
 //! network) sends in a burst, or when an address that sent codes today turns to a new
 //! country. Verified on the server through the provider's siteverify API (the
-//! [`ChallengeVerifier`] port); never asked on code checks.
+//! [`ChallengeVerifier`] port), and bound to this site and widget (see [`Binding`]); never
+//! asked on code checks.
 
+mod binding;
 mod risk;
 #[cfg(test)]
 mod tests;
 
+pub use binding::{normalized_host, Binding, Mismatch, Solved};
 pub use risk::Risk;
 
 use super::counter_store::CounterStore;
@@ -44,15 +47,29 @@ pub struct ChallengeSettings {
     /// Origins the page's Content-Security-Policy admits for the widget (its script,
     /// frames, styles and calls); empty for a same-site script.
     pub csp_origins: Vec<String>,
+    /// Where a solved token must have been solved (host, and action for Turnstile).
+    pub binding: Binding,
 }
 
-/// The provider's answer to one token.
+/// The provider's answer to one token (siteverify's `success`, and what it vouches for).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SiteAnswer {
+    /// The token is genuine and unused; where and for which action it was solved.
+    Solved(Solved),
+    /// The token was refused, with the provider's error codes (for the log).
+    Refused(Vec<String>),
+}
+
+/// The verdict on one token: the provider's answer held against the [`Binding`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Verdict {
-    /// The token is genuine, unused and for this site.
+    /// The token is genuine, unused and was solved on this site in our widget.
     Passed,
     /// The token was refused, with the provider's error codes (for the log).
     Refused(Vec<String>),
+    /// The token is genuine but was solved for another site or widget: refused like a
+    /// failed check.
+    Elsewhere(Mismatch),
 }
 
 /// The siteverify call: `Err` when the provider could not answer (timeout, 5xx, garbage),
@@ -60,7 +77,7 @@ pub enum Verdict {
 #[async_trait::async_trait]
 pub trait ChallengeVerifier: Send + Sync + 'static {
     /// Checks `token` (from the widget) for a visitor at `remote_ip`.
-    async fn verify(&self, token: &str, remote_ip: Option<IpAddr>) -> Result<Verdict, String>;
+    async fn verify(&self, token: &str, remote_ip: Option<IpAddr>) -> Result<SiteAnswer, String>;
 }
 
 /// The challenge service, shared by every request; present only when `CAPTCHA_PROVIDER`
@@ -102,9 +119,22 @@ impl Challenge {
         self.settings.when == ChallengeWhen::Always
     }
 
-    /// Checks `token` with the provider.
-    pub async fn verify(&self, token: &str, remote_ip: Option<IpAddr>) -> Result<Verdict, String> {
-        self.verifier.verify(token, remote_ip).await
+    /// Checks `token` with the provider, for a request from `remote_ip` served as
+    /// `served_host` (its `Host` without port; the site's host unless `PUBLIC_URL` says
+    /// otherwise).
+    pub async fn verify(
+        &self,
+        token: &str,
+        remote_ip: Option<IpAddr>,
+        served_host: Option<&str>,
+    ) -> Result<Verdict, String> {
+        Ok(match self.verifier.verify(token, remote_ip).await? {
+            SiteAnswer::Refused(codes) => Verdict::Refused(codes),
+            SiteAnswer::Solved(solved) => match self.settings.binding.check(&solved, served_host) {
+                Ok(()) => Verdict::Passed,
+                Err(mismatch) => Verdict::Elsewhere(mismatch),
+            },
+        })
     }
 
     /// Why a send to `number` from the address counted as `ip_bucket` needs a check, if it

@@ -11,21 +11,23 @@ fn number(text: &str) -> PhoneNumber {
     PhoneNumber::parse(text, gb).expect("valid number")
 }
 
-struct NeverAsked;
+/// A siteverify that answers every token the same way (`None`: cannot be reached).
+struct Answers(Option<SiteAnswer>);
 
 #[async_trait::async_trait]
-impl ChallengeVerifier for NeverAsked {
-    async fn verify(&self, _: &str, _: Option<IpAddr>) -> Result<Verdict, String> {
-        Err("not asked in these tests".into())
+impl ChallengeVerifier for Answers {
+    async fn verify(&self, _: &str, _: Option<IpAddr>) -> Result<SiteAnswer, String> {
+        self.0.clone().ok_or_else(|| "unreachable".to_owned())
     }
 }
 
-fn challenge(when: ChallengeWhen) -> Challenge {
+fn challenge_answering(when: ChallengeWhen, answer: Option<SiteAnswer>) -> Challenge {
     let settings = ChallengeSettings {
         widget: ChallengeWidget {
             provider: CaptchaProvider::Turnstile,
             site_key: "1x00000000000000000000AA".into(),
             script_url: "/dev/captcha/api.js".into(),
+            action: Some("login".into()),
         },
         when,
         ip_burst: Rule {
@@ -33,12 +35,21 @@ fn challenge(when: ChallengeWhen) -> Challenge {
             window: Duration::from_secs(600),
         },
         csp_origins: Vec::new(),
+        binding: Binding {
+            site_host: None,
+            action: Some("login".into()),
+            test_hostname: None,
+        },
     };
     Challenge::new(
         settings,
-        Arc::new(NeverAsked),
+        Arc::new(Answers(answer)),
         Arc::new(MemoryCounters::default()),
     )
+}
+
+fn challenge(when: ChallengeWhen) -> Challenge {
+    challenge_answering(when, None)
 }
 
 const NOW: u64 = 1_800_000_000;
@@ -140,4 +151,40 @@ async fn a_burst_sent_in_parallel_is_judged_as_one() {
         }
     }
     assert_eq!(unchecked, 3, "only the burst's allowance goes unchecked");
+}
+
+#[tokio::test]
+async fn a_genuine_token_counts_only_when_solved_here_in_our_widget() {
+    let solved = |hostname: &str, action: &str| {
+        Some(SiteAnswer::Solved(Solved {
+            hostname: Some(hostname.into()),
+            action: Some(action.into()),
+        }))
+    };
+    let verdict = |answer| async move {
+        challenge_answering(ChallengeWhen::Always, answer)
+            .verify("token", None, Some("127.0.0.1"))
+            .await
+    };
+    assert_eq!(
+        verdict(solved("127.0.0.1", "login")).await,
+        Ok(Verdict::Passed)
+    );
+    assert_eq!(
+        verdict(solved("evil.example", "login")).await,
+        Ok(Verdict::Elsewhere(Mismatch::Hostname {
+            answered: Some("evil.example".into()),
+            expected: Some("127.0.0.1".into()),
+        }))
+    );
+    assert!(matches!(
+        verdict(solved("127.0.0.1", "signup")).await,
+        Ok(Verdict::Elsewhere(Mismatch::Action { .. }))
+    ));
+    let refused = Some(SiteAnswer::Refused(vec!["invalid-input-response".into()]));
+    assert_eq!(
+        verdict(refused).await,
+        Ok(Verdict::Refused(vec!["invalid-input-response".into()]))
+    );
+    assert!(verdict(None).await.is_err(), "an outage is never a pass");
 }

@@ -9,8 +9,9 @@ use crate::domain::PhoneNumber;
 /// Longest token accepted (Turnstile's documented maximum is 2048 characters).
 const MAX_TOKEN_LEN: usize = 2048;
 
-/// Lets the send go on when it is not risky or `token` passes the provider's check.
-/// A risky send without a token, or with one the provider refuses, is
+/// Lets the send go on when it is not risky or `token` passes the provider's check and was
+/// solved on this site in our widget. A risky send without a token, with one the provider
+/// refuses, or with one solved elsewhere (another `hostname`, another Turnstile `action`) is
 /// [`AuthError::ChallengeRequired`] (nothing sent); a provider that cannot answer is
 /// [`AuthError::ServiceUnavailable`]. Does nothing unless a CAPTCHA provider is configured.
 pub(super) async fn pass_challenge(
@@ -40,13 +41,21 @@ pub(super) async fn pass_challenge(
         counted(risk, "failed");
         return Err(required(true));
     }
-    match challenge.verify(token, facts.client_ip).await {
+    match challenge
+        .verify(token, facts.client_ip, facts.host.as_deref())
+        .await
+    {
         Ok(Verdict::Passed) => {
             counted(risk, "passed");
             Ok(())
         }
         Ok(Verdict::Refused(codes)) => {
             tracing::warn!(number = %number.masked(), reason = risk.label(), ?codes, "human check refused; nothing sent");
+            counted(risk, "failed");
+            Err(required(true))
+        }
+        Ok(Verdict::Elsewhere(mismatch)) => {
+            tracing::warn!(number = %number.masked(), reason = risk.label(), %mismatch, "human check solved for another site or widget; refused, nothing sent");
             counted(risk, "failed");
             Err(required(true))
         }
