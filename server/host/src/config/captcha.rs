@@ -18,8 +18,9 @@ pub struct CaptchaConfig {
     pub secret: SecretString,
     /// `CAPTCHA_WHEN`: `risky` (default) or `always`.
     pub when: ChallengeWhen,
-    /// `CAPTCHA_IP_BURST`: sends from one address per window before the next is risky
-    /// (default `3/10m`).
+    /// `CAPTCHA_IP_BURST`: sends from one address (IPv6: its `LIMIT_IPV6_PREFIX` network)
+    /// per window before the next is risky (default `3/10m`); each `LIMIT_IPV6_WIDER`
+    /// network allows its factor times as many.
     pub ip_burst: Rule,
     /// `CAPTCHA_SCRIPT_URL`: the widget's script, an `https://` URL or a same-site path.
     /// Unset: the provider's, or the emulator's stand-in when the emulator is the provider.

@@ -2,11 +2,11 @@
 
 use super::values::parse_or;
 use super::ConfigError;
-use app_core::auth::server::rate_limit::{LimitPolicy, Rule};
+use app_core::auth::server::rate_limit::{LimitPolicy, Rule, WiderNetwork};
 
 /// Reads `LIMIT_PER_NUMBER`, `LIMIT_PER_IP`, `LIMIT_PER_SESSION`, `LIMIT_GLOBAL_PER_HOUR`,
-/// `LIMIT_CHECKS_PER_IP`, `LIMIT_FAILED_PER_NUMBER` and `LIMIT_IPV6_PREFIX` (unset: the
-/// [`LimitPolicy`] defaults).
+/// `LIMIT_CHECKS_PER_IP`, `LIMIT_FAILED_PER_NUMBER`, `LIMIT_IPV6_PREFIX` and
+/// `LIMIT_IPV6_WIDER` (unset: the [`LimitPolicy`] defaults).
 pub(super) fn parse_limits(
     get: &impl Fn(&str) -> Option<String>,
 ) -> Result<LimitPolicy, ConfigError> {
@@ -40,10 +40,25 @@ pub(super) fn parse_limits(
             get("LIMIT_IPV6_PREFIX"),
             &defaults.ipv6_prefix.to_string(),
         )?,
+        ipv6_wider: Vec::new(),
     };
     if !(32..=128).contains(&limits.ipv6_prefix) {
         return Err(fail("LIMIT_IPV6_PREFIX", "must be 32 to 128".into()));
     }
+    let ipv6_wider = match get("LIMIT_IPV6_WIDER") {
+        // The defaults that are wider than the client's own network.
+        None => defaults
+            .ipv6_wider
+            .into_iter()
+            .filter(|network| network.prefix < limits.ipv6_prefix)
+            .collect(),
+        Some(text) => parse_wider(&text, limits.ipv6_prefix)
+            .map_err(|problem| fail("LIMIT_IPV6_WIDER", problem))?,
+    };
+    let limits = LimitPolicy {
+        ipv6_wider,
+        ..limits
+    };
     if limits.failed_per_number.iter().any(|r| r.max > 100) {
         return Err(fail(
             "LIMIT_FAILED_PER_NUMBER",
@@ -54,6 +69,49 @@ pub(super) fn parse_limits(
         return Err(fail("LIMIT_GLOBAL_PER_HOUR", "must be at least 1".into()));
     }
     Ok(limits)
+}
+
+/// Parses `LIMIT_IPV6_WIDER`: `PREFIX:FACTOR` pairs such as `56:4,48:16` (a /56 holds 4
+/// times each per-address rule, a /48 16 times), each prefix wider than `own` (the
+/// `LIMIT_IPV6_PREFIX`) and at least 16, each factor at least 1; `off` for none. Answered
+/// narrowest first.
+fn parse_wider(text: &str, own: u8) -> Result<Vec<WiderNetwork>, String> {
+    if text.trim().eq_ignore_ascii_case("off") {
+        return Ok(Vec::new());
+    }
+    let mut networks = text
+        .split(',')
+        .map(|pair| {
+            let pair = pair.trim();
+            let (prefix, factor) = pair
+                .split_once(':')
+                .ok_or_else(|| format!("`{pair}` is not PREFIX:FACTOR such as 48:16"))?;
+            let prefix: u8 = prefix
+                .trim()
+                .trim_start_matches('/')
+                .parse()
+                .ok()
+                .filter(|p| (16..own).contains(p))
+                .ok_or_else(|| {
+                    format!("`{prefix}` is not a prefix length from 16 to {}", own - 1)
+                })?;
+            let factor: u32 = factor
+                .trim()
+                .parse()
+                .ok()
+                .filter(|f| (1..=1_000_000).contains(f))
+                .ok_or_else(|| format!("`{factor}` is not a factor from 1 to 1000000"))?;
+            Ok(WiderNetwork { prefix, factor })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    networks.sort_by_key(|network| std::cmp::Reverse(network.prefix));
+    if networks
+        .windows(2)
+        .any(|pair| pair[0].prefix == pair[1].prefix)
+    {
+        return Err("names one prefix twice".into());
+    }
+    Ok(networks)
 }
 
 /// With a provider that calls by itself, each login reserves two deliveries (its SMS and

@@ -64,7 +64,7 @@ pub struct Config {
     pub resend_after: Duration,
     /// `LIMIT_PER_NUMBER`, `LIMIT_PER_IP`, `LIMIT_PER_SESSION`, `LIMIT_GLOBAL_PER_HOUR`,
     /// `LIMIT_CHECKS_PER_IP`, `LIMIT_FAILED_PER_NUMBER` (default `10/1d`) and
-    /// `LIMIT_IPV6_PREFIX` (default 64).
+    /// `LIMIT_IPV6_PREFIX` (default 64), `LIMIT_IPV6_WIDER` (default `56:4,48:16`).
     pub limits: LimitPolicy,
     /// `GUARD_*`: the SMS-pumping guard (mode, threshold, volume, blocks, safe list).
     pub guard: app_core::auth::server::guard::GuardSettings,

@@ -256,3 +256,35 @@ fn ops_public_is_an_explicit_opt_in_that_needs_no_ops_addr() {
         .expect_err("contradictory");
     assert_eq!(both.variable, "OPS_PUBLIC");
 }
+
+#[test]
+fn ipv6_wider_networks_default_to_a_56_and_a_48_and_name_their_variable() {
+    use app_core::auth::server::rate_limit::WiderNetwork;
+    let wider = |vars: &[(&str, &str)]| config(vars).expect("valid").limits.ipv6_wider;
+    let network = |prefix, factor| WiderNetwork { prefix, factor };
+    assert_eq!(wider(&[]), [network(56, 4), network(48, 16)]);
+    assert_eq!(
+        wider(&[("LIMIT_IPV6_WIDER", "/48:8, 40:32,56:2")]),
+        [network(56, 2), network(48, 8), network(40, 32)],
+        "narrowest first"
+    );
+    assert!(wider(&[("LIMIT_IPV6_WIDER", "off")]).is_empty());
+    assert_eq!(
+        wider(&[("LIMIT_IPV6_PREFIX", "56")]),
+        [network(48, 16)],
+        "only defaults wider than the client's own network"
+    );
+    for (prefix, value) in [
+        ("64", "abc"),
+        ("64", "48"),
+        ("64", "64:4"),
+        ("56", "56:4"),
+        ("64", "8:4"),
+        ("64", "48:0"),
+        ("64", "48:4,48:8"),
+    ] {
+        let error =
+            config(&[("LIMIT_IPV6_PREFIX", prefix), ("LIMIT_IPV6_WIDER", value)]).expect_err(value);
+        assert_eq!(error.variable, "LIMIT_IPV6_WIDER", "{value}");
+    }
+}

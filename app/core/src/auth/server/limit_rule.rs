@@ -54,6 +54,15 @@ impl Rule {
         })
     }
 
+    /// This rule with `factor` times its events in the same window (a wider network's
+    /// budget, see `LimitPolicy::ipv6_wider`).
+    pub fn times(self, factor: u32) -> Self {
+        Self {
+            max: self.max.saturating_mul(factor.max(1)),
+            window: self.window,
+        }
+    }
+
     /// Parses a comma-separated list of rules.
     pub fn parse_list(text: &str) -> Result<Vec<Self>, String> {
         text.split(',')

@@ -8,6 +8,7 @@ pub mod challenge;
 mod context;
 mod counter_store;
 pub mod guard;
+mod ip_buckets;
 mod limit_rule;
 pub mod locale;
 mod login_session;

@@ -8,8 +8,15 @@
 //! Every limit is atomic: an event is first counted with one store operation that answers
 //! the new count, and taken back when that count is over the limit. However many requests
 //! run in parallel, at most the limit see room.
+//!
+//! An IPv4 client is counted per address. An IPv6 client is counted in its network
+//! (`ipv6_prefix`, a /64) and at once in each wider network of `ipv6_wider` (a /56 and a
+//! /48), each with its own budget, so moving from /64 to /64 inside one /48 gains nothing
+//! once the /48's budget is spent.
 
 pub use super::counter_store::{CounterChange, CounterStore, MemoryCounters};
+use super::ip_buckets::buckets_of;
+pub use super::ip_buckets::{IpBucket, WiderNetwork};
 pub use super::limit_rule::Rule;
 use super::limit_rule::{estimate, wait_secs, window_of};
 use super::StoreError;
@@ -22,13 +29,14 @@ use std::time::Duration;
 pub struct LimitPolicy {
     /// Code sends per destination number (starts; resends count too).
     pub per_number: Vec<Rule>,
-    /// Code sends per client IP (an IPv6 client per network, see `ipv6_prefix`).
+    /// Code sends per client IP (an IPv6 client per network, see `ipv6_prefix`, and in
+    /// each of `ipv6_wider`).
     pub per_ip: Vec<Rule>,
     /// Code sends per browser session.
     pub per_session: Vec<Rule>,
     /// Code sends per hour for the whole site; hitting it logs an alert.
     pub global_per_hour: u32,
-    /// Code checks per client IP (against guessing across many logins).
+    /// Code checks per client IP (against guessing across many logins; IPv6 as `per_ip`).
     pub checks_per_ip: Vec<Rule>,
     /// Consecutive wrong codes per destination number, across sessions, codes and restarts;
     /// a right code clears them (NIST SP 800-63B-4 §3.2.2 allows at most 100).
@@ -36,6 +44,10 @@ pub struct LimitPolicy {
     /// IPv6 clients are counted per network of this prefix length (one customer usually
     /// holds a whole /64); IPv4 clients per address.
     pub ipv6_prefix: u8,
+    /// Wider IPv6 networks a client is counted in too, each with its own budget: every
+    /// per-address rule (`per_ip`, `checks_per_ip`, the human check's burst) times its
+    /// factor, in the same windows. Only networks wider than `ipv6_prefix` count.
+    pub ipv6_wider: Vec<WiderNetwork>,
 }
 
 impl Default for LimitPolicy {
@@ -52,6 +64,7 @@ impl Default for LimitPolicy {
             checks_per_ip: vec![rule(30, 300)],
             failed_per_number: vec![rule(10, 86_400)],
             ipv6_prefix: 64,
+            ipv6_wider: WiderNetwork::DEFAULTS.to_vec(),
         }
     }
 }
@@ -61,7 +74,8 @@ impl Default for LimitPolicy {
 pub enum LimitRefusal {
     /// A limit is reached; retry after this many seconds.
     Limited {
-        /// Which limit, for logs (`number`, `ip`, `session`, `global`, `checks`, `failed`).
+        /// Which limit, for logs (`number`, `ip`, `ip_network` (a wider IPv6 network),
+        /// `session`, `global`, `checks`, `checks_network`, `failed`).
         scope: &'static str,
         /// Seconds until the estimate drops below the limit (at most one window).
         retry_after_secs: u64,
@@ -78,7 +92,7 @@ pub struct RateLimiter {
 }
 
 /// One counter one event touches: its scope, key and rules.
-type Check<'a> = (&'static str, String, &'a [Rule]);
+type Check = (&'static str, String, Vec<Rule>);
 
 impl RateLimiter {
     /// A limiter over `store`.
@@ -91,20 +105,41 @@ impl RateLimiter {
         &self.policy
     }
 
-    /// The key an IP is counted under: the address for IPv4, its network for IPv6.
+    /// The key an IP is counted under first: the address for IPv4 (and IPv4-mapped IPv6),
+    /// its `ipv6_prefix` network for IPv6.
     pub fn ip_bucket(&self, ip: IpAddr) -> String {
-        match ip {
-            IpAddr::V4(v4) => v4.to_string(),
-            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-                Some(v4) => v4.to_string(),
-                None => {
-                    let prefix = u32::from(self.policy.ipv6_prefix.min(128));
-                    let mask = u128::MAX.checked_shl(128 - prefix).unwrap_or(0);
-                    let network = std::net::Ipv6Addr::from(u128::from(v6) & mask);
-                    format!("{network}/{prefix}")
-                }
-            },
-        }
+        let mut buckets = self.ip_buckets(ip);
+        buckets.swap_remove(0).key
+    }
+
+    /// Every counter an IP is counted under, narrowest first: the address alone for IPv4
+    /// (and IPv4-mapped IPv6); for IPv6 its `ipv6_prefix` network, then each wider network
+    /// of `ipv6_wider` with its factor.
+    pub fn ip_buckets(&self, ip: IpAddr) -> Vec<IpBucket> {
+        buckets_of(ip, self.policy.ipv6_prefix, &self.policy.ipv6_wider)
+    }
+
+    /// The counters of `rules` for `ip`, per bucket: the narrowest under `scope`, wider
+    /// networks under `wider_scope`, their keys prefixed by `kind`.
+    fn ip_checks(
+        &self,
+        ip: IpAddr,
+        kind: &str,
+        (scope, wider_scope): (&'static str, &'static str),
+        rules: &[Rule],
+    ) -> Vec<Check> {
+        self.ip_buckets(ip)
+            .into_iter()
+            .enumerate()
+            .map(|(i, bucket)| {
+                let scope = if i == 0 { scope } else { wider_scope };
+                (
+                    scope,
+                    format!("{kind}:{}", bucket.key),
+                    bucket.scaled(rules),
+                )
+            })
+            .collect()
     }
 
     /// Allows and counts one code send to `number_e164` from `ip`, or refuses it without
@@ -143,8 +178,7 @@ impl RateLimiter {
         deliveries: u32,
         now: u64,
     ) -> Result<(), LimitRefusal> {
-        let global = self.global_rule();
-        let checks = self.send_checks(&global, number_e164, ip, session);
+        let checks = self.send_checks(number_e164, ip, session);
         let weight = i32::try_from(deliveries.max(1)).unwrap_or(i32::MAX);
         self.allow(&checks, weight, now).await
     }
@@ -161,9 +195,8 @@ impl RateLimiter {
         at: u64,
         delta: i32,
     ) {
-        let global = self.global_rule();
         let changes: Vec<CounterChange> = self
-            .send_checks(&global, number_e164, ip, session)
+            .send_checks(number_e164, ip, session)
             .iter()
             .flat_map(|(_, key, rules)| rules.iter().map(move |rule| (key, *rule)))
             .map(|(key, rule)| change(key, rule, at, delta))
@@ -174,56 +207,56 @@ impl RateLimiter {
         }
     }
 
-    fn global_rule(&self) -> [Rule; 1] {
-        [Rule {
+    fn global_rule(&self) -> Vec<Rule> {
+        vec![Rule {
             max: self.policy.global_per_hour,
             window: Duration::from_secs(3600),
         }]
     }
 
-    /// The counters one send touches: per number, global, per IP (when known) and per
-    /// session (when given).
-    fn send_checks<'a>(
-        &'a self,
-        global: &'a [Rule; 1],
+    /// The counters one send touches: per number, global, per IP (when known: for IPv6 in
+    /// each network) and per session (when given).
+    fn send_checks(
+        &self,
         number_e164: &str,
         ip: Option<IpAddr>,
         session: Option<&str>,
-    ) -> Vec<Check<'a>> {
-        let mut checks: Vec<Check<'a>> = vec![
+    ) -> Vec<Check> {
+        let mut checks: Vec<Check> = vec![
             (
                 "number",
                 format!("send:number:{number_e164}"),
-                &self.policy.per_number,
+                self.policy.per_number.clone(),
             ),
-            ("global", "send:global".to_owned(), global),
+            ("global", "send:global".to_owned(), self.global_rule()),
         ];
         if let Some(ip) = ip {
-            let bucket = self.ip_bucket(ip);
-            checks.push(("ip", format!("send:ip:{bucket}"), &self.policy.per_ip));
+            let scopes = ("ip", "ip_network");
+            checks.extend(self.ip_checks(ip, "send:ip", scopes, &self.policy.per_ip));
         }
         if let Some(session) = session {
             checks.push((
                 "session",
                 format!("send:session:{session}"),
-                &self.policy.per_session,
+                self.policy.per_session.clone(),
             ));
         }
         checks
     }
 
-    /// Allows and counts one code check from `ip`.
+    /// Allows and counts one code check from `ip` (for IPv6 in each of its networks at
+    /// once).
     pub async fn allow_check(&self, ip: Option<IpAddr>, now: u64) -> Result<(), LimitRefusal> {
         let Some(ip) = ip else { return Ok(()) };
-        let key = format!("check:ip:{}", self.ip_bucket(ip));
-        self.allow(&[("checks", key, &self.policy.checks_per_ip)], 1, now)
-            .await
+        let scopes = ("checks", "checks_network");
+        let checks = self.ip_checks(ip, "check:ip", scopes, &self.policy.checks_per_ip);
+        self.allow(&checks, 1, now).await
     }
 
     /// Counts `weight` events in every rule of every check; when one is over its limit,
     /// takes the counts back and refuses. Two store round trips whatever the number of rules
     /// (the previous windows, then every count at once), three when refusing.
-    async fn allow(&self, checks: &[Check<'_>], weight: i32, now: u64) -> Result<(), LimitRefusal> {
+    async fn allow(&self, checks: &[Check], weight: i32, now: u64) -> Result<(), LimitRefusal> {
         let rules: Vec<(&'static str, Rule, CounterChange)> = checks
             .iter()
             .flat_map(|(scope, key, rules)| rules.iter().map(move |rule| (*scope, key, *rule)))

@@ -1,6 +1,7 @@
 //! The human check (CAPTCHA) asked for before a risky code send, and only then: when the
 //! destination's range is near the fraud guard's threshold, when one address (or IPv6
-//! network) sends in a burst, or when an address that sent codes today turns to a new
+//! network, /64, /56 or /48, each with its own multiple of the burst rule) sends in a burst,
+//! or when an address that sent codes today turns to a new
 //! country. Verified on the server through the provider's siteverify API (the
 //! [`ChallengeVerifier`] port), and bound to this site and widget (see [`Binding`]); never
 //! asked on code checks.
@@ -14,7 +15,7 @@ pub use binding::{normalized_host, Binding, Mismatch, Solved};
 pub use risk::Risk;
 
 use super::counter_store::CounterStore;
-use super::rate_limit::Rule;
+use super::rate_limit::{IpBucket, Rule};
 use super::StoreError;
 use crate::auth::ChallengeWidget;
 use crate::domain::PhoneNumber;
@@ -41,8 +42,9 @@ pub struct ChallengeSettings {
     pub widget: ChallengeWidget,
     /// `CAPTCHA_WHEN` (default risky).
     pub when: ChallengeWhen,
-    /// `CAPTCHA_IP_BURST`: sends from one address (IPv6: its network) per window; the one
-    /// after them is risky (default `3/10m`).
+    /// `CAPTCHA_IP_BURST`: sends from one address (IPv6: its network; each wider network
+    /// it is counted in allows its factor times as many) per window; the one after them is
+    /// risky (default `3/10m`).
     pub ip_burst: Rule,
     /// Origins the page's Content-Security-Policy admits for the widget (its script,
     /// frames, styles and calls); empty for a same-site script.
@@ -137,14 +139,16 @@ impl Challenge {
         })
     }
 
-    /// Why a send to `number` from the address counted as `ip_bucket` needs a check, if it
-    /// does; `straining` is the fraud guard's "a range of this number is near its
-    /// threshold". The attempt is counted in the address's burst figure first (one write,
-    /// one read), so a burst sent in parallel is judged as one.
+    /// Why a send to `number` from the address counted in `ip_buckets` (narrowest first, as
+    /// `RateLimiter::ip_buckets` answers them; empty when the address is unknown) needs a
+    /// check, if it does; `straining` is the fraud guard's "a range of this number is near
+    /// its threshold". The attempt is counted in every bucket's burst figure first (one
+    /// write, one read), so a burst sent in parallel, or spread over an IPv6 network, is
+    /// judged as one.
     pub async fn risk(
         &self,
         number: &PhoneNumber,
-        ip_bucket: Option<&str>,
+        ip_buckets: &[IpBucket],
         straining: bool,
         now: u64,
     ) -> Result<Option<Risk>, StoreError> {
@@ -154,26 +158,27 @@ impl Challenge {
         if straining {
             return Ok(Some(Risk::RangeNearThreshold));
         }
-        let Some(bucket) = ip_bucket else {
+        if ip_buckets.is_empty() {
             return Ok(None);
-        };
-        let windows = risk::windows(bucket, number.country(), self.settings.ip_burst, now);
+        }
+        let windows = risk::windows(ip_buckets, number.country(), self.settings.ip_burst, now);
         let attempts = self.counters.add_many(&windows.attempt()).await?;
         let counts = self.counters.get_many(&windows.reads()).await?;
-        Ok(windows.judge(attempts.first().copied().unwrap_or(0), &counts))
+        Ok(windows.judge(&attempts, &counts))
     }
 
-    /// Counts a code sent to `number` from `ip_bucket` in the address's countries.
+    /// Counts a code sent to `number` from the address counted in `ip_buckets` in its
+    /// countries (those of its narrowest bucket).
     pub async fn note_send(
         &self,
         number: &PhoneNumber,
-        ip_bucket: Option<&str>,
+        ip_buckets: &[IpBucket],
         now: u64,
     ) -> Result<(), StoreError> {
-        let Some(bucket) = ip_bucket else {
+        if ip_buckets.is_empty() {
             return Ok(());
-        };
-        let windows = risk::windows(bucket, number.country(), self.settings.ip_burst, now);
+        }
+        let windows = risk::windows(ip_buckets, number.country(), self.settings.ip_burst, now);
         self.counters.add_many(&windows.sent()).await.map(|_| ())
     }
 }

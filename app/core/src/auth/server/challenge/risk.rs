@@ -1,9 +1,11 @@
-//! The per-address risk signals: a burst of sends from one address (or IPv6 network), and
-//! a send to a country the address never sent to today although it sent elsewhere.
+//! The per-address risk signals: a burst of sends from one address (an IPv6 client: from
+//! its network, or from any wider network it is counted in, each with its own multiple of
+//! the burst rule), and a send to a country the address never sent to today although it
+//! sent elsewhere.
 
 use crate::auth::server::counter_store::CounterChange;
 use crate::auth::server::limit_rule::{estimate, window_of};
-use crate::auth::server::rate_limit::Rule;
+use crate::auth::server::rate_limit::{IpBucket, Rule};
 use std::time::Duration;
 
 /// Why a send is checked.
@@ -14,7 +16,8 @@ pub enum Risk {
     /// A range or the country of the number converts too little and is nearing the
     /// guard's volume for a block.
     RangeNearThreshold,
-    /// This address sent `CAPTCHA_IP_BURST` codes already.
+    /// This address (or a wider IPv6 network it is in) sent `CAPTCHA_IP_BURST` codes
+    /// already (times the network's factor).
     Burst,
     /// This address sent codes today, never to this country.
     NewCountry,
@@ -62,74 +65,103 @@ impl Windowed {
     }
 }
 
-/// The three counters of one address and destination country.
-pub(super) struct AddressWindows([Windowed; 3]);
+/// The counters of one address and destination country: a burst counter per bucket the
+/// address is counted in (narrowest first), and the two country counters of the narrowest.
+pub(super) struct AddressWindows {
+    bursts: Vec<Windowed>,
+    any: Windowed,
+    here: Windowed,
+}
 
-/// The counters for sends from `bucket` to `country` at `now`.
-pub(super) fn windows(bucket: &str, country: &str, burst: Rule, now: u64) -> AddressWindows {
-    AddressWindows([
-        Windowed::new(format!("challenge:ip:{bucket}"), burst, now),
-        Windowed::new(format!("challenge:ip-any:{bucket}"), COUNTRY_MEMORY, now),
-        Windowed::new(
-            format!("challenge:ip-country:{bucket}:{country}"),
+/// The counters for sends from `buckets` (as [`crate::auth::server::rate_limit::RateLimiter::ip_buckets`]
+/// answers them; at least one) to `country` at `now`.
+pub(super) fn windows(
+    buckets: &[IpBucket],
+    country: &str,
+    burst: Rule,
+    now: u64,
+) -> AddressWindows {
+    let bursts = buckets
+        .iter()
+        .map(|b| {
+            Windowed::new(
+                format!("challenge:ip:{}", b.key),
+                burst.times(b.factor),
+                now,
+            )
+        })
+        .collect();
+    let own = buckets.first().map(|b| b.key.as_str()).unwrap_or_default();
+    AddressWindows {
+        bursts,
+        any: Windowed::new(format!("challenge:ip-any:{own}"), COUNTRY_MEMORY, now),
+        here: Windowed::new(
+            format!("challenge:ip-country:{own}:{country}"),
             COUNTRY_MEMORY,
             now,
         ),
-    ])
+    }
 }
 
 impl AddressWindows {
-    /// This attempt counted in the burst counter: counted before it is judged, so parallel
-    /// attempts from one address each see their own count.
+    /// This attempt counted in every burst counter (one store operation): counted before
+    /// it is judged, so parallel attempts from one address or network each see their own
+    /// count.
     pub fn attempt(&self) -> Vec<CounterChange> {
-        vec![self.change(0)]
+        self.bursts.iter().map(change).collect()
     }
 
-    /// The other five reads: the burst counter's previous window, and both windows of the
-    /// two country counters.
+    /// The other reads: each burst counter's previous window, then both windows of the two
+    /// country counters.
     pub fn reads(&self) -> Vec<(String, u64)> {
-        let [burst, any, here] = &self.0;
-        vec![
-            (burst.key.clone(), burst.previous),
-            (any.key.clone(), any.previous),
-            (any.key.clone(), any.current),
-            (here.key.clone(), here.previous),
-            (here.key.clone(), here.current),
-        ]
+        let (any, here) = (&self.any, &self.here);
+        let previous = self.bursts.iter().map(|b| (b.key.clone(), b.previous));
+        previous
+            .chain([
+                (any.key.clone(), any.previous),
+                (any.key.clone(), any.current),
+                (here.key.clone(), here.previous),
+                (here.key.clone(), here.current),
+            ])
+            .collect()
     }
 
     /// A code sent: one more in the two country counters.
     pub fn sent(&self) -> Vec<CounterChange> {
-        vec![self.change(1), self.change(2)]
+        vec![change(&self.any), change(&self.here)]
     }
 
-    fn change(&self, index: usize) -> CounterChange {
-        let w = &self.0[index];
-        CounterChange {
-            key: w.key.clone(),
-            window_start: w.current,
-            delta: 1,
-            expires_at: w.expires_at,
-        }
-    }
-
-    /// The risk shown by `attempts` (the burst counter's current window, this attempt
+    /// The risk shown by `attempts` (each burst counter's current window, this attempt
     /// included) and the counts read by [`Self::reads`], if any.
-    pub fn judge(&self, attempts: u32, counts: &[u32]) -> Option<Risk> {
+    pub fn judge(&self, attempts: &[u32], counts: &[u32]) -> Option<Risk> {
         let read = |i: usize| counts.get(i).copied().unwrap_or(0);
-        let [burst, any, here] = &self.0;
-        let before = estimate(
-            burst.rule,
-            read(0),
-            attempts.saturating_sub(1),
-            burst.elapsed,
-        );
-        if before >= f64::from(burst.rule.max) {
+        let bursting = self.bursts.iter().enumerate().any(|(i, burst)| {
+            let attempts = attempts.get(i).copied().unwrap_or(0);
+            let before = estimate(
+                burst.rule,
+                read(i),
+                attempts.saturating_sub(1),
+                burst.elapsed,
+            );
+            before >= f64::from(burst.rule.max)
+        });
+        if bursting {
             return Some(Risk::Burst);
         }
+        let n = self.bursts.len();
+        let (any, here) = (&self.any, &self.here);
         // Any send remembered from the last day counts, however early in it.
-        let sent_any = estimate(any.rule, read(1), read(2), any.elapsed) > 0.0;
-        let sent_here = estimate(here.rule, read(3), read(4), here.elapsed) > 0.0;
+        let sent_any = estimate(any.rule, read(n), read(n + 1), any.elapsed) > 0.0;
+        let sent_here = estimate(here.rule, read(n + 2), read(n + 3), here.elapsed) > 0.0;
         (sent_any && !sent_here).then_some(Risk::NewCountry)
+    }
+}
+
+fn change(w: &Windowed) -> CounterChange {
+    CounterChange {
+        key: w.key.clone(),
+        window_start: w.current,
+        delta: 1,
+        expires_at: w.expires_at,
     }
 }

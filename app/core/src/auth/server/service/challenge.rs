@@ -2,6 +2,7 @@
 //! the one sent); after a send, count it in the per-address figures.
 
 use crate::auth::server::challenge::{Challenge, Risk, Verdict, CHALLENGES};
+use crate::auth::server::rate_limit::IpBucket;
 use crate::auth::server::{metrics_names, AuthContext, RequestFacts, StoreError};
 use crate::auth::AuthError;
 use crate::domain::PhoneNumber;
@@ -77,8 +78,8 @@ pub(super) async fn note_send(
     let Some(challenge) = &ctx.challenge else {
         return;
     };
-    let bucket = facts.client_ip.map(|ip| ctx.limits.ip_bucket(ip));
-    if let Err(error) = challenge.note_send(number, bucket.as_deref(), now).await {
+    let buckets = ip_buckets(ctx, facts);
+    if let Err(error) = challenge.note_send(number, &buckets, now).await {
         tracing::warn!(%error, "a code sent was not counted for the human check");
     }
 }
@@ -103,11 +104,19 @@ async fn risk_of(
             .await
             .map_err(store_failed)?,
     };
-    let bucket = facts.client_ip.map(|ip| ctx.limits.ip_bucket(ip));
     challenge
-        .risk(number, bucket.as_deref(), straining, now)
+        .risk(number, &ip_buckets(ctx, facts), straining, now)
         .await
         .map_err(store_failed)
+}
+
+/// Where this request's address is counted: nowhere when unknown; an IPv6 client in its
+/// network and each wider one (the limits' buckets, so the burst rule follows them).
+fn ip_buckets(ctx: &AuthContext, facts: &RequestFacts) -> Vec<IpBucket> {
+    facts
+        .client_ip
+        .map(|ip| ctx.limits.ip_buckets(ip))
+        .unwrap_or_default()
 }
 
 fn counted(risk: Risk, outcome: &'static str) {
