@@ -1,8 +1,10 @@
 //! The session store chosen by `SESSION_STORE`: SQLite (default), Redis (shared by several
 //! instances) or memory.
 
+mod memory_sessions;
 mod redis;
 mod redis_blocks;
+pub mod redis_eviction;
 mod redis_locks;
 mod sqlite_blocks;
 mod sqlite_counters;
@@ -22,13 +24,14 @@ use app_core::auth::server::guard::{BlockStore, MemoryBlocks};
 use app_core::auth::server::number_lock::{LockStore, MemoryLocks};
 use app_core::auth::server::rate_limit::{CounterStore, MemoryCounters};
 use async_trait::async_trait;
+use memory_sessions::MemorySessions;
 use sqlite_counters::SqliteCounters;
 use sqlite_locks::SqliteLocks;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_sessions::{
     session::{Id, Record},
-    session_store, ExpiredDeletion, MemoryStore, SessionStore,
+    session_store, ExpiredDeletion, SessionStore,
 };
 use tower_sessions_redis_store::{fred::prelude::Pool as RedisPool, RedisStore};
 use tower_sessions_sqlx_store::{
@@ -39,8 +42,8 @@ use tower_sessions_sqlx_store::{
 /// Either store behind one type, so the router is the same whichever is configured.
 #[derive(Debug, Clone)]
 pub enum AnyStore {
-    /// In-process; lost on restart.
-    Memory(MemoryStore),
+    /// In-process; lost on restart; expired sessions forgotten.
+    Memory(MemorySessions),
     /// A SQLite file; survives restarts.
     Sqlite(sqlite_sessions::SqliteSessions),
     /// Redis, shared by every instance pointed at it; keys expire with their sessions.
@@ -68,7 +71,7 @@ impl AnyStore {
     pub async fn open(config: &SessionStoreConfig) -> Result<Stores, String> {
         match config {
             SessionStoreConfig::Memory => Ok(Stores {
-                sessions: Self::Memory(MemoryStore::default()),
+                sessions: Self::Memory(MemorySessions::default()),
                 counters: Arc::new(MemoryCounters::default()),
                 locks: Arc::new(MemoryLocks::default()),
                 blocks: Arc::new(MemoryBlocks::default()),
@@ -125,6 +128,9 @@ impl AnyStore {
             }
             SessionStoreConfig::Redis(settings) => {
                 let pool = redis::connect(&settings.url, settings.ca_file.as_deref()).await?;
+                if let Some(warning) = redis_eviction::check(&pool).await {
+                    tracing::warn!(%warning, "Redis eviction policy");
+                }
                 Ok(Stores {
                     sessions: Self::Redis(RedisStore::new(pool.clone()), pool.clone()),
                     counters: Arc::new(redis::RedisCounters::new(pool.clone())),
@@ -137,6 +143,15 @@ impl AnyStore {
 }
 
 impl AnyStore {
+    /// What the store's eviction policy risks (Redis only: see [`redis_eviction`]), as the
+    /// warning start-up logs; `None` when counters and locks cannot be evicted.
+    pub async fn eviction_warning(&self) -> Option<String> {
+        match self {
+            Self::Redis(_, pool) => redis_eviction::check(pool).await,
+            Self::Memory(_) | Self::Sqlite(_) => None,
+        }
+    }
+
     /// `Ok` when the store answers a trivial query.
     pub async fn ping(&self) -> Result<(), String> {
         match self {

@@ -7,7 +7,8 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use std::time::Duration;
 use tower_sessions::{Expiry, Session};
 
-/// A session holding only a pending login is forgotten after this long without a request.
+/// An anonymous session (a pending login, a passkey ceremony, a one-shot message) is
+/// forgotten after this long without a request.
 pub const PENDING_IDLE: Duration = Duration::from_secs(30 * 60);
 /// A signed-in session is forgotten after this long without a request.
 pub const SIGNED_IN_IDLE: Duration = Duration::from_secs(7 * 24 * 3600);
@@ -120,10 +121,18 @@ impl LoginSession {
 
     /// Records a started (or resumed) verification, replacing any earlier one.
     pub async fn begin_pending(&self, pending: &PendingLogin) -> Result<(), AuthError> {
+        self.short_lived_unless_signed_in().await?;
+        self.insert(PENDING_KEY, pending).await
+    }
+
+    /// An anonymous session (a login in progress, a ceremony, a one-shot message, an owner
+    /// token) is forgotten after [`PENDING_IDLE`] without a request, so visitors who leave
+    /// nothing worth keeping do not fill the store for the signed-in sessions' week.
+    async fn short_lived_unless_signed_in(&self) -> Result<(), AuthError> {
         if self.get::<SignedInUser>(USER_KEY).await?.is_none() {
             self.0.set_expiry(idle(PENDING_IDLE));
         }
-        self.insert(PENDING_KEY, pending).await
+        Ok(())
     }
 
     /// Saves a changed pending login (e.g. one more wrong code).
@@ -186,12 +195,14 @@ impl LoginSession {
             return Ok(token);
         }
         let token = tower_sessions::session::Id::default().to_string();
+        self.short_lived_unless_signed_in().await?;
         self.insert(OWNER_KEY, &token).await?;
         Ok(token)
     }
 
     /// Keeps an error for the next page render (no-JS post/redirect/get).
     pub async fn set_flash(&self, flash: &Flash) -> Result<(), AuthError> {
+        self.short_lived_unless_signed_in().await?;
         self.insert(FLASH_KEY, flash).await
     }
 
@@ -213,9 +224,7 @@ impl LoginSession {
     /// Keeps a passkey ceremony's state under `key` (see `passkeys::Ceremony`). An anonymous
     /// session gets the short idle expiry of a pending login.
     pub async fn keep_ceremony<T: Serialize>(&self, key: &str, value: &T) -> Result<(), AuthError> {
-        if self.get::<SignedInUser>(USER_KEY).await?.is_none() {
-            self.0.set_expiry(idle(PENDING_IDLE));
-        }
+        self.short_lived_unless_signed_in().await?;
         self.insert(key, value).await
     }
 
@@ -286,5 +295,31 @@ mod tests {
         session.set_flash(&flash).await.expect("set");
         assert_eq!(session.take_flash().await.expect("take"), Some(flash));
         assert_eq!(session.take_flash().await.expect("take"), None);
+    }
+
+    #[tokio::test]
+    async fn anonymous_writes_keep_the_session_briefly_and_a_sign_in_for_a_week() {
+        let session = LoginSession::new(Session::new(None, Arc::new(MemoryStore::default()), None));
+        let flash = Flash {
+            error: Some(AuthError::BadRequest),
+            ..Flash::default()
+        };
+        session.set_flash(&flash).await.expect("flash");
+        assert_eq!(session.0.expiry(), idle(PENDING_IDLE));
+        let session = LoginSession::new(Session::new(None, Arc::new(MemoryStore::default()), None));
+        session.owner_token().await.expect("token");
+        assert_eq!(session.0.expiry(), idle(PENDING_IDLE));
+        let user = SignedInUser {
+            number: PhoneNumber::parse("+447400123456", "GB".parse().expect("GB")).expect("number"),
+            since: 0,
+        };
+        session.sign_in(&user).await.expect("sign in");
+        assert_eq!(session.0.expiry(), idle(SIGNED_IN_IDLE));
+        session.set_flash(&flash).await.expect("flash");
+        assert_eq!(
+            session.0.expiry(),
+            idle(SIGNED_IN_IDLE),
+            "a signed-in session keeps its week"
+        );
     }
 }
