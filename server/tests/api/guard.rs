@@ -20,7 +20,7 @@ fn pumped(n: u32) -> String {
 
 /// A guarded app with `mode`, reachable per request from any client IP (the test client is
 /// a trusted proxy on loopback), plus `extra`; answers it and its operator address.
-async fn guarded(mode: &str, extra: &[(&str, &str)]) -> (TestApp, String) {
+pub(crate) async fn guarded(mode: &str, extra: &[(&str, &str)]) -> (TestApp, String) {
     let ops = format!("127.0.0.1:{}", free_port());
     let min_sends = MIN_SENDS.to_string();
     let mut settings = vec![
@@ -68,9 +68,15 @@ async fn sent_to_range(app: &TestApp) -> usize {
 
 /// An honest visitor: a number outside the range, its code typed; answers whether signed in.
 async fn honest_sign_in(app: &TestApp, n: u32) -> bool {
+    honest_sign_in_at(app, "+4479111", n).await
+}
+
+/// An honest visitor `n` (below 1000) in `prefix` (`+4479111`), from an address of its own,
+/// its code typed; answers whether signed in.
+pub(crate) async fn honest_sign_in_at(app: &TestApp, prefix: &str, n: u32) -> bool {
     let browser = app.other_browser();
-    let number = format!("+4479111{n:05}");
-    let ip = format!("203.0.113.{}", n + 1);
+    let number = format!("{prefix}{n:05}");
+    let ip = format!("203.0.{}.{}", 113 + n / 200, n % 200 + 1);
     if browser.start_from(&ip, &number).await != StatusCode::OK {
         return false;
     }
@@ -82,7 +88,7 @@ async fn honest_sign_in(app: &TestApp, n: u32) -> bool {
         == StatusCode::OK
 }
 
-async fn blocks(ops: &str) -> serde_json::Value {
+pub(crate) async fn blocks(ops: &str) -> serde_json::Value {
     reqwest::get(format!("{ops}/guard/blocks"))
         .await
         .expect("ops reachable")

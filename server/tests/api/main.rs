@@ -2,6 +2,7 @@
 
 mod accounts;
 mod announced_calls;
+mod anonymous_sessions;
 mod challenge;
 mod challenge_binding;
 mod emulator_process;
@@ -10,10 +11,12 @@ mod exposure;
 mod faults;
 mod graceful_shutdown;
 mod guard;
+mod guard_rotation;
 mod helpers;
 mod host_checks;
 mod hostile_input;
 mod http_fuzz;
+mod ipv6_networks;
 mod lifecycle;
 mod limits;
 mod load;

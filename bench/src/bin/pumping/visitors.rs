@@ -1,5 +1,5 @@
 //! Who arrives: honest visitors who type their code and the bot who never does, in an even
-//! mix, each from an address of its own.
+//! mix, each from an address of its own; the bot attacks one prefix or rotates through many.
 
 use crate::Settings;
 use reqwest::header::ACCEPT;
@@ -20,9 +20,35 @@ pub(crate) fn honest_number(i: usize) -> String {
     format!("+44{}1{:05}", ranges[i % ranges.len()], i)
 }
 
-/// The bot's `i`-th number, all in the attacked prefix +44 7400 9.
-fn bot_number(i: usize) -> String {
-    format!("+4474009{i:05}")
+/// Which bot attacks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Bot {
+    /// Every number in one prefix, +44 7400 9….
+    OneRange,
+    /// Numbers in one range at a time of +44 740 (+44 74020…, +44 74021…, …), moving on to
+    /// the next each time the guard refuses a send (403), and round again after the last.
+    Rotating { ranges: usize },
+}
+
+impl Bot {
+    /// The bot's `i`-th number when it attacks its `range`-th range.
+    pub(crate) fn number(self, range: usize, i: usize) -> String {
+        match self {
+            Self::OneRange => format!("+4474009{i:05}"),
+            Self::Rotating { ranges } => format!("+44740{}{i:05}", 20 + range % ranges),
+        }
+    }
+
+    /// The ranges it attacks, for the header line.
+    pub(crate) fn describe(self) -> String {
+        match self {
+            Self::OneRange => "one prefix, +44 74009…".into(),
+            Self::Rotating { ranges } => format!(
+                "{ranges} prefixes +44 74020… to +44 740{}…, moving on when refused",
+                19 + ranges
+            ),
+        }
+    }
 }
 
 /// The order visitors arrive in: the bot's requests and honest visitors interleaved evenly.
@@ -63,7 +89,8 @@ async fn post(
 /// What one visitor got: (code sent, signed in, the failing step and status if any).
 pub(crate) type Visit = (bool, bool, Option<String>);
 
-pub(crate) async fn visit(base: &str, visitor: Visitor) -> Result<Visit, String> {
+/// One visit; `bot_number` is the number a bot visitor asks a code for.
+pub(crate) async fn visit(base: &str, visitor: Visitor, bot_number: &str) -> Result<Visit, String> {
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .build()
@@ -87,15 +114,9 @@ pub(crate) async fn visit(base: &str, visitor: Visitor) -> Result<Visit, String>
         }
         Visitor::Bot(i) => {
             let ip = format!("198.{}.{}.{}", 18 + i / 62_500, i / 250 % 250, i % 250 + 1);
-            let start = post(
-                &client,
-                base,
-                "start_login",
-                &ip,
-                ("number", &bot_number(i)),
-            )
-            .await
-            .map_err(text)?;
+            let start = post(&client, base, "start_login", &ip, ("number", bot_number))
+                .await
+                .map_err(text)?;
             let refused = (start != StatusCode::OK).then(|| format!("start {}", start.as_u16()));
             Ok((start == StatusCode::OK, false, refused))
         }

@@ -1,6 +1,6 @@
 //! The guard's counters: one send counted in every scope of a number, each scope's four
-//! counts read in one round trip, and a blocked scope's counts zeroed and taken out of the
-//! wider scopes around it.
+//! counts read in one round trip, and a blocked scope's own counts zeroed (the wider scopes
+//! around it keep them).
 
 use super::judge::{ScopeCounts, Window};
 use super::{FraudGuard, Scopes};
@@ -73,18 +73,15 @@ impl FraudGuard {
             .collect())
     }
 
-    /// Zeroes the blocked scope's counts and takes them out of the wider scopes.
-    pub(super) async fn absorb(
+    /// Zeroes the blocked scope's own counts, so it starts afresh after its block. The wider
+    /// scopes around it keep them: they are judged on every send into them, including those
+    /// to the ranges blocked inside them (a bot moving from range to range fills them up).
+    pub(super) async fn clear(
         &self,
-        counts: &[ScopeCounts],
-        blocked: usize,
+        blocked: &ScopeCounts,
         window: Window,
     ) -> Result<(), StoreError> {
-        let gone = &counts[blocked];
-        let mut changes: Vec<CounterChange> = gone.zeroing(window).collect();
-        for wider in &counts[blocked + 1..] {
-            changes.extend(gone.subtracted_from(&wider.scope, window));
-        }
+        let changes: Vec<CounterChange> = blocked.zeroing(window).collect();
         self.counters.add_many(&changes).await.map(|_| ())
     }
 }

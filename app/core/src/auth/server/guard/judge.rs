@@ -98,8 +98,18 @@ impl ScopeCounts {
         sent > 0.0 && sent >= f64::from(min_sends) / 2.0 && verified / sent < min_conversion
     }
 
-    /// The changes that take this scope's counts out of `scope`'s counters.
-    fn subtracting(&self, scope: &str, window: Window) -> Vec<CounterChange> {
+    /// Whether the scope's own sends convert: some of its codes were checked, and at least
+    /// `min_conversion` of its sends (before this one, when `counted`) ended signed in. A
+    /// range that converts goes on under a block on a wider scope around it.
+    pub fn converts(&self, window: Window, min_conversion: f64, counted: bool) -> bool {
+        let (sent, verified) = self.estimate(window);
+        let before = if counted { sent - 1.0 } else { sent };
+        verified > 0.0 && verified >= min_conversion * before
+    }
+
+    /// The changes that bring this scope's own counters to zero.
+    pub fn zeroing(&self, window: Window) -> impl Iterator<Item = CounterChange> {
+        let scope = &self.scope;
         let mut changes = Vec::with_capacity(4);
         let mut take = |base: String, start: u64, count: u32| {
             if count > 0 {
@@ -111,17 +121,7 @@ impl ScopeCounts {
         take(sends_key(scope), window.previous, self.sent_previous);
         take(verified_key(scope), window.current, self.verified_current);
         take(verified_key(scope), window.previous, self.verified_previous);
-        changes
-    }
-
-    /// The changes that bring this scope's own counters to zero.
-    pub fn zeroing(&self, window: Window) -> impl Iterator<Item = CounterChange> {
-        self.subtracting(&self.scope, window).into_iter()
-    }
-
-    /// The changes that take this scope's counts out of the wider scope `wider`.
-    pub fn subtracted_from(&self, wider: &str, window: Window) -> Vec<CounterChange> {
-        self.subtracting(wider, window)
+        changes.into_iter()
     }
 }
 
@@ -129,6 +129,8 @@ impl ScopeCounts {
 /// wider scope needs twice the volume of the one inside it: a wider scope adds up traffic
 /// from ranges the narrower one does not see, so while a pumped range is still short of its
 /// own volume, its country must not be judged on it (honest numbers there would be blocked).
+/// A wider scope's counts keep the sends of the blocked ranges inside it, so a bot moving
+/// from range to range fills it up.
 pub(super) fn failing_scope(
     counts: &[ScopeCounts],
     window: Window,

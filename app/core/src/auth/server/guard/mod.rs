@@ -4,6 +4,12 @@
 //! and never placed on a safe-listed prefix. In `audit` mode every decision is made, logged,
 //! counted and listed for the operator, but no send is refused.
 //!
+//! A blocked range starts afresh after its block, but the wider scopes around it (a wider
+//! prefix, the country) keep its sends: a bot moving from range to range fills them up and
+//! is caught there, at twice the volume for each level up. A block on a wider scope refuses
+//! the ranges inside it that do not convert; a range whose own codes are typed (at least
+//! `min_conversion` of its sends) goes on, so honest traffic there is not refused.
+//!
 //! Counting is atomic in the shared [`CounterStore`]: each send is counted before it is
 //! judged, so however many requests run in parallel, at most `min_sends` unverified sends
 //! reach a scope before it is blocked.
@@ -22,7 +28,7 @@ use super::counter_store::{CounterChange, CounterStore};
 use super::StoreError;
 use crate::domain::PhoneNumber;
 use counts::{sends_key, verified_key};
-use judge::{any_straining, failing_scope, Window};
+use judge::{any_straining, failing_scope, ScopeCounts, Window};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -142,21 +148,22 @@ impl FraudGuard {
     }
 
     /// Judges one send to `number` at `now`, counting it. A send to a blocked scope is
-    /// refused in enforce mode; a send that takes a scope past `min_sends` with conversion
-    /// below `min_conversion` blocks the scope (the most specific such scope) and is refused
-    /// in enforce mode.
+    /// refused in enforce mode, unless the block is on a wider scope (a wider prefix or the
+    /// country) and the number's own range converts; a send that takes a scope past
+    /// `min_sends` with conversion below `min_conversion` blocks the scope (the most specific
+    /// such scope) and is refused in enforce mode, with the same exception.
     pub async fn admit(&self, number: &PhoneNumber, now: u64) -> Result<Admission, StoreError> {
         let Some(scopes) = self.scopes(number) else {
             return Ok(Admission::Uncounted);
         };
-        if let Some(refusal) = self.refusal(number, &scopes, now).await? {
+        if let Some(refusal) = self.refusal(number, &scopes, now, None).await? {
             return Ok(refusal);
         }
         let window = self.window(now);
         let counts = self.count_send(&scopes, window).await?;
         // A block placed while this send was being counted: the request that placed it
         // cleared the scope's counts, so this send's count may look harmless; look again.
-        if let Some(refusal) = self.refusal(number, &scopes, now).await? {
+        if let Some(refusal) = self.refusal(number, &scopes, now, Some(&counts[0])).await? {
             self.take_back(number, now).await?;
             return Ok(refusal);
         }
@@ -179,32 +186,74 @@ impl FraudGuard {
         if placed.new {
             self.decided("block", &scope);
             tracing::warn!(alert = true, number = %number.masked(), scope = %scope, mode = mode.label(), sent, verified, until = placed.block.until, strikes = placed.block.strikes, "low conversion: scope blocked");
-            // The blocked scope starts afresh after its block, and its sends no longer
-            // weigh on the wider scopes around it (so one pumped prefix does not block
-            // its whole country).
-            self.absorb(&counts, failing, window).await?;
+            // The blocked scope starts afresh after its block; the wider scopes around it
+            // keep its sends (so a bot moving from range to range is caught wider up).
+            self.clear(&counts[failing], window).await?;
         }
-        Ok(match mode {
-            GuardMode::Enforce => Admission::Refused { scope },
-            _ => Admission::Counted,
-        })
+        // A wider scope blocked by this send: the number's own range goes on if it converts.
+        let goes_on = failing > 0 && self.converts(&counts[0], window, true);
+        if mode != GuardMode::Enforce || goes_on {
+            return Ok(Admission::Counted);
+        }
+        // Not sent: take it back from the scopes still holding it (the blocked scope's
+        // counts were just cleared, this send with them).
+        let holding: Vec<&String> = scopes
+            .0
+            .iter()
+            .enumerate()
+            .filter(|(level, _)| !(placed.new && *level == failing))
+            .map(|(_, scope)| scope)
+            .collect();
+        self.add_to(&holding, window, sends_key, -1).await?;
+        Ok(Admission::Refused { scope })
     }
 
-    /// The answer for a send to a scope blocked now, if any.
+    /// Whether a range's own sends convert, so that a block on a wider scope around it does
+    /// not refuse it (`counted`: this send is in its counts).
+    fn converts(&self, range: &ScopeCounts, window: Window, counted: bool) -> bool {
+        range.converts(window, self.settings.min_conversion, counted)
+    }
+
+    /// The answer for a send to a scope blocked now, if any. A block on the number's own
+    /// range (its most specific scope) always answers; a block on a wider scope only when
+    /// that range does not convert (`range`: its counts with this send in them, once counted).
     async fn refusal(
         &self,
         number: &PhoneNumber,
         scopes: &Scopes,
         now: u64,
+        range: Option<&ScopeCounts>,
     ) -> Result<Option<Admission>, StoreError> {
-        let Some(block) = self.blocks.active(&scopes.0, now).await?.into_iter().next() else {
+        let active = self.blocks.active(&scopes.0, now).await?;
+        let own = &scopes.0[0];
+        let Some(block) = active
+            .iter()
+            .find(|block| block.scope == *own)
+            .or_else(|| active.first())
+        else {
             return Ok(None);
         };
+        if block.scope != *own {
+            let window = self.window(now);
+            let converts = match range {
+                Some(counted) => self.converts(counted, window, true),
+                None => {
+                    let read = self.read_counts(&scopes.0[..1], window).await?;
+                    read.first()
+                        .is_some_and(|uncounted| self.converts(uncounted, window, false))
+                }
+            };
+            if converts {
+                return Ok(None);
+            }
+        }
         let mode = self.settings.mode;
         self.decided("refuse", &block.scope);
         tracing::warn!(number = %number.masked(), scope = %block.scope, mode = mode.label(), until = block.until, "code send to a blocked scope");
         Ok(Some(match mode {
-            GuardMode::Enforce => Admission::Refused { scope: block.scope },
+            GuardMode::Enforce => Admission::Refused {
+                scope: block.scope.clone(),
+            },
             _ => Admission::Uncounted,
         }))
     }
@@ -242,9 +291,19 @@ impl FraudGuard {
         let Some(scopes) = self.scopes(number) else {
             return Ok(());
         };
-        let window = self.window(now);
+        let all: Vec<&String> = scopes.0.iter().collect();
+        self.add_to(&all, self.window(now), key, delta).await
+    }
+
+    /// Adds `delta` to the current window's `key` counter of each of `scopes`, at once.
+    async fn add_to(
+        &self,
+        scopes: &[&String],
+        window: Window,
+        key: fn(&str) -> String,
+        delta: i32,
+    ) -> Result<(), StoreError> {
         let changes: Vec<CounterChange> = scopes
-            .0
             .iter()
             .map(|scope| window.change(&key(scope), window.current, delta))
             .collect();
