@@ -98,3 +98,52 @@ async fn a_redis_that_could_evict_counters_before_sessions_is_named_at_start_up(
     redis_cli(&redis, &["CONFIG", "SET", "maxmemory-policy", "noeviction"]);
     assert_eq!(stores.sessions.eviction_warning().await, None);
 }
+
+/// The session cookie an answer sets, if any.
+fn session_cookie(answer: &crate::helpers::Answer) -> Option<String> {
+    answer
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.contains("session="))
+        .map(str::to_owned)
+}
+
+/// The flood the attack used, from cookie-less clients on one address: passkey sign-in
+/// starts and no-JavaScript errors each create a session. Past `LIMIT_NEW_SESSIONS_PER_IP`
+/// the start is refused (429 with `Retry-After`) and the error page comes without a stored
+/// message; a browser that already has its session is not counted again.
+#[tokio::test]
+async fn new_anonymous_sessions_from_one_address_are_limited() {
+    let app = spawn_app_with(&[("LIMIT_NEW_SESSIONS_PER_IP", "3/10m")]).await;
+    let first = app.other_browser();
+    assert_eq!(
+        first.call("passkey_sign_in_start", &[]).await.status,
+        reqwest::StatusCode::OK
+    );
+    for _ in 0..2 {
+        let browser = app.other_browser();
+        let answer = browser.call("passkey_sign_in_start", &[]).await;
+        assert_eq!(answer.status, reqwest::StatusCode::OK, "{}", answer.body);
+    }
+    let refused = app.other_browser().call("passkey_sign_in_start", &[]).await;
+    assert_eq!(
+        refused.status,
+        reqwest::StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        refused.body
+    );
+    assert!(refused.headers.get("retry-after").is_some());
+    assert_eq!(session_cookie(&refused), None, "nothing stored");
+    // The first browser keeps working: its session exists already.
+    assert_eq!(
+        first.call("passkey_sign_in_start", &[]).await.status,
+        reqwest::StatusCode::OK
+    );
+    // A no-JavaScript error from a new visitor still redirects, without a stored message.
+    let browser = app.other_browser();
+    let answer = browser.post_form("start_login", &[("number", "12")]).await;
+    assert_eq!(answer.status, reqwest::StatusCode::SEE_OTHER);
+    assert_eq!(session_cookie(&answer), None, "no session for the message");
+}

@@ -20,7 +20,16 @@ pub async fn start_login(
     let token = captcha_token.as_deref();
     let result =
         service::start_login(&ctx, &session, &facts, &number, next.as_deref(), token).await;
-    form_redirect(&session, result, "/verify", "/login", Some(number)).await
+    form_redirect(
+        &ctx,
+        &facts,
+        &session,
+        result,
+        "/verify",
+        "/login",
+        Some(number),
+    )
+    .await
 }
 
 /// Checks the code typed on the PIN step; on success the user is signed in with a new
@@ -32,7 +41,16 @@ pub async fn finish_login(code: String) -> Result<String, AuthError> {
     let (ctx, session, facts) = request_scope().await?;
     let result = service::finish_login(&ctx, &session, &facts, &code).await;
     let destination = result.as_deref().unwrap_or("/").to_owned();
-    form_redirect(&session, result, &destination, "/verify", None).await
+    form_redirect(
+        &ctx,
+        &facts,
+        &session,
+        result,
+        &destination,
+        "/verify",
+        None,
+    )
+    .await
 }
 
 /// "Send again": moves the pending login to the next channel (a call) after the countdown.
@@ -51,7 +69,7 @@ pub async fn resend_code() -> Result<String, AuthError> {
         // Losing the notice only loses a confirmation line.
         let _ = session.set_flash(&flash).await;
     }
-    form_redirect(&session, result, "/verify", "/verify", None).await
+    form_redirect(&ctx, &facts, &session, result, "/verify", "/verify", None).await
 }
 
 /// "Use a different number": cancels the pending login (upstream too, where allowed) and
@@ -61,7 +79,7 @@ pub async fn change_number() -> Result<(), AuthError> {
     use super::server::{form_redirect, request_scope, service};
     let (ctx, session, facts) = request_scope().await?;
     let result = service::change_number(&ctx, &session, &facts).await;
-    form_redirect(&session, result, "/login", "/login", None).await
+    form_redirect(&ctx, &facts, &session, result, "/login", "/login", None).await
 }
 
 /// Signs out and destroys the server-side session. No-JS: 303 to `/`.
@@ -70,7 +88,7 @@ pub async fn logout() -> Result<(), AuthError> {
     use super::server::{form_redirect, request_scope, service};
     let (ctx, session, facts) = request_scope().await?;
     let result = service::logout(&ctx, &session, &facts).await;
-    form_redirect(&session, result, "/", "/", None).await
+    form_redirect(&ctx, &facts, &session, result, "/", "/", None).await
 }
 
 /// Reports the current step (and consumes the one-shot note), so that every page renders

@@ -12,7 +12,7 @@ pub async fn begin_passkey_registration() -> Result<String, AuthError> {
     use super::server::{form_redirect, request_scope, service};
     let (ctx, session, facts) = request_scope().await?;
     let result = service::begin_passkey_registration(&ctx, &session, &facts).await;
-    form_redirect(&session, result, "/account", "/account", None).await
+    form_redirect(&ctx, &facts, &session, result, "/account", "/account", None).await
 }
 
 /// Finishes adding a passkey with the browser's `credential.toJSON()` (as JSON text);
@@ -22,7 +22,7 @@ pub async fn finish_passkey_registration(credential: String) -> Result<PasskeyVi
     use super::server::{form_redirect, request_scope, service};
     let (ctx, session, facts) = request_scope().await?;
     let result = service::finish_passkey_registration(&ctx, &session, &facts, &credential).await;
-    form_redirect(&session, result, "/account", "/account", None).await
+    form_redirect(&ctx, &facts, &session, result, "/account", "/account", None).await
 }
 
 /// Starts a passkey sign-in (no number needed). Answers the request options as JSON for
@@ -32,7 +32,7 @@ pub async fn begin_passkey_sign_in() -> Result<String, AuthError> {
     use super::server::{form_redirect, request_scope, service};
     let (ctx, session, facts) = request_scope().await?;
     let result = service::begin_passkey_sign_in(&ctx, &session, &facts).await;
-    form_redirect(&session, result, "/login", "/login", None).await
+    form_redirect(&ctx, &facts, &session, result, "/login", "/login", None).await
 }
 
 /// Finishes a passkey sign-in with the browser's `credential.toJSON()` (as JSON text): signs
@@ -47,7 +47,7 @@ pub async fn finish_passkey_sign_in(
     let result =
         service::finish_passkey_sign_in(&ctx, &session, &facts, &credential, next.as_deref()).await;
     let destination = result.as_deref().unwrap_or("/").to_owned();
-    form_redirect(&session, result, &destination, "/login", None).await
+    form_redirect(&ctx, &facts, &session, result, &destination, "/login", None).await
 }
 
 /// Removes one of the signed-in account's passkeys (signed in within 10 minutes).
@@ -57,5 +57,5 @@ pub async fn remove_passkey(id: String) -> Result<(), AuthError> {
     use super::server::{form_redirect, request_scope, service};
     let (ctx, session, facts) = request_scope().await?;
     let result = service::remove_passkey(&ctx, &session, &facts, &id).await;
-    form_redirect(&session, result, "/account", "/account", None).await
+    form_redirect(&ctx, &facts, &session, result, "/account", "/account", None).await
 }

@@ -5,7 +5,7 @@ use super::ConfigError;
 use app_core::auth::server::rate_limit::{LimitPolicy, Rule, WiderNetwork};
 
 /// Reads `LIMIT_PER_NUMBER`, `LIMIT_PER_IP`, `LIMIT_PER_SESSION`, `LIMIT_GLOBAL_PER_HOUR`,
-/// `LIMIT_CHECKS_PER_IP`, `LIMIT_FAILED_PER_NUMBER`, `LIMIT_IPV6_PREFIX` and
+/// `LIMIT_CHECKS_PER_IP`, `LIMIT_NEW_SESSIONS_PER_IP`, `LIMIT_FAILED_PER_NUMBER`, `LIMIT_IPV6_PREFIX` and
 /// `LIMIT_IPV6_WIDER` (unset: the [`LimitPolicy`] defaults).
 pub(super) fn parse_limits(
     get: &impl Fn(&str) -> Option<String>,
@@ -34,6 +34,7 @@ pub(super) fn parse_limits(
             &defaults.global_per_hour.to_string(),
         )?,
         checks_per_ip: rules("LIMIT_CHECKS_PER_IP", defaults.checks_per_ip)?,
+        new_sessions_per_ip: rules("LIMIT_NEW_SESSIONS_PER_IP", defaults.new_sessions_per_ip)?,
         failed_per_number: rules("LIMIT_FAILED_PER_NUMBER", defaults.failed_per_number)?,
         ipv6_prefix: parse_or(
             "LIMIT_IPV6_PREFIX",

@@ -200,6 +200,12 @@ impl LoginSession {
         Ok(token)
     }
 
+    /// `true` while nothing is stored for this browser: a write now creates an anonymous
+    /// session (which the per-address new-session limit counts).
+    pub async fn holds_nothing(&self) -> bool {
+        self.0.is_empty().await
+    }
+
     /// Keeps an error for the next page render (no-JS post/redirect/get).
     pub async fn set_flash(&self, flash: &Flash) -> Result<(), AuthError> {
         self.short_lived_unless_signed_in().await?;

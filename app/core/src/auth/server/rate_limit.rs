@@ -38,6 +38,10 @@ pub struct LimitPolicy {
     pub global_per_hour: u32,
     /// Code checks per client IP (against guessing across many logins; IPv6 as `per_ip`).
     pub checks_per_ip: Vec<Rule>,
+    /// New anonymous sessions per client IP (a passkey sign-in's ceremony, a no-JavaScript
+    /// error's one-shot message), so a flood from one address cannot fill the session
+    /// store (IPv6 as `per_ip`).
+    pub new_sessions_per_ip: Vec<Rule>,
     /// Consecutive wrong codes per destination number, across sessions, codes and restarts;
     /// a right code clears them (NIST SP 800-63B-4 §3.2.2 allows at most 100).
     pub failed_per_number: Vec<Rule>,
@@ -62,6 +66,7 @@ impl Default for LimitPolicy {
             per_session: vec![rule(5, 3600)],
             global_per_hour: 1000,
             checks_per_ip: vec![rule(30, 300)],
+            new_sessions_per_ip: vec![rule(100, 600)],
             failed_per_number: vec![rule(10, 86_400)],
             ipv6_prefix: 64,
             ipv6_wider: WiderNetwork::DEFAULTS.to_vec(),
@@ -250,6 +255,20 @@ impl RateLimiter {
         let Some(ip) = ip else { return Ok(()) };
         let scopes = ("checks", "checks_network");
         let checks = self.ip_checks(ip, "check:ip", scopes, &self.policy.checks_per_ip);
+        self.allow(&checks, 1, now).await
+    }
+
+    /// Allows and counts one new anonymous session for `ip` (for IPv6 in each of its
+    /// networks at once).
+    pub async fn allow_new_session(
+        &self,
+        ip: Option<IpAddr>,
+        now: u64,
+    ) -> Result<(), LimitRefusal> {
+        let Some(ip) = ip else { return Ok(()) };
+        let scopes = ("sessions", "sessions_network");
+        let rules = &self.policy.new_sessions_per_ip;
+        let checks = self.ip_checks(ip, "session:ip", scopes, rules);
         self.allow(&checks, 1, now).await
     }
 

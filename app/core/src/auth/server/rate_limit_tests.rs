@@ -18,6 +18,7 @@ fn loose() -> LimitPolicy {
         per_session: vec![rule(100, 60)],
         global_per_hour: 100,
         checks_per_ip: vec![rule(100, 60)],
+        new_sessions_per_ip: vec![rule(100, 60)],
         failed_per_number: vec![rule(100, 60)],
         ipv6_prefix: 64,
         ipv6_wider: WiderNetwork::DEFAULTS.to_vec(),
@@ -392,4 +393,34 @@ async fn parallel_sends_from_fresh_64s_never_exceed_their_networks_budget() {
         }
     }
     assert_eq!(allowed, 40);
+}
+
+#[tokio::test]
+async fn new_anonymous_sessions_are_limited_per_address() {
+    let l = limiter(LimitPolicy {
+        new_sessions_per_ip: vec![rule(2, 600)],
+        ..loose()
+    });
+    for _ in 0..2 {
+        l.allow_new_session(ip("192.0.2.7"), 1000)
+            .await
+            .expect("room");
+    }
+    let refused = l.allow_new_session(ip("192.0.2.7"), 1001).await;
+    assert!(
+        matches!(
+            refused,
+            Err(LimitRefusal::Limited {
+                scope: "sessions",
+                ..
+            })
+        ),
+        "{refused:?}"
+    );
+    l.allow_new_session(ip("192.0.2.8"), 1001)
+        .await
+        .expect("another address");
+    l.allow_new_session(None, 1001)
+        .await
+        .expect("no address, no limit");
 }

@@ -81,10 +81,13 @@ pub async fn request_scope() -> Result<(Arc<AuthContext>, LoginSession, RequestF
 
 /// For a plain HTML form post (JavaScript off), answers `303 See Other`: to `success_path`
 /// on `Ok`; on `Err` to `failure_path` (or `/login` when the pending login is over), with
-/// the error kept as a flash for the next render. Fetch calls from the hydrated app get the
+/// the error kept as a flash for the next render (for a new visitor only within the
+/// per-address new-session limit: past it the redirect comes without the message). Fetch calls from the hydrated app get the
 /// result as JSON, errors with [`AuthError::http_status`] instead of a blanket 500.
 /// `success_path` must be a checked same-site path (see [`crate::auth::safe_next`]).
 pub async fn form_redirect<T>(
+    ctx: &AuthContext,
+    facts: &RequestFacts,
     session: &LoginSession,
     result: Result<T, AuthError>,
     success_path: &str,
@@ -110,8 +113,17 @@ pub async fn form_redirect<T>(
                 typed_number: typed_number.map(|n| n.chars().take(64).collect()),
                 notice: None,
             };
-            // Losing a flash only loses the message, never the login: ignore store errors.
-            let _ = session.set_flash(&flash).await;
+            // Losing a flash only loses the message, never the login: ignore store errors,
+            // and keep no message for a new visitor past the per-address new-session limit.
+            if !session.holds_nothing().await
+                || ctx
+                    .limits
+                    .allow_new_session(facts.client_ip, facts.now)
+                    .await
+                    .is_ok()
+            {
+                let _ = session.set_flash(&flash).await;
+            }
             if error.restarts_login() {
                 "/login"
             } else {

@@ -19,7 +19,8 @@ use webauthn_rs::prelude::{
 /// Starts a passkey sign-in for whoever the browser's authenticator knows (discoverable
 /// credentials: no number typed). Answers the request options as JSON (`{"publicKey": …}`,
 /// for `PublicKeyCredential.parseRequestOptionsFromJSON`); the page chooses the mediation
-/// (a button, or the autofill's conditional UI).
+/// (a button, or the autofill's conditional UI). A visitor with no session yet counts in the
+/// per-address new-session limit (429 past it), as this creates one.
 pub async fn begin_passkey_sign_in(
     ctx: &AuthContext,
     session: &LoginSession,
@@ -34,6 +35,19 @@ pub async fn begin_passkey_sign_in(
                 AuthError::TemporarilyUnavailable
             })?;
     options.mediation = None;
+    if session.holds_nothing().await {
+        ctx.limits
+            .allow_new_session(facts.client_ip, facts.now)
+            .await
+            .map_err(|refusal| {
+                tracing::warn!(
+                    ?refusal,
+                    "passkey sign-in start refused: new sessions from this address"
+                );
+                metrics::limit_hit("sessions");
+                refusal_error(refusal)
+            })?;
+    }
     Ceremony::begin(session, CeremonyKind::SignIn, state, None, facts.now).await?;
     serde_json::to_string(&options).map_err(|error| {
         tracing::error!(%error, "request options not serialisable");
