@@ -1,6 +1,7 @@
 //! Per-request plumbing for server functions: context, session, and no-JS redirects.
 
 use super::clock::unix_seconds;
+use super::rate_limit::LimitRefusal;
 use super::{AuthContext, LoginSession, RequestFacts};
 use crate::auth::{AuthError, Flash};
 use http::{header, request::Parts, HeaderValue, StatusCode};
@@ -114,14 +115,16 @@ pub async fn form_redirect<T>(
                 notice: None,
             };
             // Losing a flash only loses the message, never the login: ignore store errors,
-            // and keep no message for a new visitor past the per-address new-session limit.
-            if !session.holds_nothing().await
-                || ctx
-                    .limits
-                    .allow_new_session(facts.client_ip, facts.now)
-                    .await
-                    .is_ok()
-            {
+            // and keep no message for a new visitor past the per-address new-session limit
+            // (a store that cannot count is left to fail the save, which answers 503).
+            let over_limit = session.holds_nothing().await
+                && matches!(
+                    ctx.limits
+                        .allow_new_session(facts.client_ip, facts.now)
+                        .await,
+                    Err(LimitRefusal::Limited { .. })
+                );
+            if !over_limit {
                 let _ = session.set_flash(&flash).await;
             }
             if error.restarts_login() {
