@@ -27,14 +27,7 @@ async fn a_no_javascript_error_keeps_its_session_for_minutes_not_a_week() {
         let browser = app.other_browser();
         let answer = browser.post_form("start_login", &[("number", "12")]).await;
         assert_eq!(answer.status, reqwest::StatusCode::SEE_OTHER);
-        let cookie = answer
-            .headers
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|c| c.starts_with("session=") || c.starts_with("__Host-session="))
-            .map(str::to_owned)
-            .expect("the error rides a session cookie");
+        let cookie = session_cookie(&answer).expect("the error rides a session cookie");
         let lifetime = cookie_lifetime(&cookie).expect("an expiring cookie");
         assert!((1..=30 * 60).contains(&lifetime), "{cookie}");
         // The message still shows once.
@@ -50,14 +43,7 @@ async fn an_anonymous_passkey_ceremony_keeps_its_session_for_minutes() {
     let app = spawn_app_with(&[]).await;
     let answer = app.call("passkey_sign_in_start", &[]).await;
     assert_eq!(answer.status, reqwest::StatusCode::OK, "{}", answer.body);
-    let cookie = answer
-        .headers
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.contains("session="))
-        .map(str::to_owned)
-        .expect("a session cookie");
+    let cookie = session_cookie(&answer).expect("a session cookie");
     let lifetime = cookie_lifetime(&cookie).expect("an expiring cookie");
     assert!((1..=30 * 60).contains(&lifetime), "{cookie}");
 }

@@ -9,6 +9,7 @@ mod context;
 mod counter_store;
 pub mod guard;
 mod ip_buckets;
+mod limit_policy;
 mod limit_rule;
 pub mod locale;
 mod login_session;
