@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(CURDIR)/.tools/npm/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run dev test setup build bench pumping size devloop clean-data
+.PHONY: run dev check test setup build bench pumping size devloop clean-data
 
 ## run: release build, served on http://localhost:3000 (emulator unless credentials are set)
 run:
@@ -13,6 +13,11 @@ run:
 dev:
 	./scripts/setup.sh build
 	cargo leptos watch
+
+## check: the quick loop: fmt, clippy (server + wasm), unit, model and service tests; no browser, load or fuzz
+check:
+	./scripts/setup.sh build
+	./scripts/check.sh
 
 ## test: fmt, clippy (server + wasm), unit, integration and browser tests
 test:

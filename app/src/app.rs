@@ -38,7 +38,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 
 /// The app: four routes rendered on the server first, then hydrated and routed in the
 /// browser, so moving between steps never loads a new document. Pages render with
-/// `SsrMode::Async` so that session changes made while rendering (a consumed flash, a
+/// `SsrMode::Async` so that headers set while rendering (the expiring `flash` cookie, a
 /// redirect) are complete before headers are sent.
 #[component]
 pub fn App() -> impl IntoView {

@@ -11,7 +11,9 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 /// The pages, server functions and static files for `options`; matches
 /// [`host::router::SiteRoutes`].
 pub fn site_routes(options: &LeptosOptions, auth: AuthContext) -> Router {
+    tracing::info!(thread = ?std::thread::current().name(), "TEMPDBG generate_route_list start");
     let routes = generate_route_list(App);
+    tracing::info!(thread = ?std::thread::current().name(), "TEMPDBG generate_route_list end");
     // Shared, not cloned per request: the context holds the limit and guard policies.
     let auth = std::sync::Arc::new(auth);
     let context = move || {

@@ -13,6 +13,7 @@ mod passkey;
 mod phone_step;
 mod pin_step;
 mod scheduled_call;
+mod session_list;
 
 pub use carried_note::CarriedNote;
 pub use countdown::countdown;
@@ -26,3 +27,4 @@ pub use passkey::{AddPasskey, PasskeyList, PasskeyOffer, PasskeySignIn};
 pub use phone_step::PhoneStep;
 pub use pin_step::PinStep;
 pub use scheduled_call::scheduled_call;
+pub use session_list::SessionList;

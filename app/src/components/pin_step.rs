@@ -18,7 +18,7 @@ use leptos_router::hooks::use_navigate;
 pub fn PinStep(
     /// What the server says about the pending login.
     pending: PendingView,
-    /// The error of the last no-JS post (a flash in the session).
+    /// The error of the last no-JS post (carried by the signed `flash` cookie).
     flash_error: Option<AuthError>,
     /// A confirmation of the last no-JS post, e.g. "We're calling … now".
     flash_notice: Option<String>,

@@ -1,32 +1,55 @@
 use crate::auth::api::{get_account, get_login_status, Logout};
 use crate::auth::passkey_api::RemovePasskey;
+use crate::auth::session_api::{EndOtherSessions, EndSession};
 use crate::auth::{AccountView, LoginStatus, LoginStep};
 use crate::components::format::utc_datetime;
-use crate::components::{AddPasskey, DevBanner, LogoutButton, PasskeyList};
+use crate::components::{AddPasskey, DevBanner, LogoutButton, PasskeyList, SessionList};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_navigate;
 
 /// `/account`: signed-in only. Signed out, it sends the visitor to sign in and back here.
-/// Shows the account and its passkeys: add one, remove one (within 10 minutes of signing in).
+/// Shows the account and its passkeys: add one, remove one (within 10 minutes of signing in);
+/// and where it is signed in: sign out any other session, or all of them.
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let status = Resource::new(|| (), |_| get_login_status());
     let remove = ServerAction::<RemovePasskey>::new();
+    let end_one = ServerAction::<EndSession>::new();
+    let end_others = ServerAction::<EndOtherSessions>::new();
     let added = RwSignal::new(0u32);
-    // Read again after a passkey is added or removed.
+    // Read again after a passkey is added or removed, or a session signed out.
     let account = Resource::new(
-        move || (remove.version().get(), added.get()),
+        move || {
+            (
+                remove.version().get(),
+                added.get(),
+                end_one.version().get(),
+                end_others.version().get(),
+            )
+        },
         |_| get_account(),
     );
     let logout = ServerAction::<Logout>::new();
     let navigate = use_navigate();
     Effect::new(move |_| {
-        if let Some(Ok(())) = logout.value().get() {
+        let this_browser_out = matches!(end_one.value().get(), Some(Ok(true)));
+        if this_browser_out || matches!(logout.value().get(), Some(Ok(()))) {
             navigate("/", Default::default());
         }
     });
+    let sessions_error = move || {
+        let one = end_one.value().get().and_then(Result::err);
+        let others = end_others.value().get().and_then(Result::err);
+        one.or(others).map(|failure| failure.message())
+    };
+    let sessions_notice = move || match end_others.value().get() {
+        Some(Ok(0)) => Some("No other sessions were signed in.".to_owned()),
+        Some(Ok(1)) => Some("Signed out 1 other session.".to_owned()),
+        Some(Ok(n)) => Some(format!("Signed out {n} other sessions.")),
+        _ => None,
+    };
     let remove_error = move || {
         remove
             .value()
@@ -67,6 +90,16 @@ pub fn AccountPage() -> impl IntoView {
                         <p class="field-error" role="alert">{flash_error}{remove_error}</p>
                         {move || account.get().map(|found| match found {
                             Ok(Some(account)) => passkeys_section(account, passkey_rp_id.clone(), remove, added).into_any(),
+                            _ => ().into_any(),
+                        })}
+                        <h2>"Where you're signed in"</h2>
+                        <p>"Sign out anywhere you don't recognise. A signed-out browser has to get a new code, or use a passkey, to come back."</p>
+                        <p class="field-error" role="alert">{sessions_error}</p>
+                        <p class="notice" role="status">{sessions_notice}</p>
+                        {move || account.get().map(|found| match found {
+                            Ok(Some(account)) => view! {
+                                <SessionList sessions=account.sessions end_one end_others />
+                            }.into_any(),
                             _ => ().into_any(),
                         })}
                         <LogoutButton action=logout />

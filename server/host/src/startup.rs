@@ -11,7 +11,7 @@ use crate::session_store::AnyStore;
 use app_core::auth::server::guard::FraudGuard;
 use app_core::auth::server::passkeys::RelyingParty;
 use app_core::auth::server::rate_limit::RateLimiter;
-use app_core::auth::server::AuthContext;
+use app_core::auth::server::{AuthContext, FlashCookies};
 use app_core::clock::Clock;
 use leptos::config::LeptosOptions;
 use std::net::SocketAddr;
@@ -63,6 +63,9 @@ pub enum StartupError {
     /// The CAPTCHA siteverify client could not be built.
     #[error("CAPTCHA_VERIFY_URL: {0}")]
     Captcha(String),
+    /// `COOKIE_SECRET` cannot sign the one-shot message cookie (too short).
+    #[error("COOKIE_SECRET: {0}")]
+    CookieSecret(String),
     /// The emulator (which shows every code) would face the public.
     #[error(
         "refusing to serve the Verify emulator on the non-loopback address {place}: it shows every code it sends. \
@@ -100,6 +103,7 @@ impl Application {
             .map_err(|source| StartupError::Bind { addr, source })?;
         let secure_cookies =
             cookies_secure(config.cookie_secure, addr, config.public_origin.as_deref());
+        let flash_cookies = flash_cookies(config.cookie_secret.as_ref(), secure_cookies)?;
         if config.public_origin.is_none() && !addr.ip().is_loopback() {
             tracing::warn!(
                 %addr,
@@ -146,7 +150,9 @@ impl Application {
             guard: FraudGuard::new(config.guard, stores.counters, stores.blocks),
             challenge,
             accounts,
+            sessions: stores.index,
             passkeys,
+            flash_cookies,
         };
         let readiness = Readiness::new(stores.sessions.clone(), provider_url, health)
             .map_err(|e| StartupError::Provider(e.to_string()))?;
@@ -267,6 +273,28 @@ fn cookies_secure(setting: Option<bool>, site: SocketAddr, public_origin: Option
         Some(origin) => origin.starts_with("https://"),
         None => !site.ip().is_loopback(),
     })
+}
+
+/// The signer of the one-shot message cookie, `Secure` and `__Host-` named as the session
+/// cookie is: keyed by `COOKIE_SECRET`, else by a random key of this process.
+fn flash_cookies(
+    secret: Option<&secrecy::SecretString>,
+    secure: bool,
+) -> Result<FlashCookies, StartupError> {
+    use secrecy::ExposeSecret;
+    match secret {
+        Some(secret) => FlashCookies::from_secret(secret.expose_secret().as_bytes(), secure)
+            .map_err(|short| StartupError::CookieSecret(short.to_string())),
+        None => {
+            tracing::info!(
+                "COOKIE_SECRET is unset: one-shot messages are signed with a random key of this \
+                 process; deployments with several instances should set COOKIE_SECRET (the same \
+                 on each), otherwise a message written by one instance is dropped by another \
+                 (only the message is lost, never the login)"
+            );
+            Ok(FlashCookies::random(secure))
+        }
+    }
 }
 
 /// `true` for an origin on this machine (`http://localhost:3000`, `http://127.0.0.1`).

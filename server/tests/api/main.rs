@@ -1,5 +1,6 @@
 //! Integration tests: the whole server over HTTP, against the in-process emulator.
 
+mod account_sessions;
 mod accounts;
 mod announced_calls;
 mod anonymous_sessions;

@@ -16,6 +16,27 @@ pub struct AccountView {
     /// Seconds left in which this session may add or remove passkeys (10 minutes from its
     /// sign-in); 0 when it must sign in again first.
     pub passkey_changes_for_secs: u64,
+    /// The account's signed-in sessions, oldest sign-in first (this browser's included).
+    pub sessions: Vec<SessionView>,
+}
+
+/// One signed-in session as the account page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    /// Its id in the account's session index (never the cookie): what "Sign out" sends back.
+    pub id: String,
+    /// Browser and system it signed in from ("Firefox on Linux").
+    pub device: String,
+    /// Coarse network of its latest request ("203.0.113.0/24", "This computer").
+    pub network: String,
+    /// How it signed in ("a code", "passkey “Chrome on Linux”").
+    pub signed_in_with: String,
+    /// Unix seconds of sign-in.
+    pub signed_in_at: u64,
+    /// Unix seconds of its latest request (to the minute).
+    pub last_seen_at: u64,
+    /// `true` for the browser looking at the list.
+    pub current: bool,
 }
 
 /// One passkey as the account page lists it.
@@ -29,4 +50,8 @@ pub struct PasskeyView {
     pub created_at: u64,
     /// Unix seconds of its latest sign-in, if any.
     pub last_used_at: Option<u64>,
+    /// How many of the account's other signed-in sessions it signed in (offered to be
+    /// signed out with it).
+    #[serde(default)]
+    pub open_sessions: u32,
 }

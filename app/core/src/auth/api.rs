@@ -57,7 +57,7 @@ pub async fn finish_login(code: String) -> Result<String, AuthError> {
 /// Answers the confirmation to show. No-JS: 303 back to `/verify` with it.
 #[server(prefix = "/api", endpoint = "resend_code")]
 pub async fn resend_code() -> Result<String, AuthError> {
-    use super::server::{form_redirect, is_html_form_post, request_scope, service};
+    use super::server::{form_redirect, is_html_form_post, keep_flash, request_scope, service};
     use super::Flash;
     let (ctx, session, facts) = request_scope().await?;
     let result = service::resend_code(&ctx, &session, &facts).await;
@@ -66,8 +66,8 @@ pub async fn resend_code() -> Result<String, AuthError> {
             notice: Some(notice.clone()),
             ..Flash::default()
         };
-        // Losing the notice only loses a confirmation line.
-        let _ = session.set_flash(&flash).await;
+        // In the signed flash cookie; losing it only loses a confirmation line.
+        keep_flash(&ctx, &facts, &flash);
     }
     form_redirect(&ctx, &facts, &session, result, "/verify", "/verify", None).await
 }
@@ -76,9 +76,15 @@ pub async fn resend_code() -> Result<String, AuthError> {
 /// returns to the phone step with the number filled in. No-JS: 303 to `/login`.
 #[server(prefix = "/api", endpoint = "change_number")]
 pub async fn change_number() -> Result<(), AuthError> {
-    use super::server::{form_redirect, request_scope, service};
+    use super::server::{form_redirect, keep_flash, request_scope, service};
     let (ctx, session, facts) = request_scope().await?;
-    let result = service::change_number(&ctx, &session, &facts).await;
+    let result = service::change_number(&ctx, &session, &facts)
+        .await
+        .map(|flash| {
+            if let Some(flash) = flash {
+                keep_flash(&ctx, &facts, &flash);
+            }
+        });
     form_redirect(&ctx, &facts, &session, result, "/login", "/login", None).await
 }
 
@@ -91,12 +97,14 @@ pub async fn logout() -> Result<(), AuthError> {
     form_redirect(&ctx, &facts, &session, result, "/", "/", None).await
 }
 
-/// Reports the current step (and consumes the one-shot note), so that every page renders
-/// from server state and a refresh lands on the same step.
+/// Reports the current step (and consumes the one-shot note: the signed flash cookie, expired
+/// on this answer), so that every page renders from server state and a refresh lands on the
+/// same step.
 #[server(prefix = "/api", endpoint = "login_status")]
 pub async fn get_login_status() -> Result<LoginStatus, AuthError> {
-    use super::server::{request_scope, service};
-    let (ctx, session, facts) = request_scope().await?;
+    use super::server::{request_scope, service, take_flash_cookie};
+    let (ctx, session, mut facts) = request_scope().await?;
+    facts.flash = take_flash_cookie(&ctx, facts.now);
     service::status(&ctx, &session, &facts).await
 }
 

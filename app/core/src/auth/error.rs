@@ -93,6 +93,8 @@ pub enum AuthError {
     PasskeyAlreadyAdded,
     /// No passkey with that id on this account.
     PasskeyNotFound,
+    /// No signed-in session with that id on this account (already ended, or expired).
+    SessionNotFound,
     /// Passkeys are off on this site (its address has no domain name).
     PasskeysUnavailable,
     /// This passkey was refused too often lately (a cloned or tampered authenticator); it is
@@ -180,6 +182,7 @@ impl AuthError {
             ),
             Self::PasskeyAlreadyAdded => "That passkey is already on your account.".into(),
             Self::PasskeyNotFound => "That passkey isn't on your account any more.".into(),
+            Self::SessionNotFound => "That session has already ended.".into(),
             Self::PasskeysUnavailable => {
                 "Passkeys aren't available on this site. Sign in with your phone number.".into()
             }
@@ -192,7 +195,7 @@ impl AuthError {
             Self::BadRequest => 400,
             Self::NotSignedIn | Self::PasskeyRefused | Self::PasskeyUnknown => 401,
             Self::RecentSignInRequired => 403,
-            Self::PasskeyNotFound | Self::PasskeysUnavailable => 404,
+            Self::PasskeyNotFound | Self::SessionNotFound | Self::PasskeysUnavailable => 404,
             Self::PasskeyExpired | Self::PasskeyAlreadyAdded => 409,
             Self::SendingPaused | Self::ChallengeRequired { .. } => 403,
             Self::WrongCode { .. } => 401,

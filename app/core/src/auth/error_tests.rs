@@ -91,6 +91,7 @@ fn passkey_errors_say_what_to_do_and_carry_their_status() {
         (AuthError::PasskeyUnknown, 401),
         (AuthError::RecentSignInRequired, 403),
         (AuthError::PasskeyNotFound, 404),
+        (AuthError::SessionNotFound, 404),
         (AuthError::PasskeysUnavailable, 404),
         (AuthError::PasskeyExpired, 409),
         (AuthError::PasskeyAlreadyAdded, 409),

@@ -6,9 +6,10 @@ mod challenge;
 mod error;
 mod next;
 pub mod passkey_api;
+pub mod session_api;
 mod status;
 
-pub use account::{AccountView, PasskeyView};
+pub use account::{AccountView, PasskeyView, SessionView};
 pub use challenge::{CaptchaProvider, ChallengeWidget, TURNSTILE_ACTION};
 pub use error::AuthError;
 pub use next::safe_next;

@@ -50,12 +50,14 @@ pub async fn finish_passkey_sign_in(
     form_redirect(&ctx, &facts, &session, result, &destination, "/login", None).await
 }
 
-/// Removes one of the signed-in account's passkeys (signed in within 10 minutes).
-/// No-JS: 303 back to `/account`, with the error shown there when it failed.
+/// Removes one of the signed-in account's passkeys (signed in within 10 minutes); with
+/// `end_sessions` set (a checked box sends "on"), the other sessions it signed in are signed
+/// out too. No-JS: 303 back to `/account`, with the error shown there when it failed.
 #[server(prefix = "/api", endpoint = "passkey_remove")]
-pub async fn remove_passkey(id: String) -> Result<(), AuthError> {
+pub async fn remove_passkey(id: String, end_sessions: Option<String>) -> Result<(), AuthError> {
     use super::server::{form_redirect, request_scope, service};
     let (ctx, session, facts) = request_scope().await?;
-    let result = service::remove_passkey(&ctx, &session, &facts, &id).await;
+    let end_sessions = end_sessions.is_some_and(|value| !value.is_empty());
+    let result = service::remove_passkey(&ctx, &session, &facts, &id, end_sessions).await;
     form_redirect(&ctx, &facts, &session, result, "/account", "/account", None).await
 }

@@ -5,6 +5,14 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
+/// The offer beside "Remove" when the passkey signed in other sessions.
+fn sessions_it_opened(count: u32) -> String {
+    match count {
+        1 => "Also sign out the other session it signed in".to_owned(),
+        n => format!("Also sign out the {n} other sessions it signed in"),
+    }
+}
+
 /// The account's passkeys with when each was added and last used, each with "Remove" (a
 /// form post to the `passkey_remove` server function, so it works without JavaScript too;
 /// with it, the page's action runs instead and the list is read again).
@@ -29,10 +37,14 @@ pub fn PasskeyList(
                     .map_or_else(|| "never".to_owned(), utc_datetime);
                 let label = format!("Remove {}", passkey.name);
                 let id = passkey.id.clone();
+                let open = passkey.open_sessions;
+                // Ending what the passkey opened is offered, and on unless unticked.
+                let end_sessions = RwSignal::new(open > 0);
                 let submit = move |ev: SubmitEvent| {
                     ev.prevent_default();
                     if !busy.get_untracked() {
-                        remove.dispatch(RemovePasskey { id: id.clone() });
+                        let end_sessions = end_sessions.get_untracked().then(|| "on".to_owned());
+                        remove.dispatch(RemovePasskey { id: id.clone(), end_sessions });
                     }
                 };
                 view! {
@@ -42,6 +54,14 @@ pub fn PasskeyList(
                         {can_change.then(|| view! {
                             <form method="post" action=RemovePasskey::url() on:submit=submit>
                                 <input type="hidden" name="id" value=passkey.id.clone() />
+                                {(open > 0).then(|| view! {
+                                    <label class="end-with-passkey">
+                                        <input type="checkbox" name="end_sessions" value="on"
+                                            prop:checked=move || end_sessions.get()
+                                            on:change=move |ev| end_sessions.set(event_target_checked(&ev)) />
+                                        {sessions_it_opened(open)}
+                                    </label>
+                                })}
                                 <button type="submit" class="link" aria-label=label disabled=move || busy.get()>"Remove"</button>
                             </form>
                         })}

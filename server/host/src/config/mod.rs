@@ -8,6 +8,7 @@ use std::time::Duration;
 
 mod accounts;
 mod captcha;
+mod cookies;
 mod delivery;
 mod edge;
 mod emulator_api;
@@ -21,6 +22,7 @@ use accounts::parse_account_store;
 pub use accounts::AccountStoreConfig;
 use captcha::parse_captcha;
 pub use captcha::{default_script_url, default_verify_url, CaptchaConfig};
+use cookies::parse_cookie_secret;
 use delivery::parse_delivery;
 pub use delivery::VONAGE_LIFETIME;
 pub use edge::Cidr;
@@ -76,6 +78,11 @@ pub struct Config {
     /// `PUBLIC_URL` is `https://…`; without `PUBLIC_URL`, unless the site listens on
     /// loopback), `always` or `never`.
     pub cookie_secure: Option<bool>,
+    /// `COOKIE_SECRET`: at least 32 random bytes (any string, e.g. `openssl rand -base64 48`)
+    /// from which the key signing the one-shot message cookie is derived; set the same on
+    /// every instance. Unset (`None`): a random key per process, so a message written by one
+    /// instance is dropped by another (only the message is lost).
+    pub cookie_secret: Option<secrecy::SecretString>,
     /// `CLIENT_IP_HEADER`: header a trusted reverse proxy sets to the client address
     /// (e.g. `X-Real-IP`); unset means the socket peer address. Honoured only on requests
     /// whose socket peer is in `trusted_proxies`.
@@ -254,6 +261,7 @@ impl Config {
                 ))
             }
         };
+        let cookie_secret = parse_cookie_secret(get("COOKIE_SECRET"))?;
         let fallback_locale = get("VERIFY_LOCALE").map(|l| l.to_ascii_lowercase());
         if let Some(locale) = &fallback_locale {
             if app_core::auth::server::locale::preferred_locale(None, Some(locale)).is_none() {
@@ -269,6 +277,7 @@ impl Config {
             fallback_locale,
             resend_after: Duration::from_secs(resend_secs),
             cookie_secure,
+            cookie_secret,
             allowed_countries,
             provider,
             brand,

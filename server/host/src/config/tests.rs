@@ -288,3 +288,20 @@ fn ipv6_wider_networks_default_to_a_56_and_a_48_and_name_their_variable() {
         assert_eq!(error.variable, "LIMIT_IPV6_WIDER", "{value}");
     }
 }
+
+#[test]
+fn cookie_secret_is_optional_at_least_32_bytes_and_kept_out_of_debug_output() {
+    assert!(config(&[]).expect("defaults").cookie_secret.is_none());
+    let short =
+        config(&[("COOKIE_SECRET", "only-31-bytes-long-0123456789ab")]).expect_err("too short");
+    assert_eq!(short.variable, "COOKIE_SECRET");
+    assert!(
+        short.problem.contains("at least 32 bytes"),
+        "{}",
+        short.problem
+    );
+    let secret = "a-random-cookie-secret-of-40-bytes-xxxxx";
+    let c = config(&[("COOKIE_SECRET", secret)]).expect("32 bytes or more");
+    assert!(c.cookie_secret.is_some());
+    assert!(!format!("{c:?}").contains(secret));
+}

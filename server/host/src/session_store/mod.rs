@@ -6,10 +6,12 @@ mod redis;
 mod redis_blocks;
 pub mod redis_eviction;
 mod redis_locks;
+mod redis_session_index;
 mod sqlite_blocks;
 mod sqlite_counters;
 mod sqlite_locks;
 mod sqlite_purge;
+mod sqlite_session_index;
 mod sqlite_sessions;
 
 #[cfg(test)]
@@ -18,11 +20,14 @@ mod block_tests;
 mod counter_tests;
 #[cfg(test)]
 mod lock_tests;
+#[cfg(test)]
+mod session_index_tests;
 
 use crate::config::SessionStoreConfig;
 use app_core::auth::server::guard::{BlockStore, MemoryBlocks};
 use app_core::auth::server::number_lock::{LockStore, MemoryLocks};
 use app_core::auth::server::rate_limit::{CounterStore, MemoryCounters};
+use app_core::auth::server::sessions::{MemorySessionIndex, SessionIndex};
 use async_trait::async_trait;
 use memory_sessions::MemorySessions;
 use sqlite_counters::SqliteCounters;
@@ -63,6 +68,8 @@ pub struct Stores {
     pub locks: Arc<dyn LockStore>,
     /// The fraud guard's blocks in the same database.
     pub blocks: Arc<dyn BlockStore>,
+    /// Each account's signed-in sessions in the same database.
+    pub index: Arc<dyn SessionIndex>,
 }
 
 impl AnyStore {
@@ -75,6 +82,7 @@ impl AnyStore {
                 counters: Arc::new(MemoryCounters::default()),
                 locks: Arc::new(MemoryLocks::default()),
                 blocks: Arc::new(MemoryBlocks::default()),
+                index: Arc::new(MemorySessionIndex::default()),
             }),
             SessionStoreConfig::Sqlite(path) => {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -108,6 +116,9 @@ impl AnyStore {
                 let blocks = sqlite_blocks::SqliteBlocks::open(pool.clone())
                     .await
                     .map_err(|e| format!("cannot prepare {}: {e}", path.display()))?;
+                let index = sqlite_session_index::SqliteSessionIndex::open(pool.clone())
+                    .await
+                    .map_err(|e| format!("cannot prepare {}: {e}", path.display()))?;
                 let store = SqliteStore::new(pool.clone());
                 store
                     .migrate()
@@ -124,6 +135,7 @@ impl AnyStore {
                     counters: Arc::new(counters),
                     locks: Arc::new(locks),
                     blocks: Arc::new(blocks),
+                    index: Arc::new(index),
                 })
             }
             SessionStoreConfig::Redis(settings) => {
@@ -135,7 +147,8 @@ impl AnyStore {
                     sessions: Self::Redis(RedisStore::new(pool.clone()), pool.clone()),
                     counters: Arc::new(redis::RedisCounters::new(pool.clone())),
                     locks: Arc::new(redis_locks::RedisLocks::new(pool.clone())),
-                    blocks: Arc::new(redis_blocks::RedisBlocks::new(pool)),
+                    blocks: Arc::new(redis_blocks::RedisBlocks::new(pool.clone())),
+                    index: Arc::new(redis_session_index::RedisSessionIndex::new(pool)),
                 })
             }
         }

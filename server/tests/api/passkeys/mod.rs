@@ -7,6 +7,7 @@
 mod attacks;
 mod factors;
 mod journeys;
+mod sessions;
 
 use crate::helpers::{Answer, TestApp};
 use crate::soft_authenticator::SoftAuthenticator;

@@ -3,10 +3,12 @@
 use super::accounts::AccountStore;
 use super::challenge::Challenge;
 use super::clock::Clock;
+use super::flash_cookie::FlashCookies;
 use super::guard::FraudGuard;
 use super::number_lock::LockStore;
 use super::passkeys::RelyingParty;
 use super::rate_limit::RateLimiter;
+use super::sessions::SessionIndex;
 use super::verify_port::VerifyProvider;
 use crate::domain::DefaultCountry;
 use std::sync::Arc;
@@ -47,7 +49,13 @@ pub struct AuthContext {
     pub challenge: Option<Challenge>,
     /// Accounts (`ACCOUNT_STORE`): one per number that ever signed in.
     pub accounts: Arc<dyn AccountStore>,
+    /// Each account's signed-in sessions, shared by every instance through the store; a
+    /// session is signed in only while listed here.
+    pub sessions: Arc<dyn SessionIndex>,
     /// This site as a WebAuthn relying party; `None` when passkeys cannot work here (a
     /// `PUBLIC_URL` without a domain name).
     pub passkeys: Option<Arc<RelyingParty>>,
+    /// Signs and reads the one-shot message cookie (`COOKIE_SECRET`, else a key per
+    /// process), so a message needs no stored session.
+    pub flash_cookies: FlashCookies,
 }

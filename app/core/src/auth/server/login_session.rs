@@ -1,13 +1,13 @@
 //! The typed view of the server-side session: the only code that reads or writes login keys.
 
 use super::verify_port::RequestId;
-use crate::auth::{AuthError, Channel, Flash};
+use crate::auth::{AuthError, Channel};
 use crate::domain::PhoneNumber;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use std::time::Duration;
 use tower_sessions::{Expiry, Session};
 
-/// An anonymous session (a pending login, a passkey ceremony, a one-shot message) is
+/// An anonymous session (a pending login, a passkey ceremony, an owner token) is
 /// forgotten after this long without a request.
 pub const PENDING_IDLE: Duration = Duration::from_secs(30 * 60);
 /// A signed-in session is forgotten after this long without a request.
@@ -22,7 +22,6 @@ fn idle(duration: Duration) -> Option<Expiry> {
 
 const PENDING_KEY: &str = "login.pending";
 const USER_KEY: &str = "login.user";
-const FLASH_KEY: &str = "login.flash";
 const OWNER_KEY: &str = "login.owner";
 /// The passkey ceremonies' slots (see `passkeys::CeremonyKind::session_key`).
 pub(crate) const CEREMONY_REGISTRATION_KEY: &str = "passkey.registration";
@@ -101,6 +100,13 @@ pub struct SignedInUser {
     pub number: PhoneNumber,
     /// Unix seconds of sign-in.
     pub since: u64,
+    /// The account's id (see `accounts::Account::id`).
+    #[serde(default)]
+    pub account_id: String,
+    /// This session's entry in the account's session index (`sessions::DeviceSession`);
+    /// empty for a session signed in before the index existed, which reads as signed out.
+    #[serde(default)]
+    pub handle: String,
 }
 
 /// Intent-named access to the login state in a `tower_sessions::Session`. Store failures
@@ -125,9 +131,9 @@ impl LoginSession {
         self.insert(PENDING_KEY, pending).await
     }
 
-    /// An anonymous session (a login in progress, a ceremony, a one-shot message, an owner
-    /// token) is forgotten after [`PENDING_IDLE`] without a request, so visitors who leave
-    /// nothing worth keeping do not fill the store for the signed-in sessions' week.
+    /// An anonymous session (a login in progress, a ceremony, an owner token) is forgotten
+    /// after [`PENDING_IDLE`] without a request, so visitors who leave nothing worth keeping
+    /// do not fill the store for the signed-in sessions' week.
     async fn short_lived_unless_signed_in(&self) -> Result<(), AuthError> {
         if self.get::<SignedInUser>(USER_KEY).await?.is_none() {
             self.0.set_expiry(idle(PENDING_IDLE));
@@ -204,27 +210,6 @@ impl LoginSession {
     /// session (which the per-address new-session limit counts).
     pub async fn holds_nothing(&self) -> bool {
         self.0.is_empty().await
-    }
-
-    /// Keeps an error for the next page render (no-JS post/redirect/get).
-    pub async fn set_flash(&self, flash: &Flash) -> Result<(), AuthError> {
-        self.short_lived_unless_signed_in().await?;
-        self.insert(FLASH_KEY, flash).await
-    }
-
-    /// Takes the kept error, so it shows once. Without one, the session is left unmodified,
-    /// so a page that only reads the login state writes nothing to the store.
-    pub async fn take_flash(&self) -> Result<Option<Flash>, AuthError> {
-        // Avoid touching (and so creating) a session for anonymous visitors with no flash.
-        if self.0.is_empty().await {
-            return Ok(None);
-        }
-        // `remove` marks the session modified even when the key is absent.
-        let flash: Option<Flash> = self.get(FLASH_KEY).await?;
-        if flash.is_some() {
-            self.0.remove_value(FLASH_KEY).await.map_err(store_error)?;
-        }
-        Ok(flash)
     }
 
     /// Keeps a passkey ceremony's state under `key` (see `passkeys::Ceremony`). An anonymous

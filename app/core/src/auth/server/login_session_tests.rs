@@ -1,5 +1,5 @@
-//! The session wrapper: reads leave the session untouched, flashes show once, anonymous
-//! writes keep a session briefly.
+//! The session wrapper: reads leave the session untouched, anonymous writes keep a session
+//! briefly. (One-shot messages ride a signed cookie: see `flash_cookie.rs`.)
 
 use super::*;
 use std::sync::Arc;
@@ -8,44 +8,30 @@ use tower_sessions::MemoryStore;
 #[tokio::test]
 async fn reading_the_login_state_leaves_the_session_unmodified() {
     let fresh = LoginSession::new(Session::new(None, Arc::new(MemoryStore::default()), None));
-    // A session with data but no flash: reading it must not mark it for saving.
+    // A session with data: reading it must not mark it for saving.
     let store = Arc::new(MemoryStore::default());
     let raw = Session::new(None, store.clone(), None);
     raw.insert(OWNER_KEY, "token").await.expect("insert");
     raw.save().await.expect("save");
     let id = raw.id();
     let again = LoginSession::new(Session::new(id, store, None));
-    assert_eq!(again.take_flash().await.expect("read"), None);
     assert!(again.pending().await.expect("read").is_none());
     assert!(
         !again.0.is_modified(),
         "a read-only page must not write the session"
     );
-    assert_eq!(fresh.take_flash().await.expect("read"), None);
+    assert!(fresh.pending().await.expect("read").is_none());
     assert!(!fresh.0.is_modified());
-}
-
-#[tokio::test]
-async fn a_flash_shows_once() {
-    let session = LoginSession::new(Session::new(None, Arc::new(MemoryStore::default()), None));
-    let flash = Flash {
-        error: None,
-        typed_number: Some("+44 7400 123456".into()),
-        notice: None,
-    };
-    session.set_flash(&flash).await.expect("set");
-    assert_eq!(session.take_flash().await.expect("take"), Some(flash));
-    assert_eq!(session.take_flash().await.expect("take"), None);
 }
 
 #[tokio::test]
 async fn anonymous_writes_keep_the_session_briefly_and_a_sign_in_for_a_week() {
     let session = LoginSession::new(Session::new(None, Arc::new(MemoryStore::default()), None));
-    let flash = Flash {
-        error: Some(AuthError::BadRequest),
-        ..Flash::default()
-    };
-    session.set_flash(&flash).await.expect("flash");
+    let ceremony = "ceremony state";
+    session
+        .keep_ceremony(CEREMONY_SIGN_IN_KEY, &ceremony)
+        .await
+        .expect("ceremony");
     assert_eq!(session.0.expiry(), idle(PENDING_IDLE));
     let session = LoginSession::new(Session::new(None, Arc::new(MemoryStore::default()), None));
     session.owner_token().await.expect("token");
@@ -53,10 +39,15 @@ async fn anonymous_writes_keep_the_session_briefly_and_a_sign_in_for_a_week() {
     let user = SignedInUser {
         number: PhoneNumber::parse("+447400123456", "GB".parse().expect("GB")).expect("number"),
         since: 0,
+        account_id: "account".into(),
+        handle: "handle".into(),
     };
     session.sign_in(&user).await.expect("sign in");
     assert_eq!(session.0.expiry(), idle(SIGNED_IN_IDLE));
-    session.set_flash(&flash).await.expect("flash");
+    session
+        .keep_ceremony(CEREMONY_REGISTRATION_KEY, &ceremony)
+        .await
+        .expect("ceremony");
     assert_eq!(
         session.0.expiry(),
         idle(SIGNED_IN_IDLE),

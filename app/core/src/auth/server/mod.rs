@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod challenge;
 mod context;
 mod counter_store;
+pub mod flash_cookie;
 pub mod guard;
 mod ip_buckets;
 mod limit_policy;
@@ -20,11 +21,15 @@ pub mod rate_limit;
 mod request_facts;
 mod scope;
 pub mod service;
+pub mod sessions;
 pub mod store_error;
 pub mod verify_port;
 
 pub use context::AuthContext;
+pub use flash_cookie::FlashCookies;
 pub use login_session::{LoginSession, PendingLogin, SignedInUser};
 pub use request_facts::RequestFacts;
-pub use scope::{form_redirect, is_html_form_post, request_scope, ClientIp};
+pub use scope::{
+    form_redirect, is_html_form_post, keep_flash, request_scope, take_flash_cookie, ClientIp,
+};
 pub use store_error::StoreError;

@@ -4,6 +4,7 @@
 
 use super::clock::unix_seconds;
 use super::AuthContext;
+use crate::auth::Flash;
 use std::net::IpAddr;
 
 /// The facts of one request: who asks (the client's address as the server decided it), on
@@ -23,6 +24,9 @@ pub struct RequestFacts {
     pub user_agent: Option<String>,
     /// Unix seconds at which the request is served: one reading of the clock per request.
     pub now: u64,
+    /// The one-shot message the request's signed flash cookie carried; read (and the cookie
+    /// expired) only where it is shown, the login status, so other requests leave it alone.
+    pub flash: Option<Flash>,
 }
 
 /// The host of a `Host` header or authority (`login.example.com:3000`, `[::1]:3000`),

@@ -1,7 +1,6 @@
 //! Per-request plumbing for server functions: context, session, and no-JS redirects.
 
 use super::clock::unix_seconds;
-use super::rate_limit::LimitRefusal;
 use super::{AuthContext, LoginSession, RequestFacts};
 use crate::auth::{AuthError, Flash};
 use http::{header, request::Parts, HeaderValue, StatusCode};
@@ -76,20 +75,50 @@ pub async fn request_scope() -> Result<(Arc<AuthContext>, LoginSession, RequestF
         accept_language: accept_language(),
         user_agent: user_agent(),
         now: unix_seconds(ctx.clock.now()),
+        // Read only where it is shown (`get_login_status`), see `take_flash_cookie`.
+        flash: None,
     };
     Ok((ctx, LoginSession::new(session), facts))
 }
 
+/// Keeps `flash` for the next page render in the signed flash cookie (a `Set-Cookie` on
+/// this answer), not in the session: a visitor with nothing else to keep gets no stored
+/// session for a message. Outside a web request, or when the message is too large for its
+/// cookie (logged), nothing is kept: only the message is lost.
+pub fn keep_flash(ctx: &AuthContext, facts: &RequestFacts, flash: &Flash) {
+    if let (Some(options), Some(cookie)) = (
+        use_context::<ResponseOptions>(),
+        ctx.flash_cookies.set_cookie(flash, facts.now),
+    ) {
+        options.append_header(header::SET_COOKIE, cookie);
+    }
+}
+
+/// The one-shot message the request's flash cookie carries, when its signature verifies and
+/// it is fresh at `now`; a present cookie (valid or not) is expired on this answer, so the
+/// message shows once. Without a flash cookie the answer sets none.
+pub fn take_flash_cookie(ctx: &AuthContext, now: u64) -> Option<Flash> {
+    let parts = use_context::<Parts>()?;
+    if !ctx.flash_cookies.is_present(&parts.headers) {
+        return None;
+    }
+    if let Some(options) = use_context::<ResponseOptions>() {
+        options.append_header(header::SET_COOKIE, ctx.flash_cookies.clearing());
+    }
+    ctx.flash_cookies.read(&parts.headers, now)
+}
+
 /// For a plain HTML form post (JavaScript off), answers `303 See Other`: to `success_path`
 /// on `Ok`; on `Err` to `failure_path` (or `/login` when the pending login is over), with
-/// the error kept as a flash for the next render (for a new visitor only within the
-/// per-address new-session limit: past it the redirect comes without the message). Fetch calls from the hydrated app get the
-/// result as JSON, errors with [`AuthError::http_status`] instead of a blanket 500.
-/// `success_path` must be a checked same-site path (see [`crate::auth::safe_next`]).
+/// the error kept for the next render in the signed flash cookie (see [`keep_flash`]; no
+/// session is stored for it). Fetch calls from the hydrated app get the result as JSON,
+/// errors with [`AuthError::http_status`] instead of a blanket 500. `success_path` must be
+/// a checked same-site path (see [`crate::auth::safe_next`]). `_session` is unused since
+/// the message left the session.
 pub async fn form_redirect<T>(
     ctx: &AuthContext,
     facts: &RequestFacts,
-    session: &LoginSession,
+    _session: &LoginSession,
     result: Result<T, AuthError>,
     success_path: &str,
     failure_path: &'static str,
@@ -114,19 +143,7 @@ pub async fn form_redirect<T>(
                 typed_number: typed_number.map(|n| n.chars().take(64).collect()),
                 notice: None,
             };
-            // Losing a flash only loses the message, never the login: ignore store errors,
-            // and keep no message for a new visitor past the per-address new-session limit
-            // (a store that cannot count is left to fail the save, which answers 503).
-            let over_limit = session.holds_nothing().await
-                && matches!(
-                    ctx.limits
-                        .allow_new_session(facts.client_ip, facts.now)
-                        .await,
-                    Err(LimitRefusal::Limited { .. })
-                );
-            if !over_limit {
-                let _ = session.set_flash(&flash).await;
-            }
+            keep_flash(ctx, facts, &flash);
             if error.restarts_login() {
                 "/login"
             } else {

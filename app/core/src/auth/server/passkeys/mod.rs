@@ -6,7 +6,7 @@ mod ceremony;
 mod naming;
 
 pub use ceremony::{Ceremony, CeremonyKind, CEREMONY_TTL_SECS};
-pub use naming::passkey_name;
+pub use naming::{browser_and_system, passkey_name};
 
 use base64::Engine;
 use url::Url;

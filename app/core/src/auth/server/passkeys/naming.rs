@@ -1,11 +1,18 @@
 //! A passkey's default name, from the browser that created it: "Chrome on Linux".
 
 /// Names a passkey after the browser and system in `user_agent`, falling back to "Passkey".
-/// Only a few well-known tokens are read; the rest of the header is ignored.
 pub fn passkey_name(user_agent: Option<&str>) -> String {
-    let Some(ua) = user_agent else {
-        return "Passkey".to_owned();
-    };
+    match browser_and_system(user_agent) {
+        Some(name) if name.starts_with("on ") => format!("Passkey {name}"),
+        Some(name) => name,
+        None => "Passkey".to_owned(),
+    }
+}
+
+/// "Chrome on Linux", "Chrome", or "on Linux" (system only) from `user_agent`; `None` when
+/// neither is recognised. Only a few well-known tokens are read; the rest is ignored.
+pub fn browser_and_system(user_agent: Option<&str>) -> Option<String> {
+    let ua = user_agent?;
     // Order matters: Edge and Opera also say "Chrome"; Chrome also says "Safari".
     let browser = [
         ("Edg/", "Edge"),
@@ -30,10 +37,10 @@ pub fn passkey_name(user_agent: Option<&str>) -> String {
     .find(|(token, _)| ua.contains(token))
     .map(|(_, name)| name);
     match (browser, system) {
-        (Some(b), Some(s)) => format!("{b} on {s}"),
-        (Some(b), None) => b.to_owned(),
-        (None, Some(s)) => format!("Passkey on {s}"),
-        (None, None) => "Passkey".to_owned(),
+        (Some(b), Some(s)) => Some(format!("{b} on {s}")),
+        (Some(b), None) => Some(b.to_owned()),
+        (None, Some(s)) => Some(format!("on {s}")),
+        (None, None) => None,
     }
 }
 

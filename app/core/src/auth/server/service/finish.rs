@@ -1,11 +1,13 @@
 //! The PIN step: check the code, count wrong ones (per pending login and per number), sign in.
 
+use super::device_sessions::open_session;
 use super::guard::count_verified;
 use super::lifecycle::{end, Ending};
 use super::{is_expired, refusal_error, throttled};
 use crate::auth::server::metrics_names as metrics;
+use crate::auth::server::sessions::SignInFactor;
 use crate::auth::server::verify_port::CheckFailure;
-use crate::auth::server::{AuthContext, LoginSession, RequestFacts, SignedInUser};
+use crate::auth::server::{AuthContext, LoginSession, RequestFacts};
 use crate::auth::AuthError;
 use crate::domain::Pin;
 
@@ -81,11 +83,15 @@ pub async fn finish_login(
                 tracing::info!(number = %masked, "account created on first sign-in");
             }
             let destination = pending.next.clone().unwrap_or_else(|| "/".to_owned());
-            let user = SignedInUser {
-                number: pending.number,
-                since: now,
-            };
-            session.sign_in(&user).await?;
+            open_session(
+                ctx,
+                session,
+                facts,
+                &account.id,
+                pending.number,
+                SignInFactor::Code,
+            )
+            .await?;
             tracing::info!(number = %masked, "code check ok; signed in");
             metrics::check("ok");
             ::metrics::counter!(metrics::SIGN_INS).increment(1);

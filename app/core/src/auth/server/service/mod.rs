@@ -3,6 +3,7 @@
 
 mod account;
 mod challenge;
+mod device_sessions;
 mod finish;
 mod guard;
 mod lifecycle;
@@ -18,6 +19,7 @@ mod start;
 mod status;
 
 pub use account::account;
+pub use device_sessions::{current_user, end_other_sessions, end_session};
 pub use finish::finish_login;
 pub use passkey_manage::{
     begin_passkey_registration, finish_passkey_registration, remove_passkey,

@@ -25,7 +25,7 @@ pub async fn begin_passkey_registration(
 ) -> Result<String, AuthError> {
     let rp = relying_party(ctx)?;
     let now = facts.now;
-    let (user, account) = recent_account(ctx, session, now).await?;
+    let (user, account) = recent_account(ctx, session, facts).await?;
     let passkeys = store(ctx.accounts.passkeys(&account.id).await)?;
     let exclude = passkeys
         .iter()
@@ -75,7 +75,7 @@ pub async fn finish_passkey_registration(
 ) -> Result<PasskeyView, AuthError> {
     let rp = relying_party(ctx)?;
     let now = facts.now;
-    let (user, account) = recent_account(ctx, session, now).await?;
+    let (user, account) = recent_account(ctx, session, facts).await?;
     let masked = user.number.masked();
     let locks = ctx.locks.as_ref();
     let bound_to = Some(account.id.as_str());
@@ -112,15 +112,17 @@ pub async fn finish_passkey_registration(
     Ok(view(&stored))
 }
 
-/// Removes the signed-in account's passkey `id`; it can no longer sign in.
+/// Removes the signed-in account's passkey `id`; it can no longer sign in. With
+/// `end_sessions`, the other sessions it signed in are signed out too.
 pub async fn remove_passkey(
     ctx: &AuthContext,
     session: &LoginSession,
     facts: &RequestFacts,
     id: &str,
+    end_sessions: bool,
 ) -> Result<(), AuthError> {
     let now = facts.now;
-    let (user, account) = recent_account(ctx, session, now).await?;
+    let (user, account) = recent_account(ctx, session, facts).await?;
     if id.is_empty() || id.len() > 1024 {
         return Err(AuthError::BadRequest);
     }
@@ -129,6 +131,9 @@ pub async fn remove_passkey(
     }
     tracing::info!(number = %user.number.masked(), "audit: passkey removed");
     metrics::passkey_event("removed");
+    if end_sessions {
+        super::device_sessions::end_passkey_sessions(ctx, &user, id, now).await?;
+    }
     Ok(())
 }
 
@@ -139,6 +144,7 @@ pub(super) fn view(passkey: &StoredPasskey) -> PasskeyView {
         name: passkey.name.clone(),
         created_at: passkey.created_at,
         last_used_at: passkey.last_used_at,
+        open_sessions: 0,
     }
 }
 
@@ -166,13 +172,12 @@ pub(super) fn store<T>(result: Result<T, StoreError>) -> Result<T, AuthError> {
 async fn recent_account(
     ctx: &AuthContext,
     session: &LoginSession,
-    now: u64,
+    facts: &RequestFacts,
 ) -> Result<(SignedInUser, Account), AuthError> {
-    let user = session
-        .signed_in(now)
+    let user = super::device_sessions::current_user(ctx, session, facts)
         .await?
         .ok_or(AuthError::NotSignedIn)?;
-    if change_window_left(&user, now) == 0 {
+    if change_window_left(&user, facts.now) == 0 {
         return Err(AuthError::RecentSignInRequired);
     }
     let account =

@@ -4,12 +4,14 @@
 //! stranger typing wrong codes cannot lock the owner's passkey, nor the reverse), and a
 //! passkey sign-in clears the number's wrong codes.
 
+use super::device_sessions::open_session;
 use super::lifecycle::{end, Ending};
 use super::passkey_manage::{relying_party, store};
 use super::refusal_error;
 use crate::auth::server::metrics_names as metrics;
 use crate::auth::server::passkeys::{credential_id_text, Ceremony, CeremonyKind};
-use crate::auth::server::{AuthContext, LoginSession, RequestFacts, SignedInUser};
+use crate::auth::server::sessions::SignInFactor;
+use crate::auth::server::{AuthContext, LoginSession, RequestFacts};
 use crate::auth::{safe_next, AuthError};
 use crate::domain::PhoneNumber;
 use webauthn_rs::prelude::{
@@ -165,7 +167,11 @@ pub async fn finish_passkey_sign_in(
         tracing::warn!(?refusal, "passkey failures not cleared");
     }
     let masked = number.masked();
-    sign_in_after_passkey(ctx, session, now, number).await?;
+    let factor = SignInFactor::Passkey {
+        credential_id: credential_id.clone(),
+        name: owner.passkey.name.clone(),
+    };
+    sign_in_after_passkey(ctx, session, facts, &account.id, number, factor).await?;
     tracing::info!(number = %masked, passkey = %owner.passkey.name, "audit: signed in with a passkey");
     ::metrics::counter!(metrics::PASSKEY_SIGN_INS).increment(1);
     ::metrics::counter!(metrics::MESSAGES_AVOIDED).increment(1);
@@ -179,14 +185,17 @@ pub async fn finish_passkey_sign_in(
 pub(super) async fn sign_in_after_passkey(
     ctx: &AuthContext,
     session: &LoginSession,
-    now: u64,
+    facts: &RequestFacts,
+    account_id: &str,
     number: PhoneNumber,
+    factor: SignInFactor,
 ) -> Result<(), AuthError> {
+    let now = facts.now;
     if let Some(pending) = session.pending().await? {
         end(ctx, session, now, &pending, Ending::SignedInByPasskey).await?;
     }
     if let Err(refusal) = ctx.limits.clear_failures(number.e164(), now).await {
         tracing::warn!(number = %number.masked(), ?refusal, "wrong-code count not cleared");
     }
-    session.sign_in(&SignedInUser { number, since: now }).await
+    open_session(ctx, session, facts, account_id, number, factor).await
 }

@@ -74,23 +74,23 @@ pub async fn resend_code(
 }
 
 /// Abandons the pending login: cancels the upstream request where the provider allows it
-/// (else it simply expires), frees the number for other sessions, and returns to the phone
-/// step with the number filled in.
+/// (else it simply expires), frees the number for other sessions, and answers the note that
+/// returns to the phone step with the number filled in (`None` when no login was pending),
+/// for the caller to carry to the next render (the signed flash cookie, not the session).
 pub async fn change_number(
     ctx: &AuthContext,
     session: &LoginSession,
     facts: &RequestFacts,
-) -> Result<(), AuthError> {
+) -> Result<Option<Flash>, AuthError> {
     let Some(pending) = session.pending().await? else {
-        return Ok(());
+        return Ok(None);
     };
     end(ctx, session, facts.now, &pending, Ending::ChangedNumber).await?;
-    let flash = Flash {
+    Ok(Some(Flash {
         error: None,
         typed_number: Some(pending.number.international().to_owned()),
         notice: None,
-    };
-    session.set_flash(&flash).await
+    }))
 }
 
 async fn live_pending(

@@ -1,5 +1,6 @@
 //! Reading the current step, and signing out.
 
+use super::device_sessions::{current_user, forget};
 use super::lifecycle::{end, Ending};
 use super::{expires_at, is_expired};
 use crate::auth::server::{AuthContext, LoginSession, PendingLogin, RequestFacts};
@@ -16,6 +17,7 @@ pub async fn logout(
         end(ctx, session, facts.now, &pending, Ending::LoggedOut).await?;
     }
     if let Some(user) = session.signed_in(facts.now).await? {
+        forget(ctx, &user).await;
         tracing::info!(number = %user.number.masked(), "signed out");
     }
     session.sign_out().await
@@ -28,8 +30,8 @@ pub async fn status(
     facts: &RequestFacts,
 ) -> Result<LoginStatus, AuthError> {
     let now = facts.now;
-    let flash = session.take_flash().await?;
-    let step = if let Some(user) = session.signed_in(now).await? {
+    let flash = facts.flash.clone();
+    let step = if let Some(user) = current_user(ctx, session, facts).await? {
         LoginStep::SignedIn {
             number: user.number.e164().to_owned(),
             since: user.since,

@@ -6,12 +6,15 @@
 //!   own included) and stays within its limit, so deliveries never exceed the limits;
 //! - a number's lock is held only while a login for it can still be used;
 //! - a number's wrong-code count never goes down but by a sign-in of that number;
-//! - a sign-in renews the session id, and sign-ins by code never outnumber right codes.
+//! - a sign-in renews the session id, and sign-ins by code never outnumber right codes;
+//! - an ended session is never listed again, each listed session is under its own account,
+//!   and a lone "Sign out" / "Sign out everywhere else" ends exactly what it names.
 //!
 //! A failure prints the shortest sequence proptest could shrink it to.
 
 mod invariants;
 mod provider;
+mod sessions;
 mod world;
 
 use proptest::prelude::*;
@@ -49,7 +52,9 @@ fn op() -> impl Strategy<Value = Op> {
         2 => b.clone().prop_map(|browser| Op::CallMe { browser }),
         2 => b.clone().prop_map(|browser| Op::ChangeNumber { browser }),
         2 => b.clone().prop_map(|browser| Op::Logout { browser }),
-        1 => (b, n).prop_map(|(browser, number)| Op::Passkey { browser, number }),
+        1 => (b.clone(), n).prop_map(|(browser, number)| Op::Passkey { browser, number }),
+        1 => (b.clone(), b.clone()).prop_map(|(browser, target)| Op::EndSession { browser, target }),
+        1 => b.prop_map(|browser| Op::EndOthers { browser }),
     ]
 }
 
@@ -82,6 +87,9 @@ struct Harness {
     world: World,
     runtime: tokio::runtime::Runtime,
     code_sign_ins: usize,
+    /// Session handles ever listed, and those gone since.
+    ever_listed: std::collections::HashSet<String>,
+    gone: std::collections::HashSet<String>,
 }
 
 impl StateMachineTest for Lifecycle {
@@ -97,6 +105,8 @@ impl StateMachineTest for Lifecycle {
             world: World::new(setup.v1_like, setup.seed),
             runtime,
             code_sign_ins: 0,
+            ever_listed: Default::default(),
+            gone: Default::default(),
         }
     }
 
@@ -125,6 +135,8 @@ impl StateMachineTest for Lifecycle {
             }
             all
         });
+        let (users, listed_before) =
+            runtime.block_on(async { (world.users().await, world.listed().await) });
         let mut done = runtime.block_on(futures_join_all(
             ops.iter().map(|op| world.run(op)).collect(),
         ));
@@ -164,7 +176,19 @@ impl StateMachineTest for Lifecycle {
                 assert!(!live, "the code is still live after the login ended");
             }
         }
+        if let [op] = ops.as_slice() {
+            let listed_after = runtime.block_on(world.listed());
+            let checked =
+                sessions::check_lone_session_op(op, &users, &listed_before, &listed_after);
+            if let Err(breach) = checked {
+                panic!("{breach}");
+            }
+        }
         h.world.keep_cookies(&mut done);
+        let (world, ever, gone) = (&h.world, &mut h.ever_listed, &mut h.gone);
+        if let Err(breach) = h.runtime.block_on(world.check_session_index(ever, gone)) {
+            panic!("{breach}");
+        }
         h
     }
 

@@ -12,6 +12,7 @@ use crate::auth::server::limit_rule::Rule;
 use crate::auth::server::number_lock::{number_lock_key, MemoryLocks};
 use crate::auth::server::rate_limit::{LimitPolicy, RateLimiter};
 use crate::auth::server::service::{self, passkey_sign_in::sign_in_after_passkey};
+use crate::auth::server::sessions::SignInFactor;
 use crate::auth::server::{AuthContext, LoginSession, RequestFacts};
 use crate::domain::{DefaultCountry, PhoneNumber};
 use std::net::IpAddr;
@@ -45,6 +46,10 @@ pub enum Op {
     Logout { browser: usize },
     /// Signs in with a verified passkey of `NUMBERS[number]`'s account.
     Passkey { browser: usize, number: usize },
+    /// "Sign out" on `target`'s line of the account page (whatever `target` is signed in as).
+    EndSession { browser: usize, target: usize },
+    /// "Sign out everywhere else".
+    EndOthers { browser: usize },
 }
 
 impl Op {
@@ -56,7 +61,9 @@ impl Op {
             | Op::CallMe { browser }
             | Op::ChangeNumber { browser }
             | Op::Logout { browser }
-            | Op::Passkey { browser, .. } => browser,
+            | Op::Passkey { browser, .. }
+            | Op::EndSession { browser, .. }
+            | Op::EndOthers { browser } => browser,
         }
     }
 }
@@ -84,7 +91,7 @@ pub struct World {
     pub provider: Arc<ScriptedProvider>,
     pub counters: Arc<MemoryCounters>,
     pub locks: Arc<MemoryLocks>,
-    store: Arc<MemoryStore>,
+    pub(super) store: Arc<MemoryStore>,
     pub cookies: [Option<Id>; 3],
     answered: AtomicUsize,
 }
@@ -125,7 +132,9 @@ impl World {
             ),
             challenge: None,
             accounts: Arc::new(MemoryAccounts::default()),
+            sessions: Arc::new(crate::auth::server::sessions::MemorySessionIndex::default()),
             passkeys: None,
+            flash_cookies: crate::auth::server::FlashCookies::random(false),
         };
         Self {
             ctx,
@@ -195,8 +204,25 @@ impl World {
             }
             Op::Passkey { number, .. } => {
                 let phone = parse(NUMBERS[*number]);
-                let result = sign_in_after_passkey(ctx, &session, facts.now, phone).await;
+                let factor = SignInFactor::Passkey {
+                    credential_id: format!("model-{number}"),
+                    name: "Model passkey".into(),
+                };
+                let account = ctx.accounts.record_sign_in(NUMBERS[*number], facts.now);
+                let account = account.await.expect("memory accounts").id;
+                let result =
+                    sign_in_after_passkey(ctx, &session, &facts, &account, phone, factor).await;
                 (result.ok().map(|()| *number), false)
+            }
+            Op::EndSession { target, .. } => {
+                if let Some(user) = self.stored_user(*target).await {
+                    let _ = service::end_session(ctx, &session, &facts, &user.handle).await;
+                }
+                (None, false)
+            }
+            Op::EndOthers { .. } => {
+                let _ = service::end_other_sessions(ctx, &session, &facts).await;
+                (None, false)
             }
         };
         let cookie_after = save_like_the_session_layer(&raw).await;

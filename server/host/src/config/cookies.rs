@@ -1,0 +1,24 @@
+//! `COOKIE_SECRET`: the key that signs the one-shot message cookie (a no-JavaScript post's
+//! error carried to the next page without a stored session).
+
+use super::ConfigError;
+use app_core::auth::server::flash_cookie::FlashCookies;
+use secrecy::SecretString;
+
+/// Reads `COOKIE_SECRET`: any string of at least 32 bytes (`MIN_SECRET_BYTES`), surrounding
+/// whitespace ignored, used as given as the master key the signing key is derived from
+/// (HKDF-SHA256); it must be random, e.g. `openssl rand -base64 48`. Unset: `None`, a
+/// random key per process.
+pub(super) fn parse_cookie_secret(
+    raw: Option<String>,
+) -> Result<Option<SecretString>, ConfigError> {
+    let Some(secret) = raw else {
+        return Ok(None);
+    };
+    // The same check the signer makes, so a bad secret stops the start with its name.
+    FlashCookies::from_secret(secret.as_bytes(), false).map_err(|short| ConfigError {
+        variable: "COOKIE_SECRET",
+        problem: short.to_string(),
+    })?;
+    Ok(Some(SecretString::from(secret)))
+}
