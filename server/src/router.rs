@@ -6,14 +6,18 @@ use app::auth::server::AuthContext;
 use app::{shell, App};
 use axum::Router;
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use std::sync::OnceLock;
 
 /// The pages, server functions and static files for `options`; matches
 /// [`host::router::SiteRoutes`].
 pub fn site_routes(options: &LeptosOptions, auth: AuthContext) -> Router {
-    tracing::info!(thread = ?std::thread::current().name(), "TEMPDBG generate_route_list start");
-    let routes = generate_route_list(App);
-    tracing::info!(thread = ?std::thread::current().name(), "TEMPDBG generate_route_list end");
+    // Listed once per process: listing renders the app with a process-wide flag set that
+    // parks every `Resource` first polled meanwhile, in any thread, forever (leptos_server's
+    // `SuppressResourceLoad`); a second server built while another serves (the tests) would
+    // hang that one's page renders.
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    let routes = ROUTES.get_or_init(|| generate_route_list(App)).clone();
     // Shared, not cloned per request: the context holds the limit and guard policies.
     let auth = std::sync::Arc::new(auth);
     let context = move || {

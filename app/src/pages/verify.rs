@@ -9,16 +9,7 @@ use leptos_router::components::Redirect;
 /// on the same step with the same timers.
 #[component]
 pub fn VerifyPage() -> impl IntoView {
-    let status = Resource::new(|| (), |_| {
-        #[cfg(feature = "ssr")]
-        tracing::info!(thread = ?std::thread::current().name(), "TEMPDBG verify fetcher created");
-        let fut = get_login_status();
-        async move {
-            #[cfg(feature = "ssr")]
-            tracing::info!(thread = ?std::thread::current().name(), "TEMPDBG verify fetcher polled");
-            fut.await
-        }
-    });
+    let status = Resource::new(|| (), |_| get_login_status());
 
     view! {
         <Title text="Enter your code" />
