@@ -77,6 +77,10 @@ pub fn AccountPage() -> impl IntoView {
                                 Ok(Some(account)) => view! {
                                     <dt>"Account created"</dt>
                                     <dd>{utc_datetime(account.created_at)}</dd>
+                                    {account.test_account.then(|| view! {
+                                        <dt>"Kind"</dt>
+                                        <dd class="test-account">"Test account: signs in with its fixed code; nothing is sent to it"</dd>
+                                    })}
                                 }.into_any(),
                                 Ok(None) => ().into_any(),
                                 Err(error) => view! {

@@ -40,3 +40,4 @@ mod session_lifetime;
 mod soft_authenticator;
 mod sqlite_sessions;
 mod store_faults;
+mod test_numbers;

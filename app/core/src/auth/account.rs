@@ -18,6 +18,10 @@ pub struct AccountView {
     pub passkey_changes_for_secs: u64,
     /// The account's signed-in sessions, oldest sign-in first (this browser's included).
     pub sessions: Vec<SessionView>,
+    /// `true` for a test number in force (`TEST_NUMBERS`): it signs in with a fixed code and
+    /// nothing is sent to it.
+    #[serde(default)]
+    pub test_account: bool,
 }
 
 /// One signed-in session as the account page lists it.

@@ -1,5 +1,6 @@
-//! `COOKIE_SECRET`: the key that signs the one-shot message cookie (a no-JavaScript post's
-//! error carried to the next page without a stored session).
+//! `COOKIE_SECURE` and `COOKIE_SECRET`: whether cookies are `Secure` (then `__Host-` named),
+//! and the key that signs the one-shot message cookie (a no-JavaScript post's error carried
+//! to the next page without a stored session).
 
 use super::ConfigError;
 use app_core::auth::server::flash_cookie::FlashCookies;
@@ -21,4 +22,18 @@ pub(super) fn parse_cookie_secret(
         problem: short.to_string(),
     })?;
     Ok(Some(SecretString::from(secret)))
+}
+
+/// Reads `COOKIE_SECURE`: `auto` (default, `None`: decided at start-up from `PUBLIC_URL` or
+/// the listening address), `always` or `never`.
+pub(super) fn parse_cookie_secure(raw: Option<String>) -> Result<Option<bool>, ConfigError> {
+    match raw.as_deref().unwrap_or("auto") {
+        "auto" => Ok(None),
+        "always" => Ok(Some(true)),
+        "never" => Ok(Some(false)),
+        other => Err(ConfigError {
+            variable: "COOKIE_SECURE",
+            problem: format!("`{other}` is not auto, always or never"),
+        }),
+    }
 }

@@ -1,10 +1,10 @@
 //! Settings about the edge of the site: which proxies may name the client's address
 //! (`CLIENT_IP_HEADER`, `TRUSTED_PROXIES`), the public origin cross-site checks compare
-//! against (`PUBLIC_URL`), and whether the emulator and the operator endpoints may face the
-//! public (`EMULATOR_PUBLIC`, `OPS_PUBLIC`).
+//! against (`PUBLIC_URL`), where the operator endpoints listen (`OPS_ADDR`), and whether the
+//! emulator and the operator endpoints may face the public (`EMULATOR_PUBLIC`, `OPS_PUBLIC`).
 
 use super::ConfigError;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 
 /// An address range such as `10.0.0.0/8` or `fd00::/8` (a bare address is a /32 or /128).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,6 +110,44 @@ pub(super) fn parse_yes_no(
             problem: format!("`{other}` is not yes or no"),
         }),
     }
+}
+
+/// Reads `CLIENT_IP_HEADER`: the header a trusted reverse proxy sets to the client address.
+pub(super) fn parse_client_ip_header(
+    raw: Option<String>,
+) -> Result<Option<http::HeaderName>, ConfigError> {
+    raw.map(|name| {
+        http::HeaderName::try_from(name.as_str()).map_err(|_| ConfigError {
+            variable: "CLIENT_IP_HEADER",
+            problem: format!("`{name}` is not a header name"),
+        })
+    })
+    .transpose()
+}
+
+/// Reads `OPS_ADDR` (`HOST:PORT`, the operator endpoints' own listener) and `OPS_PUBLIC`
+/// (`yes`: any peer on the site's port), which has no effect with `OPS_ADDR` set.
+pub(super) fn parse_ops(
+    get: &impl Fn(&str) -> Option<String>,
+) -> Result<(Option<SocketAddr>, bool), ConfigError> {
+    let ops_addr = get("OPS_ADDR")
+        .map(|raw| {
+            raw.parse::<SocketAddr>().map_err(|e| ConfigError {
+                variable: "OPS_ADDR",
+                problem: format!("`{raw}` is not HOST:PORT ({e})"),
+            })
+        })
+        .transpose()?;
+    let ops_public = parse_yes_no("OPS_PUBLIC", get("OPS_PUBLIC"))?;
+    if ops_public && ops_addr.is_some() {
+        return Err(ConfigError {
+            variable: "OPS_PUBLIC",
+            problem:
+                "has no effect with OPS_ADDR set (the operator endpoints are served only there)"
+                    .into(),
+        });
+    }
+    Ok((ops_addr, ops_public))
 }
 
 #[cfg(test)]

@@ -15,24 +15,33 @@ mod emulator_api;
 mod guard;
 mod limits;
 mod provider;
+mod sending;
 mod store;
+mod test_numbers;
 mod twilio;
 mod values;
 use accounts::parse_account_store;
 pub use accounts::AccountStoreConfig;
 use captcha::parse_captcha;
 pub use captcha::{default_script_url, default_verify_url, CaptchaConfig};
-use cookies::parse_cookie_secret;
+use cookies::{parse_cookie_secret, parse_cookie_secure};
 use delivery::parse_delivery;
 pub use delivery::VONAGE_LIFETIME;
 pub use edge::Cidr;
-use edge::{parse_public_origin, parse_trusted_proxies, parse_yes_no};
+use edge::{
+    parse_client_ip_header, parse_ops, parse_public_origin, parse_trusted_proxies, parse_yes_no,
+};
 pub use emulator_api::EmulatorApi;
 use guard::parse_guard;
 use limits::{check_room_for_a_login, parse_limits};
 use provider::parse_provider;
 pub use provider::{EmulatorSettings, ProviderConfig, VonageCredentials, DEFAULT_VONAGE_BASE_URL};
+use sending::{
+    parse_allowed_countries, parse_brand, parse_call_timeouts, parse_fallback_locale,
+    parse_resend_after,
+};
 pub use store::{RedisSettings, SessionStoreConfig};
+use test_numbers::parse_test_numbers;
 pub use twilio::{TwilioCredentials, DEFAULT_TWILIO_BASE_URL};
 use values::parse_or;
 
@@ -103,6 +112,10 @@ pub struct Config {
     /// `OPS_PUBLIC=yes`: without `OPS_ADDR`, `/readyz` and `/metrics` answer any peer on the
     /// site's port. Default `no`: loopback peers only.
     pub ops_public: bool,
+    /// `TEST_NUMBERS` (`NUMBER=CODE,…`, at most 10), `TEST_NUMBERS_UNTIL` (required with it)
+    /// and `TEST_NUMBERS_ANY_RANGE`: numbers that sign in with their code under any provider
+    /// and send nothing; `None` when unset.
+    pub test_numbers: Option<app_core::auth::server::test_numbers::TestNumbers>,
 }
 
 /// A setting that cannot be used, with the variable's name.
@@ -133,13 +146,7 @@ impl Config {
 
         let provider = parse_provider(&get)?;
 
-        let brand = get("VERIFY_BRAND").unwrap_or_else(|| "Passwordless".to_owned());
-        if brand.chars().count() > 16 {
-            return Err(fail(
-                "VERIFY_BRAND",
-                "must be 1 to 16 characters (a Vonage limit)".into(),
-            ));
-        }
+        let brand = parse_brand(get("VERIFY_BRAND"))?;
         let default_country = get("DEFAULT_COUNTRY")
             .unwrap_or_else(|| "GB".to_owned())
             .parse()
@@ -186,12 +193,7 @@ impl Config {
         if calls_by_itself {
             check_room_for_a_login(&limits)?;
         }
-        let client_ip_header = get("CLIENT_IP_HEADER")
-            .map(|name| {
-                http::HeaderName::try_from(name.as_str())
-                    .map_err(|_| fail("CLIENT_IP_HEADER", format!("`{name}` is not a header name")))
-            })
-            .transpose()?;
+        let client_ip_header = parse_client_ip_header(get("CLIENT_IP_HEADER"))?;
         let trusted_proxies = parse_trusted_proxies(Some(
             get("TRUSTED_PROXIES").unwrap_or_else(|| "127.0.0.0/8,::1".into()),
         ))?;
@@ -204,78 +206,20 @@ impl Config {
                     .into(),
             ));
         }
-        let ops_addr = get("OPS_ADDR")
-            .map(|raw| {
-                raw.parse::<SocketAddr>()
-                    .map_err(|e| fail("OPS_ADDR", format!("`{raw}` is not HOST:PORT ({e})")))
-            })
-            .transpose()?;
-        let ops_public = parse_yes_no("OPS_PUBLIC", get("OPS_PUBLIC"))?;
-        if ops_public && ops_addr.is_some() {
-            return Err(fail(
-                "OPS_PUBLIC",
-                "has no effect with OPS_ADDR set (the operator endpoints are served only there)"
-                    .into(),
-            ));
-        }
-        let allowed_countries = get("ALLOWED_COUNTRIES")
-            .map(|list| {
-                list.split(',')
-                    .map(str::trim)
-                    .filter(|c| !c.is_empty())
-                    .map(|code| {
-                        code.parse::<DefaultCountry>()
-                            .map(|_| code.to_ascii_uppercase())
-                            .map_err(|problem| fail("ALLOWED_COUNTRIES", problem))
-                    })
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .transpose()?;
-        let connect_ms: u64 = parse_or(
-            "VERIFY_CONNECT_TIMEOUT_MS",
-            get("VERIFY_CONNECT_TIMEOUT_MS"),
-            "2000",
-        )?;
-        if !(50..=2000).contains(&connect_ms) {
-            return Err(fail(
-                "VERIFY_CONNECT_TIMEOUT_MS",
-                "must be 50 to 2000".into(),
-            ));
-        }
-        let timeout_ms: u64 = parse_or("VERIFY_TIMEOUT_MS", get("VERIFY_TIMEOUT_MS"), "10000")?;
-        if !(100..=10_000).contains(&timeout_ms) {
-            return Err(fail("VERIFY_TIMEOUT_MS", "must be 100 to 10000".into()));
-        }
-        let resend_secs: u64 = parse_or("RESEND_AFTER", get("RESEND_AFTER"), "30")?;
-        if !(5..=300).contains(&resend_secs) {
-            return Err(fail("RESEND_AFTER", "must be 5 to 300 seconds".into()));
-        }
-        let cookie_secure = match get("COOKIE_SECURE").as_deref().unwrap_or("auto") {
-            "auto" => None,
-            "always" => Some(true),
-            "never" => Some(false),
-            other => {
-                return Err(fail(
-                    "COOKIE_SECURE",
-                    format!("`{other}` is not auto, always or never"),
-                ))
-            }
-        };
+        let (ops_addr, ops_public) = parse_ops(&get)?;
+        let allowed_countries = parse_allowed_countries(get("ALLOWED_COUNTRIES"))?;
+        let (connect_timeout, timeout) = parse_call_timeouts(&get)?;
+        let resend_after = parse_resend_after(get("RESEND_AFTER"))?;
+        let cookie_secure = parse_cookie_secure(get("COOKIE_SECURE"))?;
         let cookie_secret = parse_cookie_secret(get("COOKIE_SECRET"))?;
-        let fallback_locale = get("VERIFY_LOCALE").map(|l| l.to_ascii_lowercase());
-        if let Some(locale) = &fallback_locale {
-            if app_core::auth::server::locale::preferred_locale(None, Some(locale)).is_none() {
-                return Err(fail(
-                    "VERIFY_LOCALE",
-                    format!("`{locale}` is not a Vonage Verify locale such as en-gb"),
-                ));
-            }
-        }
+        let fallback_locale = parse_fallback_locale(get("VERIFY_LOCALE"))?;
+        let test_numbers = parse_test_numbers(&get, default_country, std::time::SystemTime::now())?;
         Ok(Self {
-            connect_timeout: Duration::from_millis(connect_ms),
-            timeout: Duration::from_millis(timeout_ms),
+            test_numbers,
+            connect_timeout,
+            timeout,
             fallback_locale,
-            resend_after: Duration::from_secs(resend_secs),
+            resend_after,
             cookie_secure,
             cookie_secret,
             allowed_countries,

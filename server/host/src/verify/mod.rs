@@ -220,7 +220,6 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
 pub(crate) mod test_support;
 
 #[cfg(test)]
-#[path = "mod_tests.rs"]
 mod tests;
 
 #[cfg(test)]

@@ -7,6 +7,8 @@ pub const CODE_SENDS: &str = "passwordless_code_sends_total";
 pub const CODE_CHECKS: &str = "passwordless_code_checks_total";
 /// Successful sign-ins.
 pub const SIGN_INS: &str = "passwordless_sign_ins_total";
+/// Metric: sign-ins of test numbers (`TEST_NUMBERS`), which send nothing.
+pub const TEST_NUMBER_SIGN_INS: &str = "passwordless_test_number_sign_ins_total";
 /// Requests refused by a limit, by `scope` (`number`, `ip`, `session`, `global`, `checks`).
 pub const LIMIT_HITS: &str = "passwordless_limit_hits_total";
 /// Session or counter store failures.

@@ -23,6 +23,7 @@ mod scope;
 pub mod service;
 pub mod sessions;
 pub mod store_error;
+pub mod test_numbers;
 pub mod verify_port;
 
 pub use context::AuthContext;

@@ -210,6 +210,14 @@ pub trait VerifyProvider: Send + Sync + 'static {
         None
     }
 
+    /// `true` when a verification of `number` sends nothing and costs nothing (a test number
+    /// in force: see `test_numbers`), so no delivery is counted against the send limits or by
+    /// the fraud guard. Default: every number gets real messages.
+    fn sends_nothing_to(&self, number: &PhoneNumber) -> bool {
+        let _ = number;
+        false
+    }
+
     /// Short name for logs, e.g. `vonage`.
     fn name(&self) -> &'static str;
 }

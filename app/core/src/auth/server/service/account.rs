@@ -35,5 +35,6 @@ pub async fn account(
             .collect(),
         passkey_changes_for_secs: change_window_left(&user, now),
         sessions: session_views(&sessions, &user),
+        test_account: ctx.provider.sends_nothing_to(&user.number),
     }))
 }

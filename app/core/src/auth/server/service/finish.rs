@@ -67,7 +67,9 @@ pub async fn finish_login(
                     tracing::warn!(number = %masked, ?refusal, "wrong-code count not cleared");
                 }
             }
-            count_verified(ctx, &pending.number, now).await;
+            if !pending.sends_nothing {
+                count_verified(ctx, &pending.number, now).await;
+            }
             // The account is recorded before the session is signed in: a signed-in session
             // always has its account.
             let account = ctx
@@ -83,6 +85,7 @@ pub async fn finish_login(
                 tracing::info!(number = %masked, "account created on first sign-in");
             }
             let destination = pending.next.clone().unwrap_or_else(|| "/".to_owned());
+            let test_number = pending.sends_nothing;
             open_session(
                 ctx,
                 session,
@@ -93,6 +96,10 @@ pub async fn finish_login(
             )
             .await?;
             tracing::info!(number = %masked, "code check ok; signed in");
+            if test_number {
+                tracing::info!(number = %masked, "audit: test number signed in");
+                ::metrics::counter!(metrics::TEST_NUMBER_SIGN_INS).increment(1);
+            }
             metrics::check("ok");
             ::metrics::counter!(metrics::SIGN_INS).increment(1);
             Ok(destination)

@@ -103,25 +103,35 @@ pub(super) async fn begin(
         .delivery_plan()
         .auto_call_after
         .map(|after| now + after.as_secs());
-    let deliveries = 1 + u32::from(auto_call_at.is_some());
+    // A test number's login sends nothing: it counts nothing, for any limit or the guard.
+    let sends_nothing = ctx.provider.sends_nothing_to(&number);
+    let deliveries = match sends_nothing {
+        true => 0,
+        false => 1 + u32::from(auto_call_at.is_some()),
+    };
     let owner = session.owner_token().await?;
     // The number first: another browser's live code is "busy", not a spent limit.
     let lock = take_number(ctx, session, &number, now).await?;
-    if let Err(error) = reserve_sends(ctx, facts, &owner, &number, deliveries).await {
+    let reserved = match deliveries {
+        0 => Ok(()),
+        n => reserve_sends(ctx, facts, &owner, &number, n).await,
+    };
+    if let Err(error) = reserved {
         // Refused: the number is not held (nor its hold extended) for a start that sends
         // nothing. A request of ours still live upstream is then replaced, never resumed.
         release_number(ctx, session, &number).await;
         return Err(error);
     }
     let give_back = -i32::try_from(deliveries).unwrap_or(1);
-    let started = match send_code(ctx, facts, &number, lock).await {
+    let started = match send_code(ctx, facts, &number, lock, sends_nothing).await {
         Ok(started) => started,
         Err((error, nothing_sent)) => {
             // A refusal sent nothing: all is given back. An unknown outcome (5xx, timeout)
             // keeps the message's count, as it may have gone out.
-            let back = match nothing_sent {
-                true => give_back,
-                false => give_back + 1,
+            let back = match (nothing_sent, sends_nothing) {
+                (_, true) => 0,
+                (true, false) => give_back,
+                (false, false) => give_back + 1,
             };
             if back != 0 {
                 adjust_sends(ctx, facts.client_ip, &owner, &number, now, back).await;
@@ -132,11 +142,11 @@ pub(super) async fn begin(
             return Err(error);
         }
     };
-    if started.resumed {
+    if started.resumed && give_back != 0 {
         // The code already sent is the one to type, and its call was reserved by the start
         // that made it: this start delivers nothing.
         adjust_sends(ctx, facts.client_ip, &owner, &number, now, give_back).await;
-    } else {
+    } else if !started.resumed && !sends_nothing {
         super::challenge::note_send(ctx, facts, &number, now).await;
     }
     Ok(PendingLogin {
@@ -150,6 +160,7 @@ pub(super) async fn begin(
         next,
         auto_call_at: auto_call_at.filter(|_| !started.resumed),
         send_ip: facts.client_ip,
+        sends_nothing,
     })
 }
 
@@ -237,7 +248,7 @@ async fn give_back_scheduled_call(
     pending: &PendingLogin,
     now: u64,
 ) {
-    if !claim_scheduled_call(ctx, pending, now).await {
+    if !claim_scheduled_call(ctx, pending, now).await || pending.sends_nothing {
         return;
     }
     if let Ok(owner) = session.owner_token().await {

@@ -35,7 +35,7 @@ pub async fn resend_code(
         if !claim_scheduled_call(ctx, &pending, now).await {
             return Err(AuthError::NoChannelLeft);
         }
-    } else {
+    } else if !pending.sends_nothing {
         let owner = session.owner_token().await?;
         reserve_sends(ctx, facts, &owner, &pending.number, 1).await?;
     }
