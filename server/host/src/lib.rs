@@ -10,6 +10,7 @@ pub mod config;
 pub mod emulator;
 pub mod guard_ops;
 pub mod operations;
+#[cfg(any(test, feature = "test-support"))]
 pub mod postgres_for_tests;
 pub mod router;
 pub mod security;

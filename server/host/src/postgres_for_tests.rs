@@ -3,6 +3,8 @@
 //! removed on drop. Uses Debian's `postgresql` binaries (`scripts/setup.sh test` installs
 //! them); as root it runs them as the `postgres` user, since PostgreSQL refuses root. A
 //! transaction can be left holding a lock ([`PostgresServer::hold`]) to make it stuck.
+//! Built only for tests: the host's own, and other crates' through the `test-support`
+//! feature (which `server` enables in its dev-dependencies only).
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

@@ -1,6 +1,8 @@
-//! The block stores agree on placing, repeating, listing and lifting, in memory and in
-//! SQLite (Redis: `server/tests/api/guard.rs`).
+//! The block stores agree on placing, repeating, listing and lifting, in memory, in SQLite
+//! and in Redis (a private `redis-server`, [`RedisServer`]; the guard on Redis end to end:
+//! `server/tests/api/guard.rs`).
 
+use super::test_redis::RedisServer;
 use super::AnyStore;
 use crate::config::SessionStoreConfig;
 use app_core::auth::server::guard::{BlockStore, BlockTerms};
@@ -85,4 +87,24 @@ async fn sqlite_blocks() {
         .expect("sqlite");
     blocks_behave(stores.blocks).await;
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn redis_blocks() {
+    let redis = RedisServer::start();
+    let stores = redis.stores().await;
+    blocks_behave(stores.blocks).await;
+
+    // One hash, which Redis deletes once no block it ever held can count as a repeat: the
+    // longest block placed (the repeat's 7 200 s, lifted since) plus the longest block
+    // there can be, from when it was placed.
+    let key = "passwordless:guard:blocks";
+    assert_eq!(redis.keys(), [key]);
+    let expected = 7_200 + 86_400;
+    let ttl = redis.ttl(key);
+    assert!(
+        (expected - 5..=expected).contains(&ttl),
+        "ttl {ttl}, expected {expected}"
+    );
+    assert_eq!(redis.keys_without_expiry(), Vec::<String>::new());
 }

@@ -1,6 +1,8 @@
 //! The counter stores agree: the batched calls (`get_many`, `add_many`) answer what the
-//! one-by-one calls would, and no count goes below zero, in memory and in SQLite.
+//! one-by-one calls would, and no count goes below zero, in memory, in SQLite and in Redis
+//! (a private `redis-server`, [`RedisServer`]).
 
+use super::test_redis::RedisServer;
 use super::AnyStore;
 use crate::config::SessionStoreConfig;
 use app_core::auth::server::rate_limit::{CounterChange, CounterStore};
@@ -53,6 +55,36 @@ async fn sqlite_counters_batch_like_single_calls() {
     let stores = AnyStore::open(&config).await.expect("sqlite store");
     batches_match_single_calls(stores.counters).await;
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn redis_counters_batch_like_single_calls() {
+    let redis = RedisServer::start();
+    let stores = redis.stores().await;
+    batches_match_single_calls(stores.counters).await;
+
+    // One key per window, each deleted by Redis at the expiry it was given (also the
+    // counter held at zero), none forever.
+    assert_eq!(
+        redis.keys(),
+        [
+            "passwordless:limit:a:600",
+            "passwordless:limit:b:600",
+            "passwordless:limit:c:600"
+        ]
+    );
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs();
+    let left = i64::try_from(2_000_000_000 - now).expect("before 2033");
+    for key in redis.keys() {
+        let ttl = redis.ttl(&key);
+        assert!(
+            (left - 5..=left).contains(&ttl),
+            "{key}: ttl {ttl}, expected {left}"
+        );
+    }
 }
 
 #[tokio::test]

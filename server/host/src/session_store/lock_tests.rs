@@ -1,5 +1,7 @@
-//! The lock stores agree on every outcome of taking a number, in memory and in SQLite.
+//! The lock stores agree on every outcome of taking a number, in memory, in SQLite and in
+//! Redis (a private `redis-server`, [`RedisServer`]).
 
+use super::test_redis::RedisServer;
 use super::AnyStore;
 use crate::config::SessionStoreConfig;
 use app_core::auth::server::number_lock::{LockOutcome, LockStore};
@@ -58,4 +60,25 @@ async fn sqlite_locks() {
         .expect("sqlite");
     one_owner_at_a_time(stores.locks).await;
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn redis_locks() {
+    let redis = RedisServer::start();
+    let stores = redis.stores().await;
+    one_owner_at_a_time(stores.locks.clone()).await;
+
+    // A held lock is one key that Redis deletes itself when the lock expires: the story
+    // ends with "a" holding it until 630 s from now by the wall clock.
+    let key = "passwordless:lock:number:+447400123456";
+    assert_eq!(redis.keys(), [key]);
+    let ttl = redis.ttl(key);
+    assert!((620..=630).contains(&ttl), "ttl {ttl}");
+    assert_eq!(redis.keys_without_expiry(), Vec::<String>::new());
+    stores
+        .locks
+        .release("lock:number:+447400123456", "a")
+        .await
+        .expect("released");
+    assert_eq!(redis.keys(), Vec::<String>::new(), "released: no key left");
 }

@@ -22,6 +22,8 @@ mod counter_tests;
 mod lock_tests;
 #[cfg(test)]
 mod session_index_tests;
+#[cfg(test)]
+mod test_redis;
 
 use crate::config::SessionStoreConfig;
 use app_core::auth::server::guard::{BlockStore, MemoryBlocks};

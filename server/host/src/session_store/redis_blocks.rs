@@ -1,7 +1,10 @@
 //! The fraud guard's blocks in Redis: one hash, a field per scope holding
 //! `SINCE|UNTIL|STRIKES|SENDS|VERIFIED`, changed only by atomic scripts. A field stays after its
 //! block ends (a repeat within the longest block's time is longer) until the scope's next
-//! block overwrites it; the hash holds only scopes blocked at some time, a short list.
+//! block overwrites it; the hash holds only scopes blocked at some time, a short list. Each
+//! block pushes the hash's expiry to its end plus the longest block (never earlier; relative,
+//! so a clock skew cannot delete it early), so Redis deletes the hash once none of its
+//! blocks can count as a repeat any more.
 
 use super::redis::eval;
 use app_core::auth::server::guard::{Block, BlockStore, BlockTerms, Placed};
@@ -27,7 +30,8 @@ impl RedisBlocks {
 }
 
 /// ARGV: scope, now, first length, max, base, sends, verified. Answers the block as it now
-/// is and 1 when this call placed it, else 0.
+/// is and 1 when this call placed it, else 0. A placed block keeps the hash for at least
+/// its length plus `max` seconds.
 const PLACE: &str = "local now = tonumber(ARGV[2]) \
     local max = tonumber(ARGV[4]) \
     local cur = redis.call('HGET', KEYS[1], ARGV[1]) \
@@ -44,6 +48,9 @@ const PLACE: &str = "local now = tonumber(ARGV[2]) \
     local ends = now + length \
     redis.call('HSET', KEYS[1], ARGV[1], \
       string.format('%d|%d|%d|%d|%d', now, ends, strikes, ARGV[6], ARGV[7])) \
+    local keep = length + max \
+    local left = redis.call('TTL', KEYS[1]) \
+    if left < 0 or left < keep then redis.call('EXPIRE', KEYS[1], keep) end \
     return {now, ends, strikes, tonumber(ARGV[6]), tonumber(ARGV[7]), 1}";
 
 /// ARGV: scopes. Their values, `false` where none.
