@@ -9,10 +9,10 @@ run:
 	./scripts/setup.sh build
 	cargo leptos serve --release --precompress
 
-## dev: rebuild and reload the browser on every save (cargo leptos watch)
+## dev: rebuild and reload the browser on every save; view edits outside <Suspense> patched in place first (cargo leptos watch --hot-reload)
 dev:
 	./scripts/setup.sh build
-	cargo leptos watch
+	cargo leptos watch --hot-reload
 
 ## check: the quick loop: fmt, clippy (server + wasm), unit, model and service tests; no browser, load or fuzz
 check:
@@ -42,7 +42,7 @@ pumping:
 	cargo leptos build --release --precompress
 	cargo run --release -p bench --bin pumping -- $(PUMPING_ARGS)
 
-## devloop: save → browser reloaded under `make dev`, for a view edit and a server-function edit
+## devloop: under `make dev`: save → browser reloaded for a view and a server-function edit (medians), and whether view edits are hot-patched
 devloop:
 	./scripts/devloop.sh
 

@@ -87,7 +87,7 @@ mod v2_routes;
 pub use faults::{Fault, FaultSetting, Operation};
 pub use outbox::{DeliveryCause, OutboxMessage};
 
-use app_core::clock::Clock;
+use app_clock::Clock;
 use fault_listener::{FaultListener, ResetHandle};
 use faults::FaultSwitch;
 use state::EmulatorState;

@@ -7,7 +7,7 @@ use super::message::{deliver, new_id};
 use super::outbox::{rfc3339, DeliveryCause, Outbox, OutboxMessage};
 use super::timeline::{Api, Channel, Pending, Plan};
 use super::EmulatorConfig;
-use app_core::clock::Clock;
+use app_clock::Clock;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};

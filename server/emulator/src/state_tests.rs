@@ -1,7 +1,7 @@
 //! Unit tests of the emulator rules, driven by a [`ManualClock`].
 
 use super::*;
-use app_core::clock::ManualClock;
+use app_clock::ManualClock;
 use std::time::Duration;
 
 pub(super) const NUMBER: &str = "447400123123";

@@ -2,7 +2,7 @@
 
 use super::support::*;
 use crate::EmulatorConfig;
-use app_core::clock::SystemClock;
+use app_clock::SystemClock;
 use reqwest::{Client, StatusCode};
 use serde_json::json;
 use std::sync::Arc;

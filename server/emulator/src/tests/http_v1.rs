@@ -1,7 +1,7 @@
 //! Verify v1 over raw HTTP: parameters, status strings, GET and POST, the control commands.
 
 use super::support::*;
-use app_core::clock::ManualClock;
+use app_clock::ManualClock;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;

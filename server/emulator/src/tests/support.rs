@@ -2,7 +2,7 @@
 //! each API, using the default credentials.
 
 use crate::{Emulator, EmulatorConfig, OutboxMessage};
-use app_core::clock::{Clock, ManualClock, SystemClock};
+use app_clock::{Clock, ManualClock, SystemClock};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 use std::sync::Arc;

@@ -4,7 +4,7 @@
 use super::support::*;
 use crate::outbox::rfc3339;
 use crate::{DeliveryCause, OutboxMessage};
-use app_core::clock::Clock;
+use app_clock::Clock;
 use std::time::{Duration, SystemTime};
 
 fn secs(n: u64) -> Duration {

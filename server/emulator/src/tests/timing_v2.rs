@@ -4,7 +4,7 @@
 use super::support::*;
 use crate::outbox::rfc3339;
 use crate::DeliveryCause;
-use app_core::clock::Clock;
+use app_clock::Clock;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::time::Duration;

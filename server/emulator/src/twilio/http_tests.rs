@@ -1,7 +1,7 @@
 //! The Twilio routes' wire contract over loopback HTTP, with an injected clock.
 
 use crate::{Emulator, EmulatorConfig};
-use app_core::clock::ManualClock;
+use app_clock::ManualClock;
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
 use std::sync::Arc;

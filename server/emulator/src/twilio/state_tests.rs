@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::EmulatorConfig;
-use app_core::clock::ManualClock;
+use app_clock::ManualClock;
 
 const TO: &str = "+447400123123";
 
