@@ -12,14 +12,8 @@ unset VONAGE_API_KEY VONAGE_API_SECRET VONAGE_BASE_URL VONAGE_WORKFLOW AUTO_CALL
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-step "cargo fmt --check"
-cargo fmt --all -- --check
-
-step "clippy: server (ssr) and app tests"
-cargo clippy -p server -p host -p emulator -p app -p app-core -p bench --features app/ssr --all-targets -- -D warnings
-
-step "clippy: wasm (hydrate)"
-cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+# fmt, clippy (server and wasm) and every in-process test but the load and fuzz runs.
+./scripts/check.sh
 
 step "wasm dependency graph: no server-only crate"
 leaked=$(cargo tree -e normal --target wasm32-unknown-unknown -p frontend --prefix none \
@@ -28,10 +22,8 @@ leaked=$(cargo tree -e normal --target wasm32-unknown-unknown -p frontend --pref
 if [ -n "$leaked" ]; then echo "server-only crates in the wasm graph: $leaked"; exit 1; fi
 echo "ok"
 
-step "unit and integration tests"
-cargo test -p app-core --features ssr
-cargo test -p app --features ssr
-RUST_LOG="${RUST_LOG:-error}" cargo test -p emulator -p host -p server
+step "load and HTTP fuzz runs"
+RUST_LOG="${RUST_LOG:-error}" cargo test -p server --test api -- load:: http_fuzz::
 
 step "browser tests (Playwright, Debian Chromium) on the release site"
 # Every browser test comes from 127.0.0.1: raise the per-IP budgets (by setting, as any

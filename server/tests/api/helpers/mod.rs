@@ -2,13 +2,15 @@
 //! and a manual clock; plus a cookie-keeping client that does not follow redirects.
 
 use app::auth::server::clock::ManualClock;
-use leptos::config::LeptosOptions;
-use reqwest::header::{ACCEPT, LOCATION};
-use reqwest::{redirect, Client, Response, StatusCode};
-use server::config::Config;
-use std::collections::HashMap;
+use reqwest::header::ACCEPT;
+use reqwest::{redirect, Client, StatusCode};
 use std::net::SocketAddr;
-use std::sync::Arc;
+
+mod answer;
+mod build;
+use answer::answer;
+pub use answer::Answer;
+pub use build::{build_app_with, free_port};
 
 /// A running server and a browser-like client for it.
 pub struct TestApp {
@@ -20,13 +22,6 @@ pub struct TestApp {
     pub clock: ManualClock,
     /// `http://127.0.0.1:PORT` of the emulator's Vonage-compatible API.
     pub emulator_base: String,
-}
-
-/// A typical JSON (hydrated app) answer.
-pub struct Answer {
-    pub status: StatusCode,
-    pub headers: reqwest::header::HeaderMap,
-    pub body: String,
 }
 
 /// Starts the app with default settings plus `extra` environment-style settings.
@@ -68,53 +63,6 @@ pub async fn spawn_app_seen_from(peer: &str, extra: &[(&str, &str)]) -> TestApp 
         clock,
         emulator_base,
     }
-}
-
-/// Builds (without serving the site) the app with `extra` settings; answers it, its clock
-/// and the emulator's base URL.
-pub async fn build_app_with(
-    extra: &[(&str, &str)],
-) -> (server::startup::Application, ManualClock, String) {
-    server::telemetry::init();
-    // `free_port` only finds a port free now: another test may bind it before the emulator
-    // does, so a taken port is simply tried again with another.
-    let mut attempts = 0;
-    loop {
-        attempts += 1;
-        let emulator_addr = format!("127.0.0.1:{}", free_port());
-        let mut vars: HashMap<String, String> = HashMap::from([
-            ("EMULATOR_ADDR".into(), emulator_addr.clone()),
-            ("VERIFY_PROVIDER".into(), "emulator".into()),
-            ("SESSION_STORE".into(), "memory".into()),
-            ("ACCOUNT_STORE".into(), "memory".into()),
-            ("DEFAULT_COUNTRY".into(), "GB".into()),
-            // The emulator's Vonage-like 409 window after a v2 cancel (default 5 s) never
-            // closes on the tests' manual clock; tests about it set EMULATOR_CANCEL_SETTLE.
-            ("EMULATOR_CANCEL_SETTLE".into(), "0".into()),
-        ]);
-        vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-        let config =
-            Config::from_lookup(|name| vars.get(name).cloned()).expect("test config is valid");
-        let options = LeptosOptions::builder()
-            .output_name("passwordless")
-            .site_root("target/site")
-            .site_addr(SocketAddr::from(([127, 0, 0, 1], 0)))
-            .build();
-        let clock = ManualClock::new();
-        match server::startup::build(config, options, Arc::new(clock.clone())).await {
-            Ok(app) => return (app, clock, format!("http://{emulator_addr}")),
-            Err(error) if attempts < 5 && format!("{error:?}").contains("AddrInUse") => continue,
-            Err(error) => panic!("app builds: {error:?}"),
-        }
-    }
-}
-
-/// A loopback port nothing listens on right now.
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
 }
 
 /// The newest code in an emulator outbox listing (`/dev/messages`, newest first) for `e164`.
@@ -308,47 +256,6 @@ pub async fn spawn_against(provider: &str, base_url: &str, extra: &[(&str, &str)
     ];
     vars.extend_from_slice(extra);
     spawn_app_with(&vars).await
-}
-
-impl Answer {
-    /// The whole `Set-Cookie` line for cookie `name`, if set.
-    pub fn set_cookie(&self, name: &str) -> Option<String> {
-        self.headers
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with(&format!("{name}=")))
-            .map(str::to_owned)
-    }
-
-    /// Just the value of the `session` cookie, if set.
-    pub fn session_id(&self) -> Option<String> {
-        self.set_cookie("session").and_then(|line| {
-            line.split(';')
-                .next()
-                .map(|p| p["session=".len()..].to_owned())
-        })
-    }
-
-    /// The `Location` of a redirect.
-    pub fn location(&self) -> &str {
-        self.headers
-            .get(LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-    }
-}
-
-async fn answer(response: reqwest::Result<Response>) -> Answer {
-    let response = response.expect("request reaches the server");
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.text().await.expect("body readable");
-    Answer {
-        status,
-        headers,
-        body,
-    }
 }
 
 /// A code that is certainly not `code`.
