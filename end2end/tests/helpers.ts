@@ -72,10 +72,15 @@ export async function expectPinStep(page: Page, e164: string): Promise<void> {
   await expect(page.locator(".number")).toHaveText(new RegExp(digits.slice(-6, -3) + ".*" + digits.slice(-3) + "$"));
 }
 
-/** The home page greets `e164` and offers a Log out button. */
+/** A UK number as the pages show it: `+447400123123` → `+44 7400 123123`. */
+export function shown(e164: string): string {
+  return e164.replace(/^\+44(\d{4})(\d{6})$/, "+44 $1 $2");
+}
+
+/** The home page greets `e164` (in international format) and offers a Log out button. */
 export async function expectSignedIn(page: Page, e164: string): Promise<void> {
   await expect(page).toHaveURL(/\/$/);
-  await expect(page.getByRole("heading", { name: `Hello ${e164}` })).toBeVisible();
+  await expect(page.getByRole("heading", { name: `Hello ${shown(e164)}` })).toBeVisible();
   await expect(page.getByRole("button", { name: "Log out" })).toBeVisible();
 }
 

@@ -6,3 +6,8 @@
 pub mod auth;
 pub mod clock;
 pub mod domain;
+pub mod language;
+
+// The translations: `build.rs` generates `i18n` (one typed key per text, `Locale`) from
+// `locales/*.json`, so a missing key or argument does not build.
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));

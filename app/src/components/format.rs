@@ -1,15 +1,33 @@
 //! Small text formatters shared by server and browser (no date crate in the wasm bundle).
 
+use app_core::i18n::{td_string, Locale};
+
 /// `m:ss`, e.g. `4:05`.
 pub fn minutes_seconds(total: u64) -> String {
     format!("{}:{:02}", total / 60, total % 60)
 }
 
-/// Unix seconds as `YYYY-MM-DD HH:MM UTC` (proleptic Gregorian, days-from-civil inverse).
-pub fn utc_datetime(unix: u64) -> String {
-    let days = (unix / 86_400) as i64;
+/// Unix seconds as a date and time in UTC, written the way `locale` writes dates
+/// ("27 Nov 2026, 16:30 UTC", "27. Nov. 2026, 16:30 UTC"). Pure arithmetic (civil from days),
+/// so it needs no date library in the browser bundle.
+pub fn date_time(locale: Locale, unix: u64) -> String {
+    let (year, month, day) = civil_date(unix);
     let secs = unix % 86_400;
-    // Shift the epoch to 0000-03-01 so leap days fall at the end of each 400-year era.
+    let time = format!("{:02}:{:02}", secs / 3600, (secs % 3600) / 60);
+    let month = month_name(locale, month);
+    td_string!(
+        locale,
+        dates.format,
+        day = day,
+        month = month,
+        year = year,
+        time = time
+    )
+}
+
+/// Year, month (1–12) and day of the UTC date of `unix`.
+fn civil_date(unix: u64) -> (i64, i64, i64) {
+    let days = (unix / 86_400) as i64;
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let day_of_era = z.rem_euclid(146_097);
@@ -24,11 +42,25 @@ pub fn utc_datetime(unix: u64) -> String {
         month_index - 9
     };
     let year = year_of_era + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
-        secs / 3600,
-        (secs % 3600) / 60
-    )
+    (year, month, day)
+}
+
+/// The short name of `month` (1–12) in `locale`.
+fn month_name(locale: Locale, month: i64) -> &'static str {
+    match month {
+        1 => td_string!(locale, dates.m1),
+        2 => td_string!(locale, dates.m2),
+        3 => td_string!(locale, dates.m3),
+        4 => td_string!(locale, dates.m4),
+        5 => td_string!(locale, dates.m5),
+        6 => td_string!(locale, dates.m6),
+        7 => td_string!(locale, dates.m7),
+        8 => td_string!(locale, dates.m8),
+        9 => td_string!(locale, dates.m9),
+        10 => td_string!(locale, dates.m10),
+        11 => td_string!(locale, dates.m11),
+        _ => td_string!(locale, dates.m12),
+    }
 }
 
 #[cfg(test)]
@@ -43,9 +75,19 @@ mod tests {
     }
 
     #[test]
-    fn formats_utc_dates() {
-        assert_eq!(utc_datetime(0), "1970-01-01 00:00 UTC");
-        assert_eq!(utc_datetime(951_782_400), "2000-02-29 00:00 UTC");
-        assert_eq!(utc_datetime(1_795_797_000), "2026-11-27 16:30 UTC");
+    fn formats_utc_dates_in_the_visitors_language() {
+        assert_eq!(date_time(Locale::en, 0), "1 Jan 1970, 00:00 UTC");
+        assert_eq!(date_time(Locale::en, 951_782_400), "29 Feb 2000, 00:00 UTC");
+        assert_eq!(
+            date_time(Locale::en, 1_795_797_000),
+            "27 Nov 2026, 16:30 UTC"
+        );
+        for locale in app_core::language::all() {
+            let text = date_time(*locale, 1_795_797_000);
+            assert!(
+                text.contains("2026") && text.contains("16:30"),
+                "{locale:?}: {text}"
+            );
+        }
     }
 }

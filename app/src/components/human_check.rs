@@ -1,4 +1,5 @@
 use crate::auth::ChallengeWidget;
+use app_core::i18n::{t, use_i18n};
 use leptos::html::Div;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::{closure::Closure, JsCast, JsValue};
@@ -21,6 +22,7 @@ pub fn HumanCheck(
     /// Set when the widget's script cannot load.
     on_unavailable: Callback<()>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let slot = NodeRef::<Div>::new();
     // Effects run only in a browser running the app: until then the page says the check
     // needs JavaScript (a `<noscript>` is not shown by every browser that has it off).
@@ -66,7 +68,7 @@ pub fn HumanCheck(
     view! {
         <div class="human-check" node_ref=slot></div>
         <p class="hint" hidden=move || scripted.get()>
-            "This check needs JavaScript. Turn it on and try again, or come back later."
+            {t!(i18n, phone.check_needs_js)}
         </p>
     }
 }

@@ -1,4 +1,5 @@
 use crate::auth::api::Logout;
+use app_core::i18n::{t_string, use_i18n};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -11,6 +12,7 @@ pub fn LogoutButton(
     /// The logout action, owned by the page so it can react to its result.
     action: ServerAction<Logout>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let busy = action.pending();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -21,7 +23,7 @@ pub fn LogoutButton(
     view! {
         <form method="post" action=Logout::url() on:submit=submit aria-busy=move || busy.get().to_string()>
             <button type="submit" class="secondary" disabled=move || busy.get()>
-                {move || if busy.get() { "Logging out…" } else { "Log out" }}
+                {move || if busy.get() { t_string!(i18n, logout.busy) } else { t_string!(i18n, logout.button) }}
             </button>
         </form>
     }

@@ -2,6 +2,7 @@ use crate::auth::api::StartLogin;
 use crate::auth::{AuthError, ChallengeWidget};
 use crate::components::{focus_field, FieldError, HumanCheck};
 use crate::domain::PhoneNumberProblem;
+use app_core::i18n::{t, t_string, td_string, use_i18n};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -25,6 +26,8 @@ pub fn PhoneStep(
     /// The human check a no-JS post was asked for, shown again on arrival.
     initial_challenge: Option<ChallengeWidget>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let start = ServerAction::<StartLogin>::new();
     let busy = start.pending();
     let error = RwSignal::new(initial_error);
@@ -47,7 +50,7 @@ pub fn PhoneStep(
                     challenge.set(Some(widget.clone()));
                 }
             }
-            error.set(Some(failure.message()));
+            error.set(Some(failure.message(locale)));
         }
         None => {}
     });
@@ -65,7 +68,7 @@ pub fn PhoneStep(
         }
         let number = field.value();
         match PhoneNumberProblem::precheck(&number) {
-            Err(problem) => error.set(Some(problem.message().to_owned())),
+            Err(problem) => error.set(Some(problem.message(locale))),
             Ok(()) => {
                 error.set(None);
                 start.dispatch(StartLogin {
@@ -86,27 +89,25 @@ pub fn PhoneStep(
         send();
     });
     let on_unavailable = Callback::new(move |()| {
-        error.set(Some(
-            "The check couldn't load. Check your connection and try again.".to_owned(),
-        ));
+        error.set(Some(td_string!(locale, phone.check_unavailable).to_owned()));
     });
 
     view! {
         <form method="post" action=StartLogin::url() class="stack" novalidate
             on:submit=submit aria-busy=move || busy.get().to_string()>
-            <label for="number">"Phone number"</label>
+            <label for="number">{t!(i18n, phone.label)}</label>
             <input node_ref=input id="number" name="number" type="tel" autocomplete="tel webauthn" inputmode="tel"
-                required maxlength="40" autofocus value=typed
+                required maxlength="40" autofocus value=typed dir="ltr"
                 aria-describedby="number-hint number-error"
                 aria-invalid=move || error.with(Option::is_some).to_string() />
-            <p id="number-hint" class="hint">"Include the country code for numbers outside your country, e.g. +44 7400 123123."</p>
+            <p id="number-hint" class="hint">{t!(i18n, phone.hint)}</p>
             <FieldError id="number-error" message=error />
             {move || challenge.get().map(|widget| view! {
                 <HumanCheck widget on_token resets=resets.into() on_unavailable />
             })}
             {next_field.map(|path| view! { <input type="hidden" name="next" value=path /> })}
             <button type="submit" disabled=move || busy.get()>
-                {move || if busy.get() { "Sending code…" } else { "Send code" }}
+                {move || if busy.get() { t_string!(i18n, phone.sending) } else { t_string!(i18n, phone.send) }}
             </button>
         </form>
     }

@@ -3,6 +3,7 @@ use crate::auth::{AuthError, Channel, Flash, PendingView};
 use crate::components::format::minutes_seconds;
 use crate::components::{countdown, focus_field, scheduled_call, CarriedNote, FieldError};
 use crate::domain::Pin;
+use app_core::i18n::{t, t_string, td_string, use_i18n};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -23,6 +24,8 @@ pub fn PinStep(
     /// A confirmation of the last no-JS post, e.g. "We're calling … now".
     flash_notice: Option<String>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let finish = ServerAction::<FinishLogin>::new();
     let resend = ServerAction::<ResendCode>::new();
     let change = ServerAction::<ChangeNumber>::new();
@@ -43,11 +46,11 @@ pub fn PinStep(
     // A refused resend belongs next to the resend control, not the code field.
     let (resend_flash, code_flash) = match flash_error {
         Some(e @ (AuthError::ResendTooSoon { .. } | AuthError::NoChannelLeft)) => {
-            (Some(e.message()), None)
+            (Some(e.message(locale)), None)
         }
         other => (None, other),
     };
-    let code_error = RwSignal::new(code_flash.map(|e| e.message()));
+    let code_error = RwSignal::new(code_flash.map(|e| e.message(locale)));
     let notice = RwSignal::new(flash_notice.or(resend_flash));
     let call_in = scheduled_call(call_in_secs, number.clone(), channel, can_resend, notice);
     // Only a hydrated page can re-enable "Call me instead" when its countdown ends; without
@@ -75,7 +78,7 @@ pub fn PinStep(
             {
                 attempts_left.set(left);
             }
-            code_error.set(Some(failure.message()));
+            code_error.set(Some(failure.message(locale)));
         }
         None => {}
     });
@@ -85,14 +88,16 @@ pub fn PinStep(
             channel.set(Channel::Voice);
             can_resend.set(false);
         }
-        Some(Err(failure)) if failure.restarts_login() => code_error.set(Some(failure.message())),
-        Some(Err(failure)) => notice.set(Some(failure.message())),
+        Some(Err(failure)) if failure.restarts_login() => {
+            code_error.set(Some(failure.message(locale)))
+        }
+        Some(Err(failure)) => notice.set(Some(failure.message(locale))),
         None => {}
     });
     let navigate = use_navigate();
     Effect::new(move |_| match change.value().get() {
         Some(Ok(())) => navigate("/login", Default::default()),
-        Some(Err(failure)) => notice.set(Some(failure.message())),
+        Some(Err(failure)) => notice.set(Some(failure.message(locale))),
         None => {}
     });
 
@@ -100,7 +105,7 @@ pub fn PinStep(
     let error = Signal::derive(move || {
         // Once the code has expired, that is the one thing worth saying.
         (expires_in.get() == 0)
-            .then(|| AuthError::CodeExpired.message())
+            .then(|| AuthError::CodeExpired.message(locale))
             .or_else(|| code_error.get())
     });
     Effect::new(move |_| focus_field(code_input, code_error.with(Option::is_some)));
@@ -115,7 +120,7 @@ pub fn PinStep(
         }
         let code = field.value();
         match Pin::parse(&code) {
-            Err(problem) => code_error.set(Some(problem.message().to_owned())),
+            Err(problem) => code_error.set(Some(problem.message(locale))),
             Ok(_) => {
                 code_error.set(None);
                 finish.dispatch(FinishLogin { code });
@@ -136,55 +141,60 @@ pub fn PinStep(
     };
 
     let checking = finish.pending();
-    let intro = move || match channel.get() {
-        Channel::Sms => "We sent a text message with a 6-digit code to ",
-        Channel::Voice => "We're calling you to read out your 6-digit code. Number: ",
+    let shown_number = number.clone();
+    let intro = move || {
+        let number = shown_number.clone();
+        let number = move || view! { <strong class="number" dir="ltr">{number.clone()}</strong> };
+        match channel.get() {
+            Channel::Sms => t!(i18n, pin.intro_sms, number).into_any(),
+            Channel::Voice => t!(i18n, pin.intro_voice, number).into_any(),
+        }
     };
     let hint = move || {
         let expiry = match expires_in.get() {
-            0 => "The code has expired.".to_owned(),
-            left => format!("The code expires in {}.", minutes_seconds(left)),
+            0 => td_string!(locale, pin.expired).to_owned(),
+            left => td_string!(locale, pin.expires_in, time = minutes_seconds(left)),
         };
         // After a failure the error already counts the attempts left.
         match (attempts_left.get(), error.with(Option::is_some)) {
             (_, true) => expiry,
-            (1, false) => format!("{expiry} Last attempt: a wrong code cancels it."),
-            (n, false) => format!("{expiry} {n} attempts."),
+            (1, false) => format!("{expiry} {}", td_string!(locale, pin.last_attempt)),
+            (n, false) => format!("{expiry} {}", td_string!(locale, pin.attempts, count = n)),
         }
     };
     let resend_label = move || match (resend.pending().get(), resend_in.get()) {
-        (true, _) => "Calling…".to_owned(),
-        (false, 0) => "Call me instead".to_owned(),
-        (false, wait) => format!("Call me instead (in {})", minutes_seconds(wait)),
+        (true, _) => td_string!(locale, pin.calling).to_owned(),
+        (false, 0) => td_string!(locale, pin.call_me).to_owned(),
+        (false, wait) => td_string!(locale, pin.call_me_in, time = minutes_seconds(wait)),
     };
 
     view! {
-        <h1>"Enter your code"</h1>
-        <p>{intro} <strong class="number">{number}</strong> "."</p>
+        <h1>{t!(i18n, pin.title)}</h1>
+        <p>{intro}</p>
         <form method="post" action=FinishLogin::url() class="stack" novalidate
             on:submit=check aria-busy=move || checking.get().to_string()>
-            <label for="code">"Code"</label>
+            <label for="code">{t!(i18n, pin.label)}</label>
             <input node_ref=code_input id="code" name="code" type="text" autocomplete="one-time-code"
-                inputmode="numeric" pattern="[0-9 -]*" maxlength="12" required autofocus
+                inputmode="numeric" pattern="[0-9 -]*" maxlength="12" required autofocus dir="ltr"
                 aria-describedby="code-hint code-error"
                 aria-invalid=move || error.with(Option::is_some).to_string() />
             <p id="code-hint" class="hint">{hint}</p>
             <FieldError id="code-error" message=error />
             <button type="submit" disabled=move || checking.get()>
-                {move || if checking.get() { "Checking…" } else { "Sign in" }}
+                {move || if checking.get() { t_string!(i18n, pin.checking) } else { t_string!(i18n, pin.sign_in) }}
             </button>
         </form>
         <p id="resend-status" class="notice" role="status" aria-live="polite">{move || notice.get()}</p>
         <div class="alt">
             {move || call_in.get().map(|left| view! {
                 <p id="scheduled-call" class="hint">
-                    {format!("If the text doesn't arrive, we'll call you in {}.", minutes_seconds(left))}
+                    {td_string!(locale, pin.call_scheduled, time = minutes_seconds(left))}
                 </p>
             })}
             <Show when=move || can_resend.get() fallback=move || view! {
                 <p class="hint">{move || match channel.get() {
-                    Channel::Voice => "Code sent by text and by phone call. Didn't get it? Start again with your number.",
-                    Channel::Sms => "Didn't get the text? Check the number and start again.",
+                    Channel::Voice => t_string!(i18n, pin.sent_both),
+                    Channel::Sms => t_string!(i18n, pin.no_text),
                 }}</p>
             }>
                 <form method="post" action=ResendCode::url() on:submit=call_me
@@ -196,7 +206,7 @@ pub fn PinStep(
                 </form>
             </Show>
             <form method="post" action=ChangeNumber::url() on:submit=change_number>
-                <button type="submit" class="link" disabled=move || change.pending().get()>"Use a different number"</button>
+                <button type="submit" class="link" disabled=move || change.pending().get()>{t!(i18n, pin.different_number)}</button>
             </form>
         </div>
     }

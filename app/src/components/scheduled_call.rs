@@ -1,5 +1,6 @@
 use crate::auth::Channel;
 use crate::components::countdown;
+use app_core::i18n::{td_string, use_i18n};
 use leptos::prelude::*;
 
 /// The call the provider makes by itself, announced: the seconds left while it is still to
@@ -13,6 +14,7 @@ pub fn scheduled_call(
     can_resend: RwSignal<bool>,
     notice: RwSignal<Option<String>>,
 ) -> Signal<Option<u64>> {
+    let locale = use_i18n().get_locale_untracked();
     let scheduled = RwSignal::new(call_in_secs.is_some());
     let left = countdown(call_in_secs.unwrap_or(0));
     Effect::new(move |_| {
@@ -21,9 +23,8 @@ pub fn scheduled_call(
             if channel.get_untracked() == Channel::Sms {
                 channel.set(Channel::Voice);
                 can_resend.set(false);
-                notice.set(Some(format!(
-                    "We're calling {number} now. Answer to hear your code."
-                )));
+                let number = number.as_str();
+                notice.set(Some(td_string!(locale, pin.calling_now, number = number)));
             }
         }
     });

@@ -1,6 +1,7 @@
 use crate::auth::session_api::{EndOtherSessions, EndSession};
 use crate::auth::SessionView;
-use crate::components::format::utc_datetime;
+use crate::components::format::date_time;
+use app_core::i18n::{t, td_string, use_i18n};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -19,6 +20,7 @@ pub fn SessionList(
     /// Signs out every other session, owned by the page.
     end_others: ServerAction<EndOtherSessions>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let busy = Signal::derive(move || end_one.pending().get() || end_others.pending().get());
     let others = sessions.iter().filter(|s| !s.current).count();
     let end_all = move |ev: SubmitEvent| {
@@ -34,7 +36,7 @@ pub fn SessionList(
         {(others > 0).then(|| view! {
             <form method="post" action=EndOtherSessions::url() on:submit=end_all class="end-others">
                 <button type="submit" class="secondary" disabled=move || busy.get()>
-                    "Sign out everywhere else"
+                    {t!(i18n, sessions.sign_out_others)}
                 </button>
             </form>
         })}
@@ -54,19 +56,31 @@ fn session_row(
             end_one.dispatch(EndSession { id: id.clone() });
         }
     };
-    let label = format!("Sign out {} on {}", session.device, session.network);
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let label = td_string!(
+        locale,
+        sessions.sign_out_label,
+        device = session.device.as_str(),
+        network = session.network.as_str()
+    );
+    let details = td_string!(
+        locale,
+        sessions.details,
+        network = session.network.as_str(),
+        when = date_time(locale, session.signed_in_at),
+        how = session.signed_in_with.as_str(),
+        seen = date_time(locale, session.last_seen_at)
+    );
     view! {
         <li class="session" class:current=session.current>
             <span class="session-device">{session.device.clone()}</span>
-            {session.current.then(|| view! { <span class="badge">"This browser"</span> })}
-            <span class="hint">
-                {session.network.clone()} " · Signed in " {utc_datetime(session.signed_in_at)}
-                " with " {session.signed_in_with.clone()} " · Last seen " {utc_datetime(session.last_seen_at)}
-            </span>
+            {session.current.then(|| view! { <span class="badge">{t!(i18n, sessions.this_browser)}</span> })}
+            <span class="hint">{details}</span>
             {(!session.current).then(|| view! {
                 <form method="post" action=EndSession::url() on:submit=submit>
                     <input type="hidden" name="id" value=session.id.clone() />
-                    <button type="submit" class="link" aria-label=label disabled=move || busy.get()>"Sign out"</button>
+                    <button type="submit" class="link" aria-label=label disabled=move || busy.get()>{t!(i18n, sessions.sign_out)}</button>
                 </form>
             })}
         </li>

@@ -2,8 +2,9 @@ use crate::auth::api::{get_account, get_login_status, Logout};
 use crate::auth::passkey_api::RemovePasskey;
 use crate::auth::session_api::{EndOtherSessions, EndSession};
 use crate::auth::{AccountView, LoginStatus, LoginStep};
-use crate::components::format::utc_datetime;
+use crate::components::format::date_time;
 use crate::components::{AddPasskey, DevBanner, LogoutButton, PasskeyList, SessionList};
+use app_core::i18n::{t, t_string, td_string, use_i18n, Locale};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -14,6 +15,8 @@ use leptos_router::hooks::use_navigate;
 /// and where it is signed in: sign out any other session, or all of them.
 #[component]
 pub fn AccountPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let status = Resource::new(|| (), |_| get_login_status());
     let remove = ServerAction::<RemovePasskey>::new();
     let end_one = ServerAction::<EndSession>::new();
@@ -42,12 +45,11 @@ pub fn AccountPage() -> impl IntoView {
     let sessions_error = move || {
         let one = end_one.value().get().and_then(Result::err);
         let others = end_others.value().get().and_then(Result::err);
-        one.or(others).map(|failure| failure.message())
+        one.or(others).map(|failure| failure.message(locale))
     };
     let sessions_notice = move || match end_others.value().get() {
-        Some(Ok(0)) => Some("No other sessions were signed in.".to_owned()),
-        Some(Ok(1)) => Some("Signed out 1 other session.".to_owned()),
-        Some(Ok(n)) => Some(format!("Signed out {n} other sessions.")),
+        Some(Ok(0)) => Some(td_string!(locale, account.no_other_sessions).to_owned()),
+        Some(Ok(n)) => Some(td_string!(locale, account.signed_out_others, count = n)),
         _ => None,
     };
     let remove_error = move || {
@@ -55,49 +57,35 @@ pub fn AccountPage() -> impl IntoView {
             .value()
             .get()
             .and_then(Result::err)
-            .map(|failure| failure.message())
+            .map(|failure| failure.message(locale))
     };
 
     view! {
-        <Title text="Your account" />
-        <Suspense fallback=|| view! { <p class="card">"Loading…"</p> }>
+        <Title text=t_string!(i18n, account.title) />
+        <Suspense fallback=move || view! { <p class="card">{t!(i18n, common.loading)}</p> }>
             {move || status.get().map(|result| match result {
                 Ok(LoginStatus { step: LoginStep::SignedIn { number, since }, dev_outbox, passkey_rp_id, flash }) => {
-                    let flash_error = flash.and_then(|f| f.error).map(|e| e.message());
+                    let flash_error = flash.and_then(|f| f.error).map(|e| e.message(locale));
                     view! {
                     <DevBanner show=dev_outbox />
                     <section class="card">
-                        <h1>"Your account"</h1>
+                        <h1>{t!(i18n, account.title)}</h1>
                         <dl class="facts">
-                            <dt>"Phone number"</dt>
-                            <dd class="number">{number}</dd>
-                            <dt>"Signed in since"</dt>
-                            <dd>{utc_datetime(since)}</dd>
-                            {move || account.get().map(|found| match found {
-                                Ok(Some(account)) => view! {
-                                    <dt>"Account created"</dt>
-                                    <dd>{utc_datetime(account.created_at)}</dd>
-                                    {account.test_account.then(|| view! {
-                                        <dt>"Kind"</dt>
-                                        <dd class="test-account">"Test account: signs in with its fixed code; nothing is sent to it"</dd>
-                                    })}
-                                }.into_any(),
-                                Ok(None) => ().into_any(),
-                                Err(error) => view! {
-                                    <dt>"Account"</dt>
-                                    <dd class="field-error">{error.message()}</dd>
-                                }.into_any(),
-                            })}
+                            <dt>{t!(i18n, account.phone_number)}</dt>
+                            <dd class="number" dir="ltr">{number}</dd>
+                            <dt>{t!(i18n, account.signed_in_since)}</dt>
+                            <dd>{date_time(locale, since)}</dd>
+                            {move || account.get().map(|found| account_facts(found, locale))}
                         </dl>
-                        <h2>"Passkeys"</h2>
-                        <p>"Sign in with your fingerprint, face or screen lock instead of a code: a passkey can't be phished or intercepted, and no message is sent."</p>
+                        <h2>{t!(i18n, account.passkeys)}</h2>
+                        <p>{t!(i18n, account.passkeys_intro)}</p>
                         <p class="field-error" role="alert">{flash_error}{remove_error}</p>
                         {move || account.get().map(|found| match found {
                             Ok(Some(account)) => passkeys_section(account, passkey_rp_id.clone(), remove, added).into_any(),
                             _ => ().into_any(),
                         })}
-                        <h2>"Where you're signed in"</h2>
-                        <p>"Sign out anywhere you don't recognise. A signed-out browser has to get a new code, or use a passkey, to come back."</p>
+                        <h2>{t!(i18n, account.sessions)}</h2>
+                        <p>{t!(i18n, account.sessions_intro)}</p>
                         <p class="field-error" role="alert">{sessions_error}</p>
                         <p class="notice" role="status">{sessions_notice}</p>
                         {move || account.get().map(|found| match found {
@@ -107,19 +95,43 @@ pub fn AccountPage() -> impl IntoView {
                             _ => ().into_any(),
                         })}
                         <LogoutButton action=logout />
-                        <p class="alt"><a href="/">"Home"</a></p>
+                        <p class="alt"><a href="/">{t!(i18n, common.home)}</a></p>
                     </section>
                 }.into_any()},
                 Ok(_) => view! { <Redirect path="/login?next=/account" /> }.into_any(),
                 Err(error) => view! {
                     <section class="card">
-                        <h1>"Your account"</h1>
-                        <p class="field-error" role="alert">{error.message()}</p>
-                        <a class="button" href="/account">"Try again"</a>
+                        <h1>{t!(i18n, account.title)}</h1>
+                        <p class="field-error" role="alert">{error.message(locale)}</p>
+                        <a class="button" href="/account">{t!(i18n, common.try_again)}</a>
                     </section>
                 }.into_any(),
             })}
         </Suspense>
+    }
+}
+
+/// The account's own facts: when it was created, and whether it is a test account.
+fn account_facts(
+    found: Result<Option<AccountView>, crate::auth::AuthError>,
+    locale: Locale,
+) -> AnyView {
+    match found {
+        Ok(Some(account)) => view! {
+            <dt>{td_string!(locale, account.created)}</dt>
+            <dd>{date_time(locale, account.created_at)}</dd>
+            {account.test_account.then(|| view! {
+                <dt>{td_string!(locale, account.kind)}</dt>
+                <dd class="test-account">{td_string!(locale, account.test_account)}</dd>
+            })}
+        }
+        .into_any(),
+        Ok(None) => ().into_any(),
+        Err(error) => view! {
+            <dt>{td_string!(locale, account.account)}</dt>
+            <dd class="field-error">{error.message(locale)}</dd>
+        }
+        .into_any(),
     }
 }
 
@@ -130,6 +142,7 @@ fn passkeys_section(
     remove: ServerAction<RemovePasskey>,
     added: RwSignal<u32>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let can_change = account.passkey_changes_for_secs > 0;
     let on_added = Callback::new(move |_| added.update(|n| *n += 1));
     view! {
@@ -137,9 +150,7 @@ fn passkeys_section(
         {if can_change {
             view! { <AddPasskey rp_id on_added /> }.into_any()
         } else {
-            view! {
-                <p class="hint">"For your safety, passkeys can be added or removed only within 10 minutes of signing in. Sign out and sign in again to change them."</p>
-            }.into_any()
+            view! { <p class="hint">{t!(i18n, account.passkeys_locked)}</p> }.into_any()
         }}
     }
 }

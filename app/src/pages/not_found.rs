@@ -1,3 +1,4 @@
+use app_core::i18n::{t, t_string, use_i18n};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -8,11 +9,12 @@ pub fn NotFound() -> impl IntoView {
     if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
         options.set_status(http::StatusCode::NOT_FOUND);
     }
+    let i18n = use_i18n();
     view! {
-        <Title text="Not found" />
+        <Title text=t_string!(i18n, not_found.title) />
         <section class="card">
-            <h1>"Page not found"</h1>
-            <p><a href="/">"Go to the start page"</a></p>
+            <h1>{t!(i18n, not_found.heading)}</h1>
+            <p><a href="/">{t!(i18n, not_found.start_page)}</a></p>
         </section>
     }
 }

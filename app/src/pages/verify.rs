@@ -1,6 +1,7 @@
 use crate::auth::api::get_login_status;
 use crate::auth::{LoginStatus, LoginStep};
 use crate::components::{DevBanner, PinStep};
+use app_core::i18n::{t, t_string, use_i18n};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -9,11 +10,13 @@ use leptos_router::components::Redirect;
 /// on the same step with the same timers.
 #[component]
 pub fn VerifyPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let status = Resource::new(|| (), |_| get_login_status());
 
     view! {
-        <Title text="Enter your code" />
-        <Suspense fallback=|| view! { <p class="card">"Loading…"</p> }>
+        <Title text=t_string!(i18n, pin.title) />
+        <Suspense fallback=move || view! { <p class="card">{t!(i18n, common.loading)}</p> }>
             {move || status.get().map(|result| match result {
                 Ok(LoginStatus { step: LoginStep::Pending(pending), flash, dev_outbox, .. }) => {
                     let flash = flash.unwrap_or_default();
@@ -28,9 +31,9 @@ pub fn VerifyPage() -> impl IntoView {
                 Ok(_) => view! { <Redirect path="/login" /> }.into_any(),
                 Err(error) => view! {
                     <section class="card">
-                        <h1>"Enter your code"</h1>
-                        <p class="field-error" role="alert">{error.message()}</p>
-                        <a class="button" href="/verify">"Try again"</a>
+                        <h1>{t!(i18n, pin.title)}</h1>
+                        <p class="field-error" role="alert">{error.message(locale)}</p>
+                        <a class="button" href="/verify">{t!(i18n, common.try_again)}</a>
                     </section>
                 }.into_any(),
             })}

@@ -3,11 +3,14 @@
 //! `TemporarilyUnavailable` JSON error for server-function callers, both with `Retry-After`.
 
 use app_core::auth::AuthError;
+use app_core::i18n::{td_string, Locale};
+use app_core::language;
 use axum::body::{Body, HttpBody};
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
+use leptos_i18n::display::DisplayComp;
 
 /// Seconds a client should wait before retrying; the store reconnects well within this.
 const RETRY_AFTER_SECS: u32 = 5;
@@ -22,6 +25,7 @@ pub async fn store_failure_is_503(request: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|accept| accept.contains("text/html"));
     let path = request.uri().path().to_owned();
+    let locale = request_locale(request.headers());
     let response = next.run(request).await;
     let empty_500 = response.status() == StatusCode::INTERNAL_SERVER_ERROR
         && !response.headers().contains_key(header::CONTENT_TYPE)
@@ -30,15 +34,15 @@ pub async fn store_failure_is_503(request: Request, next: Next) -> Response {
         return response;
     }
     metrics::counter!(app_core::auth::server::metrics_names::STORE_ERRORS).increment(1);
-    unavailable(wants_html, &path)
+    unavailable(wants_html, &path, locale)
 }
 
-fn unavailable(wants_html: bool, path: &str) -> Response {
+fn unavailable(wants_html: bool, path: &str, locale: Locale) -> Response {
     let error = AuthError::TemporarilyUnavailable;
     let (content_type, body) = if wants_html {
         (
             "text/html; charset=utf-8",
-            Body::from(page(&error.message())),
+            Body::from(page(locale, &error.message(locale))),
         )
     } else {
         (
@@ -60,14 +64,38 @@ fn unavailable(wants_html: bool, path: &str) -> Response {
     response
 }
 
-/// A page with no script or external resource, so it renders under any CSP and outage.
-fn page(message: &str) -> String {
+/// The visitor's language, as the pages choose it (the `lang` cookie, else
+/// `Accept-Language`).
+fn request_locale(headers: &axum::http::HeaderMap) -> Locale {
+    let text = |name| {
+        headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect::<Vec<_>>()
+            .join(";")
+    };
+    let cookies = text(header::COOKIE);
+    let accept = text(header::ACCEPT_LANGUAGE);
+    language::negotiate(language::cookie_choice(&cookies), Some(&accept))
+}
+
+/// A page with no script or external resource, so it renders under any CSP and outage, in
+/// the visitor's language.
+fn page(locale: Locale, message: &str) -> String {
+    let start_over = DisplayComp::new("a", &[("href", "/login")]);
+    let title = td_string!(locale, outage.title);
+    let back = td_string!(locale, outage.back, <start> = start_over);
+    let dir = if language::is_rtl(locale) {
+        "rtl"
+    } else {
+        "ltr"
+    };
     format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+        "<!DOCTYPE html><html lang=\"{lang}\" dir=\"{dir}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Temporarily unavailable · Passwordless</title></head><body><main>\
-         <h1>Temporarily unavailable</h1><p role=\"alert\">{message}</p>\
-         <p>What you typed is still in the form: go back and send it again, or \
-         <a href=\"/login\">start over</a>.</p></main></body></html>"
+         <title>{title} · Passwordless</title></head><body><main>\
+         <h1>{title}</h1><p role=\"alert\">{message}</p><p>{back}</p></main></body></html>",
+        lang = language::tag(locale),
     )
 }

@@ -162,5 +162,5 @@ async fn hostile_requests_to_every_server_function_cause_no_5xx() {
             .status,
         StatusCode::OK
     );
-    assert!(visitor.get("/").await.body.contains("+447400123200"));
+    assert!(visitor.get("/").await.body.contains("+44 7400 123200"));
 }

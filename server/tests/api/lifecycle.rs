@@ -196,7 +196,7 @@ async fn protected_page_sends_to_sign_in_and_back() {
     );
     let page = app.get("/account").await;
     assert!(
-        page.body.contains("+447400123106") && page.body.contains("Signed in since"),
+        page.body.contains("+44 7400 123106") && page.body.contains("Signed in since"),
         "{}",
         page.body
     );

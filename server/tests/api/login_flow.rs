@@ -21,7 +21,7 @@ async fn signs_in_with_the_code_from_the_outbox_and_greets_the_number() {
     let home = app.get("/").await;
     assert_eq!(home.status, StatusCode::OK);
     assert!(home.body.contains("Hello "), "{}", home.body);
-    assert!(home.body.contains("+447400123001"));
+    assert!(home.body.contains("+44 7400 123001"));
     assert!(home.body.contains("Log out"));
 }
 

@@ -28,8 +28,8 @@ async fn full_login_with_plain_form_posts_and_303_redirects() {
 
     let home = app.get("/").await;
     assert!(
-        home.body.contains("+447400123010"),
-        "home greets the number in E.164"
+        home.body.contains("+44 7400 123010"),
+        "home greets the number in international format"
     );
 
     let logout = app.post_form("logout", &[]).await;

@@ -30,7 +30,7 @@ async fn no_js_login_reaches_home(provider: &str, upstream: &MockServer) {
         (StatusCode::SEE_OTHER, "/")
     );
     let home = app.get("/").await;
-    assert!(home.body.contains("+447400123999"), "{}", home.body);
+    assert!(home.body.contains("+44 7400 123999"), "{}", home.body);
     assert!(!home.body.contains(REQUEST_ID));
     // The outbox exists only with the emulator.
     assert_eq!(app.get("/dev/messages").await.status, StatusCode::NOT_FOUND);

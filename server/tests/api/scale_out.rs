@@ -72,7 +72,7 @@ async fn login_started_on_one_instance_finishes_on_the_other() {
         let home = same_browser_on(&browser, instance).get("/").await;
         assert_eq!(home.status, StatusCode::OK);
         assert!(
-            home.body.contains("Hello ") && home.body.contains("+447400123501"),
+            home.body.contains("Hello ") && home.body.contains("+44 7400 123501"),
             "signed in on {}: {}",
             instance.base,
             home.body
@@ -200,6 +200,6 @@ async fn rediss_with_a_private_ca_signs_in_and_an_untrusted_server_is_refused_at
     let finish = app.call("finish_login", &[("code", &code)]).await;
     assert_eq!(finish.status, StatusCode::OK, "{}", finish.body);
     let home = app.get("/").await;
-    assert!(home.body.contains("+447400123507"), "{}", home.body);
+    assert!(home.body.contains("+44 7400 123507"), "{}", home.body);
     assert_eq!(app.get("/readyz").await.status, StatusCode::OK);
 }

@@ -33,7 +33,7 @@ async fn sessions_survive_a_restart_on_the_same_sqlite_file() {
     };
     let home = restarted.get("/").await;
     assert!(
-        home.body.contains("+447400123040"),
+        home.body.contains("+44 7400 123040"),
         "still signed in after restart: {}",
         home.body
     );

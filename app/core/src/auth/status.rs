@@ -41,7 +41,7 @@ pub enum LoginStep {
     Pending(PendingView),
     /// Signed in.
     SignedIn {
-        /// The proven number in E.164 form.
+        /// The proven number in readable international form (`+44 7400 123123`).
         number: String,
         /// Unix seconds of sign-in.
         since: u64,

@@ -62,14 +62,16 @@ impl fmt::Debug for Pin {
 }
 
 impl PinProblem {
-    /// The sentence shown next to the code field.
-    pub fn message(self) -> &'static str {
+    /// The sentence shown next to the code field, in `locale`.
+    pub fn message(self, locale: crate::i18n::Locale) -> String {
+        use crate::i18n::td_string;
         match self {
-            Self::Empty => "Enter the code we sent you.",
-            Self::NotDigits => "The code is made of digits only.",
-            Self::TooShort => "That code is too short: check the message and type every digit.",
-            Self::TooLong => "That code is too long: check the message and type it again.",
+            Self::Empty => td_string!(locale, code_problem.empty),
+            Self::NotDigits => td_string!(locale, code_problem.not_digits),
+            Self::TooShort => td_string!(locale, code_problem.too_short),
+            Self::TooLong => td_string!(locale, code_problem.too_long),
         }
+        .to_owned()
     }
 }
 

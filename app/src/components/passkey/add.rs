@@ -2,6 +2,7 @@ use super::device_memory::remember_passkey;
 use super::webauthn::{create_passkey, passkeys_supported};
 use crate::auth::passkey_api::{begin_passkey_registration, finish_passkey_registration};
 use crate::auth::PasskeyView;
+use app_core::i18n::{t_string, td_string, use_i18n};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -16,6 +17,8 @@ pub fn AddPasskey(
     #[prop(optional)]
     on_added: Option<Callback<PasskeyView>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let available = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
@@ -33,18 +36,16 @@ pub fn AddPasskey(
                 Ok(options) => match create_passkey(&options).await {
                     Ok(credential) => finish_passkey_registration(credential)
                         .await
-                        .map_err(|failure| failure.message()),
-                    Err(failure) => Err(failure.message()),
+                        .map_err(|failure| failure.message(locale)),
+                    Err(failure) => Err(failure.message(locale)),
                 },
-                Err(failure) => Err(failure.message()),
+                Err(failure) => Err(failure.message(locale)),
             };
             match outcome {
                 Ok(added) => {
                     remember_passkey();
-                    notice.set(Some(format!(
-                        "Passkey added ({}). Next time, sign in with it: no code needed.",
-                        added.name
-                    )));
+                    let name = added.name.as_str();
+                    notice.set(Some(td_string!(locale, passkey.added, name = name)));
                     if let Some(on_added) = on_added {
                         on_added.run(added);
                     }
@@ -58,7 +59,7 @@ pub fn AddPasskey(
     view! {
         <div class="add-passkey" hidden=move || !available.get()>
             <button type="button" on:click=add disabled=move || busy.get()>
-                {move || if busy.get() { "Waiting for your passkey…" } else { "Add a passkey" }}
+                {move || if busy.get() { t_string!(i18n, passkey.waiting) } else { t_string!(i18n, passkey.add) }}
             </button>
             <p class="notice" role="status" hidden=move || notice.with(Option::is_none)>{move || notice.get()}</p>
             <p class="field-error" role="alert" aria-live="assertive">{move || error.get()}</p>

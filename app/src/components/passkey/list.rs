@@ -1,16 +1,14 @@
 use crate::auth::passkey_api::RemovePasskey;
 use crate::auth::PasskeyView;
-use crate::components::format::utc_datetime;
+use crate::components::format::date_time;
+use app_core::i18n::{t, td_string, use_i18n, Locale};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 /// The offer beside "Remove" when the passkey signed in other sessions.
-fn sessions_it_opened(count: u32) -> String {
-    match count {
-        1 => "Also sign out the other session it signed in".to_owned(),
-        n => format!("Also sign out the {n} other sessions it signed in"),
-    }
+fn sessions_it_opened(locale: Locale, count: u32) -> String {
+    td_string!(locale, passkey.end_sessions, count = count)
 }
 
 /// The account's passkeys with when each was added and last used, each with "Remove" (a
@@ -25,8 +23,10 @@ pub fn PasskeyList(
     /// The remove action, owned by the page so it can reload the list.
     remove: ServerAction<RemovePasskey>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     if passkeys.is_empty() {
-        return view! { <p class="hint">"No passkeys yet."</p> }.into_any();
+        return view! { <p class="hint">{t!(i18n, passkey.none)}</p> }.into_any();
     }
     let busy = remove.pending();
     view! {
@@ -34,8 +34,14 @@ pub fn PasskeyList(
             {passkeys.into_iter().map(|passkey| {
                 let used = passkey
                     .last_used_at
-                    .map_or_else(|| "never".to_owned(), utc_datetime);
-                let label = format!("Remove {}", passkey.name);
+                    .map_or_else(|| td_string!(locale, passkey.never).to_owned(), |at| date_time(locale, at));
+                let label = td_string!(locale, passkey.remove_label, name = passkey.name.as_str());
+                let details = td_string!(
+                    locale,
+                    passkey.details,
+                    when = date_time(locale, passkey.created_at),
+                    used = used
+                );
                 let id = passkey.id.clone();
                 let open = passkey.open_sessions;
                 // Ending what the passkey opened is offered, and on unless unticked.
@@ -50,7 +56,7 @@ pub fn PasskeyList(
                 view! {
                     <li class="passkey">
                         <span class="passkey-name">{passkey.name.clone()}</span>
-                        <span class="hint">"Added " {utc_datetime(passkey.created_at)} " · Last used " {used}</span>
+                        <span class="hint">{details}</span>
                         {can_change.then(|| view! {
                             <form method="post" action=RemovePasskey::url() on:submit=submit>
                                 <input type="hidden" name="id" value=passkey.id.clone() />
@@ -59,10 +65,10 @@ pub fn PasskeyList(
                                         <input type="checkbox" name="end_sessions" value="on"
                                             prop:checked=move || end_sessions.get()
                                             on:change=move |ev| end_sessions.set(event_target_checked(&ev)) />
-                                        {sessions_it_opened(open)}
+                                        {sessions_it_opened(locale, open)}
                                     </label>
                                 })}
-                                <button type="submit" class="link" aria-label=label disabled=move || busy.get()>"Remove"</button>
+                                <button type="submit" class="link" aria-label=label disabled=move || busy.get()>{t!(i18n, passkey.remove)}</button>
                             </form>
                         })}
                     </li>

@@ -1,6 +1,7 @@
 use super::device_memory::{offer_wanted, put_off_offer};
 use super::webauthn::passkeys_supported;
 use super::AddPasskey;
+use app_core::i18n::{t, use_i18n};
 use leptos::prelude::*;
 
 /// The home page's offer after a phone sign-in: "Sign in faster next time" with "Add a
@@ -11,6 +12,7 @@ pub fn PasskeyOffer(
     /// The site's relying-party id, `None` when it offers no passkeys.
     rp_id: Option<String>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let shown = RwSignal::new(false);
     // Effects run only in the browser, where `window` exists.
     let site = rp_id.clone();
@@ -23,9 +25,9 @@ pub fn PasskeyOffer(
     };
     view! {
         <div class="passkey-offer" hidden=move || !shown.get()>
-            <p>"Sign in faster next time: add a passkey and use your fingerprint, face or screen lock instead of a code."</p>
+            <p>{t!(i18n, passkey.offer)}</p>
             <AddPasskey rp_id />
-            <button type="button" class="link" on:click=not_now>"Not now"</button>
+            <button type="button" class="link" on:click=not_now>{t!(i18n, passkey.not_now)}</button>
         </div>
     }
 }

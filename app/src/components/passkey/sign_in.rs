@@ -4,6 +4,7 @@ use super::webauthn::{
     passkeys_supported, set_conditional, WebAuthnFailure,
 };
 use crate::auth::passkey_api::{begin_passkey_sign_in, finish_passkey_sign_in};
+use app_core::i18n::{t, t_string, use_i18n};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
@@ -20,6 +21,8 @@ pub fn PasskeySignIn(
     /// Where sign-in leads afterwards; a same-site path, checked again on the server.
     next: Option<String>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let available = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
@@ -33,7 +36,7 @@ pub fn PasskeySignIn(
                     remember_passkey();
                     navigate(&destination, NavigateOptions::default());
                 }
-                Err(failure) => error.set(Some(failure.message())),
+                Err(failure) => error.set(Some(failure.message(locale))),
             }
         }
     };
@@ -86,14 +89,14 @@ pub fn PasskeySignIn(
             let outcome = match begin_passkey_sign_in().await {
                 Ok(options) => get_passkey(&options, false, None).await,
                 Err(failure) => {
-                    error.set(Some(failure.message()));
+                    error.set(Some(failure.message(locale)));
                     Err(WebAuthnFailure::Cancelled)
                 }
             };
             match outcome {
                 Ok(credential) => finish(credential).await,
                 Err(WebAuthnFailure::Cancelled) => autofill(),
-                Err(failure) => error.set(Some(failure.message())),
+                Err(failure) => error.set(Some(failure.message(locale))),
             }
             busy.set(false);
         });
@@ -101,9 +104,9 @@ pub fn PasskeySignIn(
 
     view! {
         <div class="passkey-sign-in" hidden=move || !available.get()>
-            <p class="or">"or"</p>
+            <p class="or">{t!(i18n, passkey.or)}</p>
             <button type="button" class="secondary" on:click=prompt disabled=move || busy.get()>
-                {move || if busy.get() { "Waiting for your passkey…" } else { "Sign in with a passkey" }}
+                {move || if busy.get() { t_string!(i18n, passkey.waiting) } else { t_string!(i18n, passkey.sign_in) }}
             </button>
             <p class="field-error" role="alert" aria-live="assertive">{move || error.get()}</p>
         </div>

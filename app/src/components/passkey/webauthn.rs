@@ -3,6 +3,7 @@
 //! `credential.toJSON()`, so no JavaScript file of ours is needed. Only called from event
 //! handlers and effects, i.e. in a browser running the app.
 
+use app_core::i18n::{td_string, Locale};
 use leptos::prelude::*;
 use leptos::wasm_bindgen::{JsCast, JsValue};
 use leptos::web_sys::js_sys::{Array, Function, Object, Promise, Reflect, JSON};
@@ -21,14 +22,13 @@ pub enum WebAuthnFailure {
 
 impl WebAuthnFailure {
     /// The sentence shown to the person.
-    pub fn message(&self) -> String {
+    pub fn message(&self, locale: Locale) -> String {
         match self {
-            Self::Cancelled => "The passkey prompt was closed. Nothing changed.".into(),
-            Self::AlreadyRegistered => {
-                "This device already has a passkey for your account.".into()
-            }
-            Self::Failed(_) => "Your browser couldn't use a passkey here. You can still sign in with your phone number.".into(),
+            Self::Cancelled => td_string!(locale, passkey.cancelled),
+            Self::AlreadyRegistered => td_string!(locale, passkey.already_here),
+            Self::Failed(_) => td_string!(locale, passkey.browser_failed),
         }
+        .to_owned()
     }
 }
 

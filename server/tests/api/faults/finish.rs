@@ -124,5 +124,5 @@ async fn no_js_finish_under_a_fault_stays_on_the_code_step() {
         (finish.status, finish.location()),
         (StatusCode::SEE_OTHER, "/")
     );
-    assert!(app.get("/").await.body.contains("+447400123165"));
+    assert!(app.get("/").await.body.contains("+44 7400 123165"));
 }

@@ -279,3 +279,11 @@ impl TestApp {
         }
     }
 }
+
+/// A UK number as the pages show it: `+447400123001` → `+44 7400 123001` (others unchanged).
+pub fn shown(e164: &str) -> String {
+    match e164.strip_prefix("+44") {
+        Some(rest) if rest.len() == 10 => format!("+44 {} {}", &rest[..4], &rest[4..]),
+        _ => e164.to_owned(),
+    }
+}

@@ -106,89 +106,6 @@ pub enum AuthError {
 }
 
 impl AuthError {
-    /// The short, actionable sentence shown to the user.
-    pub fn message(&self) -> String {
-        match self {
-            Self::InvalidNumber(problem) => problem.message().to_owned(),
-            Self::InvalidCode(problem) => problem.message().to_owned(),
-            Self::DestinationNotSupported => {
-                "We can't send codes to that number. Try a mobile number from another network or country.".into()
-            }
-            Self::WrongCode { attempts_left: 1 } => {
-                "That code isn't right. You have 1 attempt left.".into()
-            }
-            Self::WrongCode { attempts_left } => {
-                format!("That code isn't right. You have {attempts_left} attempts left.")
-            }
-            Self::TooManyAttempts => {
-                "Too many wrong codes. For your safety that code is cancelled: request a new one.".into()
-            }
-            Self::CodeExpired => "That code has expired. Request a new one.".into(),
-            Self::NoPendingLogin => "There's no code waiting for you. Enter your phone number to get one.".into(),
-            Self::Throttled { retry_after_secs } => format!(
-                "Too many attempts right now. Try again in {}.",
-                human_wait(*retry_after_secs)
-            ),
-            Self::TooManyRequests { retry_after_secs } => {
-                format!("Too many attempts. Try again in {}.", human_wait(*retry_after_secs))
-            }
-            Self::ResendTooSoon { retry_after_secs } => {
-                format!("You can ask for a new code in {}.", human_wait(*retry_after_secs))
-            }
-            Self::NoChannelLeft => {
-                "We've sent this code every way we can. Type it, or use a different number to start again.".into()
-            }
-            Self::ServiceUnavailable => {
-                "We couldn't reach the verification service. Please try again in a moment.".into()
-            }
-            Self::TemporarilyUnavailable => {
-                "Sign-in is temporarily unavailable. Please try again in a few seconds.".into()
-            }
-            Self::BadRequest => "Something went wrong with that request. Please try again.".into(),
-            Self::NumberBusy { retry_after_secs } => format!(
-                "A code was just sent to this number. Use it in the browser where you asked for it, or try again in {}.",
-                clock_wait(*retry_after_secs)
-            ),
-            Self::NumberSettling => {
-                "This number is still busy with the last code. Wait a moment, then try again.".into()
-            }
-            Self::TooManyWrongCodes { retry_after_secs } => format!(
-                "Too many wrong codes for this number. For your safety, try again in {}.",
-                human_wait(*retry_after_secs)
-            ),
-            Self::SendingPaused => {
-                "We can't send codes to this number right now. Please try again later.".into()
-            }
-            Self::ChallengeRequired { failed: false, .. } => {
-                "One more step: confirm you're a person, then we'll send your code.".into()
-            }
-            Self::ChallengeRequired { failed: true, .. } => {
-                "That check didn't pass. Please try it again.".into()
-            }
-            Self::NotSignedIn => "You're signed out. Sign in, then try again.".into(),
-            Self::RecentSignInRequired => {
-                "For your safety, passkeys can be changed only within 10 minutes of signing in. Sign out, sign in again, then try again.".into()
-            }
-            Self::PasskeyRefused => {
-                "That passkey wasn't accepted. Try again, or sign in with your phone number.".into()
-            }
-            Self::PasskeyUnknown => {
-                "That passkey isn't registered here (it may have been removed). Sign in with your phone number.".into()
-            }
-            Self::PasskeyExpired => "That passkey request has ended. Please try again.".into(),
-            Self::PasskeyLocked { retry_after_secs } => format!(
-                "This passkey was refused too many times. Try it again in {}, or sign in with a code.",
-                human_wait(*retry_after_secs)
-            ),
-            Self::PasskeyAlreadyAdded => "That passkey is already on your account.".into(),
-            Self::PasskeyNotFound => "That passkey isn't on your account any more.".into(),
-            Self::SessionNotFound => "That session has already ended.".into(),
-            Self::PasskeysUnavailable => {
-                "Passkeys aren't available on this site. Sign in with your phone number.".into()
-            }
-        }
-    }
-
     /// The HTTP status an API (fetch) client sees with this error in the JSON body.
     pub fn http_status(&self) -> u16 {
         match self {
@@ -245,37 +162,10 @@ impl AuthError {
 /// a few seconds.
 pub const SETTLING_RETRY_SECS: u64 = 5;
 
-/// "4:12" (minutes:seconds), or "1:02:03" past an hour: the countdown style for a wait the
-/// user can see end.
-fn clock_wait(seconds: u64) -> String {
-    let seconds = seconds.max(1);
-    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
-    if h > 0 {
-        format!("{h}:{m:02}:{s:02}")
-    } else {
-        format!("{m}:{s:02}")
-    }
-}
-
-/// "45 seconds", "3 minutes", "2 hours": rounded up, so the user never retries too early.
-fn human_wait(seconds: u64) -> String {
-    let plural = |n: u64, unit: &str| {
-        if n == 1 {
-            format!("1 {unit}")
-        } else {
-            format!("{n} {unit}s")
-        }
-    };
-    match seconds {
-        0..=59 => plural(seconds.max(1), "second"),
-        60..=5399 => plural(seconds.div_ceil(60), "minute"),
-        _ => plural(seconds.div_ceil(3600), "hour"),
-    }
-}
-
 impl fmt::Display for AuthError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message())
+        // Logs and API clients read English; pages use `message` in the visitor's language.
+        f.write_str(&self.message(crate::i18n::Locale::en))
     }
 }
 
@@ -294,6 +184,8 @@ impl FromServerFnError for AuthError {
         }
     }
 }
+
+mod text;
 
 #[cfg(test)]
 mod tests;

@@ -5,10 +5,10 @@ use super::*;
 #[test]
 fn wrong_code_message_counts_attempts() {
     assert!(AuthError::WrongCode { attempts_left: 3 }
-        .message()
+        .message(crate::i18n::Locale::en)
         .contains("3 attempts left"));
     assert!(AuthError::WrongCode { attempts_left: 1 }
-        .message()
+        .message(crate::i18n::Locale::en)
         .contains("1 attempt left"));
 }
 
@@ -18,7 +18,7 @@ fn limit_message_says_when_to_retry() {
         AuthError::TooManyRequests {
             retry_after_secs: secs,
         }
-        .message()
+        .message(crate::i18n::Locale::en)
     };
     assert!(message(30).contains("30 seconds"));
     assert!(message(61).contains("2 minutes"));
@@ -38,8 +38,14 @@ fn busy_number_says_where_the_code_is_and_when_to_retry() {
     let busy = AuthError::NumberBusy {
         retry_after_secs: 252,
     };
-    assert!(busy.message().contains("browser where you asked for it"));
-    assert!(busy.message().contains("4:12"), "{}", busy.message());
+    assert!(busy
+        .message(crate::i18n::Locale::en)
+        .contains("browser where you asked for it"));
+    assert!(
+        busy.message(crate::i18n::Locale::en).contains("4:12"),
+        "{}",
+        busy.message(crate::i18n::Locale::en)
+    );
     assert_eq!(
         (busy.http_status(), busy.retry_after_secs()),
         (409, Some(252))
@@ -48,11 +54,15 @@ fn busy_number_says_where_the_code_is_and_when_to_retry() {
     let locked = AuthError::TooManyWrongCodes {
         retry_after_secs: 7200,
     };
-    assert!(locked.message().contains("2 hours"), "{}", locked.message());
+    assert!(
+        locked.message(crate::i18n::Locale::en).contains("2 hours"),
+        "{}",
+        locked.message(crate::i18n::Locale::en)
+    );
     assert_eq!(locked.http_status(), 429);
     let paused = AuthError::SendingPaused;
     assert!(paused
-        .message()
+        .message(crate::i18n::Locale::en)
         .contains("can't send codes to this number right now"));
     assert_eq!(
         (paused.http_status(), paused.retry_after_secs()),
@@ -98,10 +108,15 @@ fn passkey_errors_say_what_to_do_and_carry_their_status() {
     ] {
         assert_eq!(error.http_status(), status, "{error:?}");
         assert!(!error.restarts_login(), "{error:?}");
-        assert!(error.message().ends_with('.'), "{error:?}");
+        assert!(
+            error.message(crate::i18n::Locale::en).ends_with('.'),
+            "{error:?}"
+        );
     }
-    assert!(AuthError::PasskeyUnknown.message().contains("phone number"));
+    assert!(AuthError::PasskeyUnknown
+        .message(crate::i18n::Locale::en)
+        .contains("phone number"));
     assert!(AuthError::RecentSignInRequired
-        .message()
+        .message(crate::i18n::Locale::en)
         .contains("10 minutes"));
 }

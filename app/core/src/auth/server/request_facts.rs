@@ -5,6 +5,8 @@
 use super::clock::unix_seconds;
 use super::AuthContext;
 use crate::auth::Flash;
+use crate::i18n::Locale;
+use crate::language::tag;
 use std::net::IpAddr;
 
 /// The facts of one request: who asks (the client's address as the server decided it), on
@@ -20,6 +22,10 @@ pub struct RequestFacts {
     pub host: Option<String>,
     /// The `Accept-Language` header, for the message's language.
     pub accept_language: Option<String>,
+    /// The visitor's language when one was chosen (the `lang` cookie) or matched from
+    /// `Accept-Language`; `None` when the page fell back to English. Texts the service
+    /// returns are in [`RequestFacts::locale`]; the SMS follows it too when set.
+    pub language: Option<Locale>,
     /// The `User-Agent` header, to name a new passkey.
     pub user_agent: Option<String>,
     /// Unix seconds at which the request is served: one reading of the clock per request.
@@ -37,6 +43,22 @@ pub fn served_host(authority: &str) -> Option<String> {
 }
 
 impl RequestFacts {
+    /// The language of texts for this request: the visitor's, else English.
+    pub fn locale(&self) -> Locale {
+        self.language.unwrap_or_default()
+    }
+
+    /// The languages to ask the provider for, best first: the visitor's page language, then
+    /// the browser's `Accept-Language` (for a language the pages lack but the SMS has).
+    pub fn message_languages(&self) -> Option<String> {
+        let accept = self.accept_language.as_deref();
+        match (self.language, accept) {
+            (Some(language), Some(accept)) => Some(format!("{}, {accept}", tag(language))),
+            (Some(language), None) => Some(tag(language).to_owned()),
+            (None, accept) => accept.map(str::to_owned),
+        }
+    }
+
     /// Facts for a request from `client_ip` at the context clock's current time (tests and
     /// callers outside a web request).
     pub fn at(ctx: &AuthContext, client_ip: Option<IpAddr>) -> Self {

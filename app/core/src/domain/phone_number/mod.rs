@@ -110,18 +110,20 @@ impl PhoneNumberProblem {
         }
     }
 
-    /// The sentence shown next to the number field.
-    pub fn message(self) -> &'static str {
+    /// The sentence shown next to the number field, in `locale`.
+    pub fn message(self, locale: crate::i18n::Locale) -> String {
+        use crate::i18n::td_string;
         match self {
-            Self::Empty => "Enter your phone number.",
-            Self::NotANumber => "That doesn't look like a phone number: use digits, spaces and an optional leading +.",
-            Self::UnknownCountryCode => "That country code doesn't exist: check the digits after the +.",
-            Self::TooShort => "That number is too short: check you typed every digit.",
-            Self::TooLong => "That number is too long: check for extra digits.",
-            Self::Invalid => "That isn't a valid phone number for its country: check it, or start with + and the country code.",
-            Self::CannotReceiveCodes => "We can't send codes to that kind of number (premium-rate, shared-cost or service numbers). Use a mobile number.",
-            Self::CountryNotAllowed => "We can't send codes to numbers in that country yet.",
+            Self::Empty => td_string!(locale, number_problem.empty),
+            Self::NotANumber => td_string!(locale, number_problem.not_a_number),
+            Self::UnknownCountryCode => td_string!(locale, number_problem.unknown_country_code),
+            Self::TooShort => td_string!(locale, number_problem.too_short),
+            Self::TooLong => td_string!(locale, number_problem.too_long),
+            Self::Invalid => td_string!(locale, number_problem.invalid),
+            Self::CannotReceiveCodes => td_string!(locale, number_problem.cannot_receive),
+            Self::CountryNotAllowed => td_string!(locale, number_problem.country_not_allowed),
         }
+        .to_owned()
     }
 }
 

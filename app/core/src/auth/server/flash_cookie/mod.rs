@@ -71,6 +71,11 @@ impl FlashCookies {
         }
     }
 
+    /// `true` when this site's cookies are `Secure` (served over HTTPS, not localhost).
+    pub fn secure(&self) -> bool {
+        self.secure
+    }
+
     /// The cookie's name: `__Host-flash` when cookies are `Secure`, else `flash`.
     pub fn name(&self) -> &'static str {
         if self.secure {

@@ -34,7 +34,7 @@ pub async fn account(
             })
             .collect(),
         passkey_changes_for_secs: change_window_left(&user, now),
-        sessions: session_views(&sessions, &user),
+        sessions: session_views(&sessions, &user, facts.locale()),
         test_account: ctx.provider.sends_nothing_to(&user.number),
     }))
 }

@@ -5,11 +5,12 @@
 
 use super::passkey_manage::store;
 use crate::auth::server::sessions::{
-    coarse_network, device_name, new_handle, DeviceSession, SignInFactor,
+    coarse_network, device_in, device_name, network_in, new_handle, DeviceSession, SignInFactor,
 };
 use crate::auth::server::{AuthContext, LoginSession, RequestFacts, SignedInUser};
 use crate::auth::{AuthError, SessionView};
 use crate::domain::PhoneNumber;
+use crate::i18n::{td_string, Locale};
 
 /// Signs this browser in as `number` of `account_id`: a new entry in the account's index,
 /// then the session (its id renewed). A browser signed in before as someone else leaves its
@@ -90,20 +91,26 @@ pub(super) async fn listed(
     store(ctx.sessions.list(&user.account_id, now).await)
 }
 
-/// `listed` as `/account` shows them, this browser's marked.
-pub(super) fn session_views(listed: &[DeviceSession], user: &SignedInUser) -> Vec<SessionView> {
+/// `listed` as `/account` shows them in `locale`, this browser's marked.
+pub(super) fn session_views(
+    listed: &[DeviceSession],
+    user: &SignedInUser,
+    locale: Locale,
+) -> Vec<SessionView> {
     listed
         .iter()
         .cloned()
         .map(|entry| SessionView {
             current: entry.handle == user.handle,
             signed_in_with: match &entry.factor {
-                SignInFactor::Code => "a code".to_owned(),
-                SignInFactor::Passkey { name, .. } => format!("passkey “{name}”"),
+                SignInFactor::Code => td_string!(locale, sessions.with_code).to_owned(),
+                SignInFactor::Passkey { name, .. } => {
+                    td_string!(locale, sessions.with_passkey, name = name)
+                }
             },
             id: entry.handle,
-            device: entry.device,
-            network: entry.network,
+            device: device_in(locale, &entry.device),
+            network: network_in(locale, &entry.network),
             signed_in_at: entry.signed_in_at,
             last_seen_at: entry.last_seen_at,
         })

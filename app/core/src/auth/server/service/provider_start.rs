@@ -31,7 +31,7 @@ pub(super) async fn send_code(
         number: number.clone(),
         brand: ctx.brand.clone(),
         locale: preferred_locale(
-            facts.accept_language.as_deref(),
+            facts.message_languages().as_deref(),
             ctx.fallback_locale.as_deref(),
         ),
     };

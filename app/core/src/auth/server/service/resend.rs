@@ -48,9 +48,12 @@ pub async fn resend_code(
             session.update_pending(&pending).await?;
             tracing::info!(number = %masked, channel = "voice", "code resent");
             metrics_names::send("voice");
-            Ok(format!(
-                "We're calling {} now. Answer to hear your code.",
-                pending.number.international()
+            let locale = facts.locale();
+            let number = pending.number.international();
+            Ok(crate::i18n::td_string!(
+                locale,
+                pin.calling_now,
+                number = number
             ))
         }
         Err(ControlFailure::NothingLeft) => {

@@ -33,7 +33,7 @@ pub async fn status(
     let flash = facts.flash.clone();
     let step = if let Some(user) = current_user(ctx, session, facts).await? {
         LoginStep::SignedIn {
-            number: user.number.e164().to_owned(),
+            number: user.number.international().to_owned(),
             since: user.since,
         }
     } else {

@@ -1,6 +1,7 @@
 //! How a session is described on `/account`: the browser and system it signed in from, and a
 //! coarse network (no address database: the address's own prefix).
 
+use crate::i18n::{td_string, Locale};
 use std::net::IpAddr;
 
 /// Browser and system of `user_agent` ("Firefox on Linux"), or "Unknown browser".
@@ -31,6 +32,38 @@ pub fn coarse_network(ip: Option<IpAddr>) -> String {
             let s = v6.segments();
             format!("{:x}:{:x}:{:x}::/48", s[0], s[1], s[2])
         }
+    }
+}
+
+/// A stored device description ([`device_name`]: written once, in English, at sign-in) in
+/// `locale`: "Firefox on Linux" becomes "Firefox en Linux"; browser and system names stay.
+pub fn device_in(locale: Locale, stored: &str) -> String {
+    let unknown = td_string!(locale, sessions.unknown_browser);
+    let (browser, system) = match stored.split_once(" on ") {
+        Some((browser, system)) => (browser, Some(system)),
+        None => (stored, None),
+    };
+    let browser = if browser == "Unknown browser" {
+        unknown
+    } else {
+        browser
+    };
+    match system {
+        Some(system) => td_string!(locale, sessions.device, browser = browser, system = system),
+        None => browser.to_owned(),
+    }
+}
+
+/// A stored network description ([`coarse_network`], English) in `locale`; the address
+/// prefix itself stays as it is.
+pub fn network_in(locale: Locale, stored: &str) -> String {
+    match stored {
+        "This computer" => td_string!(locale, sessions.this_computer).to_owned(),
+        "Unknown network" => td_string!(locale, sessions.unknown_network).to_owned(),
+        other => match other.strip_prefix("Local network ") {
+            Some(prefix) => td_string!(locale, sessions.local_network, prefix = prefix),
+            None => other.to_owned(),
+        },
     }
 }
 

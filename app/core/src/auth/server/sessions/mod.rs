@@ -11,7 +11,7 @@ use super::StoreError;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-pub use describe::{coarse_network, device_name};
+pub use describe::{coarse_network, device_in, device_name, network_in};
 pub use memory::MemorySessionIndex;
 
 /// A request moves a listed session's "last seen" forward only when it is at least this
