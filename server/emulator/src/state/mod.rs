@@ -94,6 +94,12 @@ impl EmulatorState {
         (now, inner.offset)
     }
 
+    /// The injected clock alone, without the `/dev/clock` offset: the time a client's wall
+    /// clock shows (JWT times are checked against it).
+    pub(crate) fn wall_clock(&self) -> SystemTime {
+        self.clock.now()
+    }
+
     /// The whole offset added to the injected clock so far.
     pub(crate) fn offset(&self) -> Duration {
         self.lock().offset
