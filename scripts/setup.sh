@@ -6,7 +6,8 @@
 #   - wasm-bindgen CLI == the locked crate    (crates.io)
 #   - wasm-opt from npm binaryen 132          (Debian's binaryen 108 breaks the wasm)
 #   - OpenSSL headers and pkg-config        (Debian's libssl-dev; webauthn-rs verifies passkeys with OpenSSL)
-#   - test only: end2end npm packages, Debian's chromium, redis-server and postgresql (when root)
+#   - test only: end2end and sdk-check npm packages, Debian's chromium, redis-server and
+#     postgresql (when root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -55,6 +56,10 @@ if [ "$MODE" = "test" ]; then
   if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
     say "installing end2end npm packages"
     (cd end2end && npm ci --silent --no-audit --no-fund)
+  fi
+  if [ ! -d sdk-check/node_modules/@vonage/server-sdk ] || [ sdk-check/package-lock.json -nt sdk-check/node_modules/.package-lock.json ]; then
+    say "installing sdk-check npm packages (the vendors' SDKs the emulator is tested with)"
+    (cd sdk-check && npm ci --silent --no-audit --no-fund)
   fi
   if ! command -v "${CHROMIUM_PATH:-/usr/bin/chromium}" >/dev/null 2>&1; then
     if [ "$(id -u)" = 0 ]; then

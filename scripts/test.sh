@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every check: formatting, clippy (server and wasm), unit and integration tests, and
-# the Playwright suite in Debian's Chromium against a debug build on the emulator.
+# Runs every check: formatting, clippy (server and wasm), unit and integration tests, the
+# vendors' Node SDKs against the standalone emulator, and the Playwright suite in Debian's
+# Chromium against a debug build on the emulator.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.tools/npm/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -24,6 +25,9 @@ echo "ok"
 
 step "load and HTTP fuzz runs"
 RUST_LOG="${RUST_LOG:-error}" cargo test -p server --test api -- load:: http_fuzz::
+
+step "vendors' official SDKs (Vonage v1, v2 JWT and key/secret, Twilio) against the standalone emulator"
+./scripts/sdk_check.sh
 
 step "browser tests (Playwright, Debian Chromium) on the release site"
 # Every browser test comes from 127.0.0.1: raise the per-IP budgets (by setting, as any

@@ -122,12 +122,12 @@ fn v2_request_id(path: &str) -> Option<&str> {
 }
 
 /// The v1 answer for `status`, naming the call's `request_id` and `cmd` where the status
-/// text does (read from the query string and the form body).
+/// text does (read from the query string and the form or JSON body).
 async fn v1_status_reply(request: Request, status: u8, parameter: Option<&str>) -> Response {
     let call = classify(request.method(), request.uri().path());
     let (parts, body) = request.into_parts();
     let body = to_bytes(body, MAX_BODY_BYTES).await.unwrap_or_default();
-    let params = super::v1_routes::params(&parts.uri, &body);
+    let params = super::v1_params::params(&parts.uri, &parts.headers, &body).unwrap_or_default();
     let asked = Asked {
         operation: call.operation,
         request_id: params.get("request_id").map(String::as_str),

@@ -7,9 +7,10 @@
 //! Rules (both APIs share one pool of requests and one time: the injected [`Clock`] plus the
 //! offset of `POST /dev/clock` / [`Emulator::advance`]):
 //! - credentials: v2 needs HTTP Basic with exactly [`EmulatorConfig::api_key`] /
-//!   [`EmulatorConfig::api_secret`] (default `emulator` / `emulator`; no Bearer JWTs), else
-//!   401; v1 answers "2" when `api_key` or `api_secret` is missing and "4" `Bad credentials`
-//!   for any other pair;
+//!   [`EmulatorConfig::api_secret`] (default `emulator` / `emulator`) or a Bearer JWT of
+//!   [`EmulatorConfig::application`] (see [`ApplicationAuth`]), else 401; v1 reads
+//!   `api_key` / `api_secret` from the query string or a form or JSON body, else from HTTP
+//!   Basic, and answers "2" when they are missing and "4" `Bad credentials` for any other pair;
 //! - codes are random digits from a CSPRNG, `code_length` long (v2: 4–10, v1: 4 or 6;
 //!   default 4), except for configured test numbers, which always get their fixed code;
 //! - one live request per number: a second start answers v2 409 / v1 status "10" with the
@@ -68,6 +69,7 @@
 //! or [`Emulator::set_fault`]; see [`faults`] for the contract. `GET|POST /dev/clock` shows
 //! and moves the emulator's time; see [`dev_clock`].
 
+mod auth;
 pub mod captcha;
 pub mod dev_clock;
 mod fault_inject;
@@ -80,10 +82,12 @@ mod problem;
 mod state;
 mod timeline;
 pub mod twilio;
+mod v1_params;
 mod v1_routes;
 mod v1_timing;
 mod v2_routes;
 
+pub use auth::jwt::{ApplicationAuth, PublicKey};
 pub use faults::{Fault, FaultSetting, Operation};
 pub use outbox::{DeliveryCause, OutboxMessage};
 
@@ -123,6 +127,9 @@ pub struct EmulatorConfig {
     /// with the cancelled `request_id`, as Vonage is reported to do. Default 5 s; zero frees
     /// the number at once; at most a year is honoured.
     pub cancel_settle: Duration,
+    /// The Vonage application whose RS256 JWTs v2 accepts besides the key and secret.
+    /// Default none: Bearer tokens answer 401.
+    pub application: Option<ApplicationAuth>,
 }
 
 impl Default for EmulatorConfig {
@@ -135,6 +142,7 @@ impl Default for EmulatorConfig {
             api_key: "emulator".to_owned(),
             api_secret: "emulator".to_owned(),
             cancel_settle: Duration::from_secs(5),
+            application: None,
         }
     }
 }
@@ -149,6 +157,7 @@ impl fmt::Debug for EmulatorConfig {
             .field("api_key", &self.api_key)
             .field("api_secret", &"…")
             .field("cancel_settle", &self.cancel_settle)
+            .field("application", &self.application)
             .finish()
     }
 }

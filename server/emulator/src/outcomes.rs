@@ -6,7 +6,9 @@
 //! start), a fresh id of the right shape is made up.
 
 use super::faults::Operation;
-use super::problem::{invalid_params, not_found, problem, throttled, unauthorised};
+use super::problem::{
+    invalid_params, not_found, problem, throttled, unauthorised, WRONG_CREDENTIALS,
+};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{json, Map, Value};
@@ -103,7 +105,7 @@ pub(crate) fn v1_body(status: u8, asked: &Asked<'_>) -> Value {
 pub(crate) fn v2_problem(status: u16, asked: &Asked<'_>) -> Response {
     let none = Map::new;
     match status {
-        401 => unauthorised(),
+        401 => unauthorised(WRONG_CREDENTIALS.to_owned()),
         402 => problem(
             StatusCode::PAYMENT_REQUIRED,
             "low-balance",

@@ -35,12 +35,16 @@ pub(crate) fn problem(
         .into_response()
 }
 
-pub(crate) fn unauthorised() -> Response {
+/// Vonage's 401 `detail` for a missing or wrong key, secret or token.
+pub(crate) const WRONG_CREDENTIALS: &str = "You did not provide correct credentials.";
+
+/// 401 with `detail` (Vonage's own is [`WRONG_CREDENTIALS`]).
+pub(crate) fn unauthorised(detail: String) -> Response {
     problem(
         StatusCode::UNAUTHORIZED,
         "unauthorized",
         "Unauthorized",
-        "You did not provide correct credentials.".to_owned(),
+        detail,
         Map::new(),
     )
 }

@@ -1,21 +1,21 @@
 //! Verify v1 ("legacy") over HTTP: `/verify/json`, `/verify/check/json` and
 //! `/verify/control/json` (`cmd=trigger_next_event` / `cmd=cancel`), GET or POST,
-//! parameters from the query string and/or a form body. Like Vonage, every answer is
+//! parameters and credentials read as [`super::v1_params`] says. Like Vonage, every answer is
 //! HTTP 200 with a string `status` ("0" = success) and an `error_text` otherwise.
 
 use super::state::{
     CancelOutcome, CheckOutcome, EmulatorState, NewRequest, NextOutcome, StartOutcome,
 };
 use super::timeline::Api;
+use super::v1_params::{credentials, invalid, params, required, Params};
 use super::v1_timing::{self, TimingParams};
 use super::valid_number;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::Uri;
+use axum::http::{HeaderMap, Uri};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{json, Value};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 const BRAND_MAX_CHARS: usize = 18;
@@ -28,26 +28,50 @@ pub(crate) fn routes() -> Router<Arc<EmulatorState>> {
         .route("/verify/control/json", get(control).post(control))
 }
 
-pub(crate) type Params = HashMap<String, String>;
-
-async fn start(State(state): State<Arc<EmulatorState>>, uri: Uri, body: Bytes) -> Json<Value> {
-    let params = params(&uri, &body);
-    Json(start_reply(&state, &params).unwrap_or_else(|error| error))
+async fn start(
+    State(state): State<Arc<EmulatorState>>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Json<Value> {
+    Json(answer(&state, (&uri, &headers, &body), start_reply))
 }
 
-async fn check(State(state): State<Arc<EmulatorState>>, uri: Uri, body: Bytes) -> Json<Value> {
-    let params = params(&uri, &body);
-    Json(check_reply(&state, &params).unwrap_or_else(|error| error))
+async fn check(
+    State(state): State<Arc<EmulatorState>>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Json<Value> {
+    Json(answer(&state, (&uri, &headers, &body), check_reply))
 }
 
-async fn control(State(state): State<Arc<EmulatorState>>, uri: Uri, body: Bytes) -> Json<Value> {
-    let params = params(&uri, &body);
-    Json(control_reply(&state, &params).unwrap_or_else(|error| error))
+async fn control(
+    State(state): State<Arc<EmulatorState>>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Json<Value> {
+    Json(answer(&state, (&uri, &headers, &body), control_reply))
 }
 
-/// `Err` is an error reply body; both arms are sent with HTTP 200.
+/// Reads a call's parameters and credentials, then answers with `reply`; both arms of its
+/// result are sent with HTTP 200, as Vonage does.
+fn answer(
+    state: &EmulatorState,
+    (uri, headers, body): (&Uri, &HeaderMap, &[u8]),
+    reply: fn(&EmulatorState, &Params) -> Result<Value, Value>,
+) -> Value {
+    params(uri, headers, body)
+        .and_then(|params| {
+            credentials(state, &params, headers)?;
+            reply(state, &params)
+        })
+        .unwrap_or_else(|error| error)
+}
+
+/// `Err` is an error reply body.
 fn start_reply(state: &EmulatorState, params: &Params) -> Result<Value, Value> {
-    credentials(state, params)?;
     let number = required(params, "number")?;
     let brand = required(params, "brand")?;
     if !valid_number(number) {
@@ -88,7 +112,6 @@ fn start_reply(state: &EmulatorState, params: &Params) -> Result<Value, Value> {
 }
 
 fn check_reply(state: &EmulatorState, params: &Params) -> Result<Value, Value> {
-    credentials(state, params)?;
     let request_id = required(params, "request_id")?;
     let code = required(params, "code")?;
     if request_id.chars().count() > MAX_REQUEST_ID_CHARS {
@@ -127,7 +150,6 @@ fn check_reply(state: &EmulatorState, params: &Params) -> Result<Value, Value> {
 /// request under the v1 rules (not within 30 s, not after the second event). Both answer
 /// `{status: "0", command}`, "19" when refused, "6" for a request that is not live.
 fn control_reply(state: &EmulatorState, params: &Params) -> Result<Value, Value> {
-    credentials(state, params)?;
     let request_id = required(params, "request_id")?;
     let cmd = required(params, "cmd")?;
     if request_id.chars().count() > MAX_REQUEST_ID_CHARS {
@@ -164,44 +186,4 @@ fn control_reply(state: &EmulatorState, params: &Params) -> Result<Value, Value>
         },
         _ => Err(invalid("cmd")),
     }
-}
-
-/// Query-string parameters, then form-body parameters (the body wins on a clash).
-pub(crate) fn params(uri: &Uri, body: &[u8]) -> Params {
-    let query = uri.query().unwrap_or("").as_bytes();
-    url::form_urlencoded::parse(query)
-        .into_owned()
-        .chain(url::form_urlencoded::parse(body).into_owned())
-        .collect()
-}
-
-/// Missing credentials are status "2"; a pair other than the configured `api_key` /
-/// `api_secret` (empty values included) is status "4" `Bad credentials`.
-fn credentials(state: &EmulatorState, params: &Params) -> Result<(), Value> {
-    let key = params.get("api_key").ok_or_else(|| missing("api_key"))?;
-    let secret = params
-        .get("api_secret")
-        .ok_or_else(|| missing("api_secret"))?;
-    if !state.accepts(key, secret) {
-        return Err(json!({ "status": "4", "error_text": "Bad credentials" }));
-    }
-    Ok(())
-}
-
-fn required<'a>(params: &'a Params, name: &str) -> Result<&'a str, Value> {
-    match params.get(name) {
-        Some(value) if !value.is_empty() => Ok(value),
-        _ => Err(missing(name)),
-    }
-}
-
-fn missing(name: &str) -> Value {
-    json!({
-        "status": "2",
-        "error_text": format!("Your request is incomplete and missing the mandatory parameter {name}"),
-    })
-}
-
-fn invalid(name: &str) -> Value {
-    json!({ "status": "3", "error_text": format!("Invalid value for parameter {name}") })
 }

@@ -2,6 +2,7 @@
 //! `POST /v2/verify/{id}/next_workflow`.
 //! Errors are RFC 7807 `application/problem+json` bodies shaped like Vonage's.
 
+use super::auth;
 use super::problem::{invalid_params, not_found, problem, throttled, unauthorised};
 use super::state::{
     CancelOutcome, CheckOutcome, EmulatorState, NewRequest, NextOutcome, StartOutcome,
@@ -10,11 +11,10 @@ use super::timeline::{Api, Channel, Plan};
 use super::valid_number;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
-use base64::Engine as _;
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
 use std::time::Duration;
@@ -36,8 +36,8 @@ async fn start(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if !authorised(&state, &headers) {
-        return unauthorised();
+    if let Err(detail) = auth::v2(&state, &headers) {
+        return unauthorised(detail);
     }
     let parsed = match parse_start(&body, state.config().code_ttl) {
         Ok(parsed) => parsed,
@@ -75,8 +75,8 @@ async fn check(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if !authorised(&state, &headers) {
-        return unauthorised();
+    if let Err(detail) = auth::v2(&state, &headers) {
+        return unauthorised(detail);
     }
     let code = serde_json::from_slice::<Value>(&body)
         .ok()
@@ -119,8 +119,8 @@ async fn cancel(
     Path(request_id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    if !authorised(&state, &headers) {
-        return unauthorised();
+    if let Err(detail) = auth::v2(&state, &headers) {
+        return unauthorised(detail);
     }
     match state.cancel(&request_id) {
         CancelOutcome::Cancelled => StatusCode::NO_CONTENT.into_response(),
@@ -138,8 +138,8 @@ async fn next_workflow(
     Path(request_id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    if !authorised(&state, &headers) {
-        return unauthorised();
+    if let Err(detail) = auth::v2(&state, &headers) {
+        return unauthorised(detail);
     }
     match state.next_channel(&request_id) {
         NextOutcome::Sent(_) => StatusCode::OK.into_response(),
@@ -242,28 +242,4 @@ fn parse_start(
         }),
         _ => Err(invalid),
     }
-}
-
-/// Only HTTP Basic with the configured `api_key:api_secret` is accepted (no Bearer JWTs).
-fn authorised(state: &EmulatorState, headers: &HeaderMap) -> bool {
-    let Some(value) = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return false;
-    };
-    let Some((scheme, credentials)) = value.trim().split_once(' ') else {
-        return false;
-    };
-    if !scheme.eq_ignore_ascii_case("basic") {
-        return false;
-    }
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(credentials.trim())
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok());
-    matches!(
-        decoded.as_deref().and_then(|d| d.split_once(':')),
-        Some((key, secret)) if state.accepts(key, secret)
-    )
 }

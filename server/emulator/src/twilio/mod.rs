@@ -193,5 +193,4 @@ fn resource_reply(
 }
 
 #[cfg(test)]
-#[path = "http_tests.rs"]
-mod http_tests;
+mod tests;

@@ -31,8 +31,9 @@ pub enum StandaloneError {
 }
 
 /// Parses `args` (after the `emulator` word), serves until SIGINT/SIGTERM.
-/// `EMULATOR_CODE_TTL`, `EMULATOR_TEST_NUMBERS`, `EMULATOR_API_KEY`, `EMULATOR_API_SECRET`
-/// and `EMULATOR_CANCEL_SETTLE` apply as for the in-process emulator.
+/// `EMULATOR_CODE_TTL`, `EMULATOR_TEST_NUMBERS`, `EMULATOR_API_KEY`, `EMULATOR_API_SECRET`,
+/// `EMULATOR_CANCEL_SETTLE`, `EMULATOR_APPLICATION_ID` and `EMULATOR_PUBLIC_KEY` apply as for
+/// the in-process emulator.
 pub async fn run(
     args: &[String],
     env: impl Fn(&str) -> Option<String>,
@@ -64,6 +65,7 @@ pub async fn run(
             api_key: settings.api_key,
             api_secret: settings.api_secret.expose_secret().to_owned(),
             cancel_settle: settings.cancel_settle,
+            application: settings.application.clone(),
             ..EmulatorConfig::default()
         },
         Arc::new(SystemClock),
@@ -76,6 +78,17 @@ pub async fn run(
             source,
         })?;
     tracing::info!(addr = %bound, "Verify emulator listening; codes appear at /dev/outbox");
+    if let Some(application) = &settings.application {
+        let signatures = if application.public_key.is_some() {
+            "verified with EMULATOR_PUBLIC_KEY"
+        } else {
+            "not verified (no EMULATOR_PUBLIC_KEY)"
+        };
+        tracing::info!(
+            application_id = %application.application_id,
+            "Verify v2 accepts this application's JWTs; signatures {signatures}"
+        );
+    }
     // The line tests and scripts wait for.
     println!("emulator listening on http://{bound}");
     crate::shutdown_signal().await;

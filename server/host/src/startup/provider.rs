@@ -75,6 +75,7 @@ pub(super) async fn choose(
                         api_key: settings.api_key.clone(),
                         api_secret: settings.api_secret.expose_secret().to_owned(),
                         cancel_settle: settings.cancel_settle,
+                        application: settings.application.clone(),
                     },
                     clock.clone(),
                 );

@@ -1,4 +1,4 @@
-//! `EmulatorSettings`: credentials and the cancel settling window.
+//! `EmulatorSettings`: credentials, the cancel settling window and the Vonage application.
 
 use super::EmulatorSettings;
 use secrecy::ExposeSecret;
@@ -42,4 +42,66 @@ fn credentials_and_settling_are_read() {
 fn a_bad_settling_window_names_its_variable() {
     let e = settings(&[("EMULATOR_CANCEL_SETTLE", "soon")]).expect_err("invalid");
     assert_eq!(e.variable, "EMULATOR_CANCEL_SETTLE");
+}
+
+/// A public key made for the emulator's own tests.
+const PUBLIC_PEM: &str = include_str!("../../../../emulator/src/auth/tests/test_app.pub.pem");
+
+#[test]
+fn no_application_by_default() {
+    assert!(settings(&[]).expect("defaults").application.is_none());
+}
+
+#[test]
+fn an_application_without_a_key_checks_claims_only() {
+    let s = settings(&[("EMULATOR_APPLICATION_ID", "app-1")]).expect("valid");
+    let application = s.application.expect("application");
+    assert_eq!(application.application_id, "app-1");
+    assert!(application.public_key.is_none());
+}
+
+#[test]
+fn the_public_key_is_a_file_path_or_pem_text() {
+    let path = std::env::temp_dir().join(format!("emulator-key-{}.pem", std::process::id()));
+    std::fs::write(&path, PUBLIC_PEM).expect("write the key");
+    let path_text = path.to_string_lossy().into_owned();
+    for value in [path_text.as_str(), PUBLIC_PEM] {
+        let s = settings(&[
+            ("EMULATOR_APPLICATION_ID", "app-1"),
+            ("EMULATOR_PUBLIC_KEY", value),
+        ])
+        .expect("valid");
+        assert!(s.application.expect("application").public_key.is_some());
+    }
+    std::fs::remove_file(&path).ok();
+}
+
+#[test]
+fn a_bad_public_key_names_its_variable() {
+    for (vars, why) in [
+        (
+            vec![("EMULATOR_PUBLIC_KEY", PUBLIC_PEM)],
+            "no application id",
+        ),
+        (
+            vec![
+                ("EMULATOR_APPLICATION_ID", "app-1"),
+                ("EMULATOR_PUBLIC_KEY", "/nonexistent/key.pem"),
+            ],
+            "missing file",
+        ),
+        (
+            vec![
+                ("EMULATOR_APPLICATION_ID", "app-1"),
+                (
+                    "EMULATOR_PUBLIC_KEY",
+                    "-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----",
+                ),
+            ],
+            "a private key",
+        ),
+    ] {
+        let e = settings(&vars).expect_err(why);
+        assert_eq!(e.variable, "EMULATOR_PUBLIC_KEY", "{why}");
+    }
 }

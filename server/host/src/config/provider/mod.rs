@@ -1,8 +1,11 @@
 //! `VERIFY_PROVIDER` and the settings of the provider it names.
 
+mod application;
+
 use super::emulator_api::{parse_emulator_api, EmulatorApi};
 use super::values::{parse_or, parse_test_numbers};
 use super::ConfigError;
+use crate::emulator::ApplicationAuth;
 use secrecy::SecretString;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -55,13 +58,16 @@ pub struct EmulatorSettings {
     /// `EMULATOR_CANCEL_SETTLE`: seconds a number still answers 409 after a v2 cancel
     /// (default 5, as Vonage is reported to do; 0 frees it at once).
     pub cancel_settle: Duration,
+    /// `EMULATOR_APPLICATION_ID` and `EMULATOR_PUBLIC_KEY` (a PEM file's path, or the PEM
+    /// text): the Vonage application whose JWTs its Verify v2 accepts (default none).
+    pub application: Option<ApplicationAuth>,
 }
 
 impl EmulatorSettings {
     /// Reads `EMULATOR_ADDR`, `EMULATOR_CODE_TTL`, `EMULATOR_TEST_NUMBERS`,
-    /// `EMULATOR_API_KEY`, `EMULATOR_API_SECRET`, `EMULATOR_CANCEL_SETTLE` and `EMULATOR_API`
-    /// (blank values
-    /// count as unset); used by the site and by the standalone `server emulator`.
+    /// `EMULATOR_API_KEY`, `EMULATOR_API_SECRET`, `EMULATOR_CANCEL_SETTLE`, `EMULATOR_API`,
+    /// `EMULATOR_APPLICATION_ID` and `EMULATOR_PUBLIC_KEY` (blank values count as unset);
+    /// used by the site and by the standalone `server emulator`.
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         Ok(Self {
             addr: parse_or("EMULATOR_ADDR", get("EMULATOR_ADDR"), "127.0.0.1:0")?,
@@ -83,6 +89,7 @@ impl EmulatorSettings {
                 get("EMULATOR_CANCEL_SETTLE"),
                 "5",
             )?),
+            application: application::parse_application(&get)?,
         })
     }
 }

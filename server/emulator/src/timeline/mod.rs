@@ -241,5 +241,4 @@ impl Pending {
 }
 
 #[cfg(test)]
-#[path = "timeline_tests.rs"]
 mod tests;

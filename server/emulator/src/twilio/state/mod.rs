@@ -255,5 +255,4 @@ impl TwilioState {
 }
 
 #[cfg(test)]
-#[path = "state_tests.rs"]
 mod tests;

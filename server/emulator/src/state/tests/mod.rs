@@ -1,18 +1,22 @@
-//! Unit tests of the emulator rules, driven by a [`ManualClock`].
+//! Unit tests of the emulator rules, driven by a [`ManualClock`]; moving on and cancelling
+//! in [`control`].
 
 use super::*;
+use crate::timeline::{Channel, Plan};
 use app_clock::ManualClock;
 use std::time::Duration;
 
-pub(super) const NUMBER: &str = "447400123123";
+mod control;
 
-pub(super) fn emulator(config: EmulatorConfig) -> (EmulatorState, ManualClock) {
+const NUMBER: &str = "447400123123";
+
+fn emulator(config: EmulatorConfig) -> (EmulatorState, ManualClock) {
     let clock = ManualClock::new();
     (EmulatorState::new(config, Arc::new(clock.clone())), clock)
 }
 
 /// An SMS-then-voice request on `api`, 300 s per channel (v1: a 300 s PIN).
-pub(super) fn request(to: &str, api: Api) -> NewRequest<'_> {
+fn request(to: &str, api: Api) -> NewRequest<'_> {
     let plan = match api {
         Api::V2 => Plan::every(&[Channel::Sms, Channel::Voice], FIVE_MINUTES),
         Api::V1 => Plan::new(
@@ -30,10 +34,10 @@ pub(super) fn request(to: &str, api: Api) -> NewRequest<'_> {
     }
 }
 
-pub(super) const FIVE_MINUTES: Duration = Duration::from_secs(300);
+const FIVE_MINUTES: Duration = Duration::from_secs(300);
 
 /// Starts a request and returns its id and the code from the outbox.
-pub(super) fn start(state: &EmulatorState, to: &str) -> (String, String) {
+fn start(state: &EmulatorState, to: &str) -> (String, String) {
     match state.start(&request(to, Api::V2)) {
         StartOutcome::Started { request_id } => {
             let code = state.messages()[0].code.clone();
@@ -44,7 +48,7 @@ pub(super) fn start(state: &EmulatorState, to: &str) -> (String, String) {
 }
 
 /// A code that is certainly not `code`.
-pub(super) fn wrong(code: &str) -> String {
+fn wrong(code: &str) -> String {
     if code == "000000" { "111111" } else { "000000" }.to_owned()
 }
 

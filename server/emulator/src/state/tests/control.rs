@@ -1,7 +1,7 @@
 //! Unit tests of moving on and cancelling, driven by a [`ManualClock`].
 
-use super::tests::{emulator, request, start, FIVE_MINUTES, NUMBER};
 use super::*;
+use super::{emulator, request, start, FIVE_MINUTES, NUMBER};
 use crate::message::spoken;
 use std::time::Duration;
 

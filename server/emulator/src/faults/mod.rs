@@ -34,17 +34,11 @@
 //!   `invalid_parameters: [{"name": parameter, "reason": "Invalid value"}]` (default `to` /
 //!   `code` / `request_id` by operation), 429 rate-limit, 500 internal-error).
 
+mod switch;
+
 pub use super::outcomes::{V1_STATUSES, V2_STATUSES};
-use super::problem::problem;
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use serde_json::Map;
-use std::sync::{Arc, Mutex, PoisonError};
+pub(crate) use switch::{routes, FaultSwitch};
 
 /// Longest hold accepted for `latency` and `timeout`, in milliseconds (2 minutes).
 pub const MAX_HOLD_MS: u64 = 120_000;
@@ -248,76 +242,5 @@ fn valid_parameter(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
 }
 
-/// The shared, switchable setting.
-#[derive(Debug, Default)]
-pub(crate) struct FaultSwitch(Mutex<FaultSetting>);
-
-impl FaultSwitch {
-    /// The setting in force.
-    pub(crate) fn get(&self) -> FaultSetting {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
-
-    /// Replaces the setting (a `count` of 0 means `none`).
-    pub(crate) fn set(&self, setting: FaultSetting) {
-        let setting = if setting.count == Some(0) {
-            FaultSetting::default()
-        } else {
-            setting
-        };
-        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = setting;
-    }
-
-    /// The fault for one API call (`none` unless the setting applies to `call`); counts it
-    /// against `count` and switches back to `none` after the last counted call.
-    pub(crate) fn take(&self, call: Call) -> Fault {
-        let mut setting = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        if !setting.applies_to(call) {
-            return Fault::None;
-        }
-        let fault = setting.fault.clone();
-        match setting.count {
-            Some(n) if n <= 1 => *setting = FaultSetting::default(),
-            Some(n) => setting.count = Some(n - 1),
-            None => {}
-        }
-        fault
-    }
-}
-
-/// `GET /dev/faults` and `POST /dev/faults`.
-pub(crate) fn routes() -> Router<Arc<FaultSwitch>> {
-    Router::new().route("/dev/faults", get(read).post(replace))
-}
-
-async fn read(State(switch): State<Arc<FaultSwitch>>) -> Response {
-    reply(switch.get())
-}
-
-async fn replace(State(switch): State<Arc<FaultSwitch>>, body: Bytes) -> Response {
-    match FaultSetting::parse(&body) {
-        Ok(setting) => {
-            switch.set(setting.clone());
-            tracing::info!(target: "emulator", ?setting, "emulator fault setting changed");
-            reply(setting)
-        }
-        Err(detail) => problem(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid-params",
-            "Invalid fault setting",
-            detail,
-            Map::new(),
-        ),
-    }
-}
-
-fn reply(setting: FaultSetting) -> Response {
-    ([(header::CACHE_CONTROL, "no-store")], Json(setting)).into_response()
-}
-
 #[cfg(test)]
-#[path = "fault_setting_tests.rs"]
 mod tests;

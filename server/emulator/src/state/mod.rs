@@ -3,12 +3,16 @@
 //! (the injected [`Clock`] plus an offset). How a request moves on over time is in
 //! [`super::timeline`]; it is evaluated lazily, at the start of every operation here.
 
+mod outcomes;
+mod pool;
+
 use super::message::{deliver, new_id};
-use super::outbox::{rfc3339, DeliveryCause, Outbox, OutboxMessage};
-use super::timeline::{Api, Channel, Pending, Plan};
+use super::outbox::{rfc3339, DeliveryCause, OutboxMessage};
+use super::timeline::{Api, Pending};
 use super::EmulatorConfig;
 use app_clock::Clock;
-use std::collections::HashMap;
+pub(crate) use outcomes::{CancelOutcome, CheckOutcome, NewRequest, NextOutcome, StartOutcome};
+use pool::{Inner, Settling};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
@@ -25,131 +29,6 @@ pub(crate) const MAX_CONFIGURED_WAIT: Duration = Duration::from_secs(365 * 24 * 
 
 /// Largest offset the emulator's clock can be moved forward in total (about 100 years).
 pub(crate) const MAX_CLOCK_OFFSET: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
-
-/// A validated start request.
-#[derive(Clone, Debug)]
-pub(crate) struct NewRequest<'a> {
-    /// E.164 digits without `+`.
-    pub to: &'a str,
-    pub brand: &'a str,
-    pub code_length: usize,
-    pub plan: Plan,
-    pub api: Api,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum StartOutcome {
-    Started {
-        request_id: String,
-    },
-    /// The number has a live request, or one cancelled less than `cancel_settle` ago; its id.
-    Concurrent {
-        request_id: String,
-    },
-    /// [`MAX_LIVE_REQUESTS`] reached.
-    Busy,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum CheckOutcome {
-    /// Right code; the request is gone.
-    Verified,
-    /// Wrong (or expired v1) code; the request lives on.
-    WrongCode,
-    /// Wrong code that used up the budget; the request is gone.
-    TooManyAttempts,
-    /// Unknown, expired, verified, cancelled or terminated.
-    NotFound,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum NextOutcome {
-    /// Made the next event now, on this channel.
-    Sent(Channel),
-    /// The request is on the last event of its plan; nothing changed.
-    NothingLeft,
-    /// Unknown, expired, verified, cancelled or terminated.
-    NotFound,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum CancelOutcome {
-    /// The request is gone (v2: its number settles for `cancel_settle`, v1: free now).
-    Cancelled,
-    /// v1 only: less than [`LEGACY_CANCEL_GRACE`] since the start; the request lives on.
-    TooSoon,
-    /// v1 only: the second event was already made; the request lives on.
-    TooLate,
-    /// Unknown, expired, verified, cancelled or terminated.
-    NotFound,
-}
-
-/// A number whose v2 request was cancelled moments ago.
-struct Settling {
-    request_id: String,
-    until: SystemTime,
-}
-
-#[derive(Default)]
-struct Inner {
-    by_id: HashMap<String, Pending>,
-    /// Number (E.164 with `+`) → id of its live request.
-    by_number: HashMap<String, String>,
-    /// Number → the v2 request cancelled on it, until its settling window closes.
-    settling: HashMap<String, Settling>,
-    /// Nothing changes by itself before this (a lower bound), so most calls skip the scan.
-    next_wake: Option<SystemTime>,
-    /// Added to the injected clock (`/dev/clock`, [`super::Emulator::advance`]).
-    offset: Duration,
-    outbox: Outbox,
-}
-
-impl Inner {
-    /// Brings every request up to `now`: makes due events (stamped with their due time, in
-    /// time order), drops ended requests and closed settling windows.
-    fn catch_up(&mut self, now: SystemTime, webotp_host: Option<&str>) {
-        if self.next_wake.is_none_or(|wake| wake > now) {
-            return;
-        }
-        let mut made = Vec::new();
-        for (request_id, pending) in &mut self.by_id {
-            made.extend(pending.catch_up(request_id, now, webotp_host));
-        }
-        made.sort_by_key(|(at, _)| *at);
-        for (_, message) in made {
-            self.outbox.push(message);
-        }
-        self.by_id
-            .retain(|_, pending| pending.ends_at().is_none_or(|end| end > now));
-        let by_id = &self.by_id;
-        self.by_number.retain(|_, id| by_id.contains_key(id));
-        self.settling.retain(|_, settling| settling.until > now);
-        self.recompute_wake();
-    }
-
-    fn recompute_wake(&mut self) {
-        let requests = self.by_id.values().map(Pending::wakes_at);
-        let settling = self.settling.values().map(|s| s.until);
-        self.next_wake = requests.chain(settling).min();
-    }
-
-    fn wake_by(&mut self, at: SystemTime) {
-        self.next_wake = Some(self.next_wake.map_or(at, |wake| wake.min(at)));
-    }
-
-    fn insert(&mut self, request_id: String, pending: Pending) {
-        self.wake_by(pending.wakes_at());
-        self.by_number
-            .insert(pending.number.clone(), request_id.clone());
-        self.by_id.insert(request_id, pending);
-    }
-
-    fn remove(&mut self, request_id: &str) -> Option<Pending> {
-        let pending = self.by_id.remove(request_id)?;
-        self.by_number.remove(&pending.number);
-        Some(pending)
-    }
-}
 
 /// Shared by the routes behind an `Arc`; every method takes the lock once and never awaits.
 pub(crate) struct EmulatorState {
@@ -213,6 +92,12 @@ impl EmulatorState {
         drop(inner);
         let (inner, now) = self.lock_at_now();
         (now, inner.offset)
+    }
+
+    /// The injected clock alone, without the `/dev/clock` offset: the time a client's wall
+    /// clock shows (JWT times are checked against it).
+    pub(crate) fn wall_clock(&self) -> SystemTime {
+        self.clock.now()
     }
 
     /// The whole offset added to the injected clock so far.
@@ -353,8 +238,4 @@ impl EmulatorState {
 }
 
 #[cfg(test)]
-#[path = "state_control_tests.rs"]
-mod control_tests;
-#[cfg(test)]
-#[path = "state_tests.rs"]
 mod tests;
