@@ -3,7 +3,7 @@
 //! the burst rule), and a send to a country the address never sent to today although it
 //! sent elsewhere.
 
-use crate::auth::server::counter_store::CounterChange;
+use crate::auth::server::store::counters::CounterChange;
 use crate::auth::server::limit_rule::{estimate, window_of};
 use crate::auth::server::rate_limit::{IpBucket, Rule};
 use std::time::Duration;

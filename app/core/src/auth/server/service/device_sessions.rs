@@ -4,9 +4,8 @@
 //! whichever instance serves it.
 
 use super::passkey_manage::store;
-use crate::auth::server::sessions::{
-    coarse_network, device_name, new_handle, DeviceSession, SignInFactor,
-};
+use crate::auth::server::session_description::{coarse_network, device_name};
+use crate::auth::server::store::session_index::{new_handle, DeviceSession, SignInFactor};
 use crate::auth::server::{AuthContext, LoginSession, RequestFacts, SignedInUser};
 use crate::auth::{AuthError, SessionView};
 use crate::domain::PhoneNumber;

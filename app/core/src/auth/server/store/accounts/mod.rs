@@ -1,6 +1,6 @@
 //! Accounts: a phone number that has signed in once becomes a durable record (created on its
 //! first sign-in), the anchor for the passkeys a person adds later. The store is a port:
-//! SQLite or PostgreSQL through sqlx in the host, in memory for tests.
+//! SQLite or PostgreSQL through sqlx in the host, in memory ([`MemoryAccounts`]) for tests.
 
 mod memory;
 

@@ -3,15 +3,13 @@
 //! (memory, SQLite, Redis): a session is signed in only while its entry is listed, so ending
 //! an entry signs that browser out at its next request, on any instance.
 
-mod describe;
 mod memory;
 
-use super::login_session::{SIGNED_IN_IDLE, SIGNED_IN_MAX_AGE};
 use super::StoreError;
+use crate::auth::server::login_session::{SIGNED_IN_IDLE, SIGNED_IN_MAX_AGE};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-pub use describe::{coarse_network, device_name};
 pub use memory::MemorySessionIndex;
 
 /// A request moves a listed session's "last seen" forward only when it is at least this
@@ -46,7 +44,7 @@ pub struct DeviceSession {
     pub last_seen_at: u64,
     /// Browser and system ("Firefox on Linux"), from its sign-in request.
     pub device: String,
-    /// Coarse network of its latest request ("203.0.113.0/24"); see [`coarse_network`].
+    /// Coarse network of its latest request ("203.0.113.0/24"); see [`coarse_network`](crate::auth::server::session_description::coarse_network).
     pub network: String,
     /// How it signed in.
     pub factor: SignInFactor,

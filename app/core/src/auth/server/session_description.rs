@@ -5,7 +5,7 @@ use std::net::IpAddr;
 
 /// Browser and system of `user_agent` ("Firefox on Linux"), or "Unknown browser".
 pub fn device_name(user_agent: Option<&str>) -> String {
-    match super::super::passkeys::browser_and_system(user_agent) {
+    match super::passkeys::browser_and_system(user_agent) {
         Some(name) if name.starts_with("on ") => format!("Unknown browser {name}"),
         Some(name) => name,
         None => "Unknown browser".to_owned(),

@@ -84,7 +84,7 @@ impl SessionIndex for MemorySessionIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::server::sessions::SignInFactor;
+    use crate::auth::server::store::session_index::SignInFactor;
 
     fn session(handle: &str, at: u64) -> DeviceSession {
         DeviceSession {

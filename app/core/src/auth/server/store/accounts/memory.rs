@@ -1,7 +1,7 @@
 //! Accounts and passkeys in this process only (`ACCOUNT_STORE=memory`).
 
 use super::{new_account_id, Account, AccountStore, PasskeyOwner, StoredPasskey};
-use crate::auth::server::StoreError;
+use crate::auth::server::store::StoreError;
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
