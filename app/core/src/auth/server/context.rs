@@ -1,13 +1,13 @@
 //! The services and settings server functions reach through Leptos context.
 
-use super::store::accounts::AccountStore;
 use super::challenge::Challenge;
 use super::clock::Clock;
 use super::flash_cookie::FlashCookies;
 use super::guard::FraudGuard;
-use super::store::locks::LockStore;
 use super::passkeys::RelyingParty;
 use super::rate_limit::RateLimiter;
+use super::store::accounts::AccountStore;
+use super::store::locks::LockStore;
 use super::store::session_index::SessionIndex;
 use super::verify_port::VerifyProvider;
 use crate::domain::DefaultCountry;

@@ -15,10 +15,10 @@
 //! once the /48's budget is spent.
 
 use super::ip_buckets::buckets_of;
-use super::store::counters::{CounterChange, CounterStore};
 pub use super::ip_buckets::{IpBucket, WiderNetwork};
 pub use super::limit_policy::LimitPolicy;
 pub use super::limit_rule::Rule;
+use super::store::counters::{CounterChange, CounterStore};
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
