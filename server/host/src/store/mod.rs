@@ -21,7 +21,7 @@ pub mod sqlite;
 #[cfg(any(test, feature = "test-support"))]
 pub mod test_servers;
 
-pub use memory_sessions::MemorySessions;
+use memory_sessions::MemorySessions;
 pub use postgres::PostgresAccounts;
 pub use sqlite::SqliteAccounts;
 
