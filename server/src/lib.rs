@@ -5,7 +5,7 @@
 
 pub mod router;
 
-pub use host::{config, emulator, operations, security, session_store, telemetry, verify};
+pub use host::{config, emulator, operations, security, store, telemetry, verify};
 
 /// Start-up: [`host::startup`] with this crate's pages and server functions.
 pub mod startup {

@@ -1,24 +1,19 @@
-//! The axum host's view-independent parts: configuration, telemetry, session stores, Verify
+//! The axum host's view-independent parts: configuration, telemetry, stores, Verify
 //! provider clients, the Verify emulator, security layers and operator endpoints. The
 //! `server` package wires them to the Leptos views; this crate never sees a page, so editing
 //! one does not rebuild it.
 
-pub mod accounts;
 mod bad_request;
 pub mod captcha;
 pub mod config;
 pub mod emulator;
 pub mod guard_ops;
 pub mod operations;
-#[cfg(any(test, feature = "test-support"))]
-pub mod postgres_for_tests;
 pub mod router;
 pub mod security;
-pub mod session_store;
 pub mod startup;
 pub mod static_files;
-mod store_errors;
-mod store_outage;
+pub mod store;
 pub mod telemetry;
 pub mod verify;
 

@@ -6,7 +6,7 @@
 //! that come while one is under way wait for it, so however many requests arrive the
 //! provider sees at most one call per 5 s.
 
-use crate::session_store::AnyStore;
+use crate::store::AnyStore;
 use crate::verify::ProviderHealth;
 use axum::extract::State;
 use axum::http::{header, StatusCode};

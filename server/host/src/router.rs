@@ -15,8 +15,8 @@ use crate::security::{
     reject_cross_site_posts, security_headers, state_changes_need_a_known_host, ClientIpSource,
     DevExposure, HostPolicy, OpsExposure, OriginPolicy, REQUEST_ID,
 };
-use crate::session_store::AnyStore;
-use crate::store_outage::store_failure_is_503;
+use crate::store::outage::store_failure_is_503;
+use crate::store::AnyStore;
 use app_core::auth::server::ClientIp;
 use tower_http::trace::TraceLayer;
 

@@ -5,7 +5,7 @@
 //! it is freed; a store that cannot be opened stops start-up, naming `ACCOUNT_STORE`.
 
 use crate::helpers::{free_port, spawn_app_with, TestApp};
-use host::postgres_for_tests::PostgresServer;
+use host::store::test_servers::PostgresServer;
 use reqwest::StatusCode;
 use serde_json::Value;
 use std::time::Duration;

@@ -174,7 +174,7 @@ async fn every_key_in_redis_expires() {
 #[tokio::test]
 async fn rediss_with_a_private_ca_signs_in_and_an_untrusted_server_is_refused_at_start() {
     use server::config::{RedisSettings, SessionStoreConfig};
-    use server::session_store::AnyStore;
+    use server::store::AnyStore;
 
     let redis = RedisServer::start_tls();
     let untrusted = AnyStore::open(&SessionStoreConfig::Redis(RedisSettings {

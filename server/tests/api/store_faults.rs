@@ -133,7 +133,7 @@ async fn redis_frozen_never_hangs_a_request_past_the_timeout() {
 async fn redis_store_ports_tell_an_unreadable_answer_from_an_outage() {
     use app_core::auth::server::StoreError;
     use server::config::{RedisSettings, SessionStoreConfig};
-    use server::session_store::AnyStore;
+    use server::store::AnyStore;
 
     let mut redis = RedisServer::start();
     let stores = AnyStore::open(&SessionStoreConfig::Redis(RedisSettings {

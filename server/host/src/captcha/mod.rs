@@ -7,7 +7,7 @@ use crate::verify::http_client_for;
 use app_core::auth::server::challenge::{
     Binding, Challenge, ChallengeSettings, ChallengeVerifier, SiteAnswer, Solved,
 };
-use app_core::auth::server::rate_limit::CounterStore;
+use app_core::auth::server::store::counters::CounterStore;
 use app_core::auth::{CaptchaProvider, ChallengeWidget, TURNSTILE_ACTION};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;

@@ -4,7 +4,8 @@
 
 use super::*;
 use app_core::auth::server::challenge::{ChallengeWhen, Mismatch, Verdict};
-use app_core::auth::server::rate_limit::{MemoryCounters, Rule};
+use app_core::auth::server::rate_limit::Rule;
+use app_core::auth::server::store::counters::MemoryCounters;
 use axum::routing::post;
 use emulator::captcha::{
     HCAPTCHA_TEST_SECRET, HCAPTCHA_TEST_TOKEN, TURNSTILE_FAILING_SECRET, TURNSTILE_PASSING_SECRET,

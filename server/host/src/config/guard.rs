@@ -1,7 +1,8 @@
 //! The `GUARD_*` settings of the SMS-pumping guard.
 
 use super::ConfigError;
-use app_core::auth::server::guard::{BlockTerms, GuardMode, GuardSettings};
+use app_core::auth::server::guard::{GuardMode, GuardSettings};
+use app_core::auth::server::store::blocks::BlockTerms;
 use std::time::Duration;
 
 /// Reads `GUARD_MODE`, `GUARD_MIN_SENDS`, `GUARD_MIN_CONVERSION`, `GUARD_WINDOW`,

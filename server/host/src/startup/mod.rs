@@ -7,7 +7,7 @@ use crate::guard_ops::{self, GuardOps};
 use crate::operations::{self, metrics_handle, Readiness};
 use crate::router::{router, AppState, SiteRoutes};
 use crate::security::{ClientIpSource, DevExposure, HostPolicy, OpsExposure, OriginPolicy};
-use crate::session_store::AnyStore;
+use crate::store::AnyStore;
 use app_core::auth::server::guard::FraudGuard;
 use app_core::auth::server::passkeys::RelyingParty;
 use app_core::auth::server::rate_limit::RateLimiter;
@@ -120,7 +120,7 @@ impl Application {
                  the address browsers use"
             );
         }
-        let accounts = crate::accounts::open(&config.account_store)
+        let accounts = crate::store::open_accounts(&config.account_store)
             .await
             .map_err(StartupError::Accounts)?;
         let emulator_url = emulator.is_some().then_some(&provider_url);

@@ -7,7 +7,7 @@
 use crate::helpers::spawn_app_with;
 use crate::scale_out_support::RedisServer;
 use server::config::{RedisSettings, SessionStoreConfig};
-use server::session_store::AnyStore;
+use server::store::AnyStore;
 use std::process::Command;
 
 mod flash_messages;

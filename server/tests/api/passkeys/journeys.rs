@@ -4,7 +4,7 @@
 use super::*;
 use crate::helpers::spawn_app_with;
 use crate::scale_out_support::RedisServer;
-use host::postgres_for_tests::PostgresServer;
+use host::store::test_servers::PostgresServer;
 use std::time::Duration;
 
 #[tokio::test]

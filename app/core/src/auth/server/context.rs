@@ -1,14 +1,14 @@
 //! The services and settings server functions reach through Leptos context.
 
-use super::accounts::AccountStore;
 use super::challenge::Challenge;
 use super::clock::Clock;
 use super::flash_cookie::FlashCookies;
 use super::guard::FraudGuard;
-use super::number_lock::LockStore;
 use super::passkeys::RelyingParty;
 use super::rate_limit::RateLimiter;
-use super::sessions::SessionIndex;
+use super::store::accounts::AccountStore;
+use super::store::locks::LockStore;
+use super::store::session_index::SessionIndex;
 use super::verify_port::VerifyProvider;
 use crate::domain::DefaultCountry;
 use std::sync::Arc;

@@ -3,10 +3,8 @@
 
 /// Time as a dependency (also used by the emulator, which is why it lives outside `ssr`).
 pub use crate::clock;
-pub mod accounts;
 pub mod challenge;
 mod context;
-mod counter_store;
 pub mod flash_cookie;
 pub mod guard;
 mod ip_buckets;
@@ -15,14 +13,13 @@ mod limit_rule;
 pub mod locale;
 mod login_session;
 pub mod metrics_names;
-pub mod number_lock;
 pub mod passkeys;
 pub mod rate_limit;
 mod request_facts;
 mod scope;
 pub mod service;
-pub mod sessions;
-pub mod store_error;
+pub mod session_description;
+pub mod store;
 pub mod test_numbers;
 pub mod verify_port;
 
@@ -33,4 +30,4 @@ pub use request_facts::RequestFacts;
 pub use scope::{
     form_redirect, is_html_form_post, keep_flash, request_scope, take_flash_cookie, ClientIp,
 };
-pub use store_error::StoreError;
+pub use store::StoreError;

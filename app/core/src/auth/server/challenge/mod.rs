@@ -14,8 +14,8 @@ mod tests;
 pub use binding::{normalized_host, Binding, Mismatch, Solved};
 pub use risk::Risk;
 
-use super::counter_store::CounterStore;
 use super::rate_limit::{IpBucket, Rule};
+use super::store::counters::CounterStore;
 use super::StoreError;
 use crate::auth::ChallengeWidget;
 use crate::domain::PhoneNumber;

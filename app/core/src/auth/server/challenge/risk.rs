@@ -3,9 +3,9 @@
 //! the burst rule), and a send to a country the address never sent to today although it
 //! sent elsewhere.
 
-use crate::auth::server::counter_store::CounterChange;
 use crate::auth::server::limit_rule::{estimate, window_of};
 use crate::auth::server::rate_limit::{IpBucket, Rule};
+use crate::auth::server::store::counters::CounterChange;
 use std::time::Duration;
 
 /// Why a send is checked.

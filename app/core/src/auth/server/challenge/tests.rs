@@ -1,8 +1,8 @@
 //! Which sends are risky, on the in-process counter store.
 
 use super::*;
-use crate::auth::server::counter_store::MemoryCounters;
 use crate::auth::server::rate_limit::{LimitPolicy, RateLimiter};
+use crate::auth::server::store::counters::MemoryCounters;
 use crate::auth::CaptchaProvider;
 use crate::domain::DefaultCountry;
 use std::time::Duration;

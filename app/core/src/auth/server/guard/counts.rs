@@ -4,7 +4,7 @@
 
 use super::judge::{ScopeCounts, Window};
 use super::{FraudGuard, Scopes};
-use crate::auth::server::counter_store::CounterChange;
+use crate::auth::server::store::counters::CounterChange;
 use crate::auth::server::StoreError;
 
 impl FraudGuard {

@@ -2,7 +2,7 @@
 //! checks per scope, and which scope (if any) fails the conversion threshold.
 
 use super::{sends_key, verified_key, GuardSettings};
-use crate::auth::server::counter_store::CounterChange;
+use crate::auth::server::store::counters::CounterChange;
 use std::time::Duration;
 
 /// The two fixed windows a sliding window is estimated from.

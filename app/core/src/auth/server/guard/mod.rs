@@ -14,7 +14,6 @@
 //! judged, so however many requests run in parallel, at most `min_sends` unverified sends
 //! reach a scope before it is blocked.
 
-mod blocks;
 mod counts;
 mod judge;
 mod scopes;
@@ -22,11 +21,11 @@ mod settings;
 #[cfg(test)]
 mod tests;
 
-pub use blocks::{next_block, Block, BlockStore, BlockTerms, MemoryBlocks, Placed};
 pub use scopes::{is_safe, scope_kind, scopes_of, Scopes};
 pub use settings::{GuardMode, GuardSettings};
 
-use super::counter_store::{CounterChange, CounterStore};
+use super::store::blocks::{Block, BlockStore};
+use super::store::counters::{CounterChange, CounterStore};
 use super::StoreError;
 use crate::domain::PhoneNumber;
 use counts::{sends_key, verified_key};

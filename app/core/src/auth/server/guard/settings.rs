@@ -1,7 +1,7 @@
 //! What the guard is told (`GUARD_*`): its mode, the scopes it judges, the window and
 //! thresholds it judges them by, how long blocks last, and the prefixes it leaves alone.
 
-use super::BlockTerms;
+use crate::auth::server::store::blocks::BlockTerms;
 use std::time::Duration;
 
 /// `GUARD_MODE`.

@@ -104,10 +104,10 @@ pub struct SignedInUser {
     pub number: PhoneNumber,
     /// Unix seconds of sign-in.
     pub since: u64,
-    /// The account's id (see `accounts::Account::id`).
+    /// The account's id (see `store::accounts::Account::id`).
     #[serde(default)]
     pub account_id: String,
-    /// This session's entry in the account's session index (`sessions::DeviceSession`);
+    /// This session's entry in the account's session index (`store::session_index::DeviceSession`);
     /// empty for a session signed in before the index existed, which reads as signed out.
     #[serde(default)]
     pub handle: String,

@@ -3,7 +3,7 @@
 //! expiring after five minutes, and usable once even when two requests race for it.
 
 use crate::auth::server::login_session::{CEREMONY_REGISTRATION_KEY, CEREMONY_SIGN_IN_KEY};
-use crate::auth::server::number_lock::{LockOutcome, LockStore};
+use crate::auth::server::store::locks::{LockOutcome, LockStore};
 use crate::auth::server::LoginSession;
 use crate::auth::AuthError;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
@@ -115,7 +115,7 @@ impl<T: Serialize + DeserializeOwned> Ceremony<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::server::number_lock::MemoryLocks;
+    use crate::auth::server::store::locks::MemoryLocks;
     use std::sync::Arc;
     use tower_sessions::{MemoryStore, Session};
 

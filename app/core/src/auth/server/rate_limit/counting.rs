@@ -3,8 +3,8 @@
 //! is over its limit, so however many requests run in parallel at most the limit see room.
 
 use super::{Check, LimitRefusal, RateLimiter};
-use crate::auth::server::counter_store::CounterChange;
 use crate::auth::server::limit_rule::{estimate, wait_secs, window_of, Rule};
+use crate::auth::server::store::counters::CounterChange;
 use crate::auth::server::StoreError;
 
 impl RateLimiter {

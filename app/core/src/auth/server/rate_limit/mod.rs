@@ -14,11 +14,11 @@
 //! /48), each with its own budget, so moving from /64 to /64 inside one /48 gains nothing
 //! once the /48's budget is spent.
 
-pub use super::counter_store::{CounterChange, CounterStore, MemoryCounters};
 use super::ip_buckets::buckets_of;
 pub use super::ip_buckets::{IpBucket, WiderNetwork};
 pub use super::limit_policy::LimitPolicy;
 pub use super::limit_rule::Rule;
+use super::store::counters::{CounterChange, CounterStore};
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;

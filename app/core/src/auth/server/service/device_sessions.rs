@@ -4,9 +4,10 @@
 //! whichever instance serves it.
 
 use super::passkey_manage::store;
-use crate::auth::server::sessions::{
-    coarse_network, device_in, device_name, network_in, new_handle, DeviceSession, SignInFactor,
+use crate::auth::server::session_description::{
+    coarse_network, device_in, device_name, network_in,
 };
+use crate::auth::server::store::session_index::{new_handle, DeviceSession, SignInFactor};
 use crate::auth::server::{AuthContext, LoginSession, RequestFacts, SignedInUser};
 use crate::auth::{AuthError, SessionView};
 use crate::domain::PhoneNumber;

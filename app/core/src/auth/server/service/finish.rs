@@ -5,7 +5,7 @@ use super::guard::count_verified;
 use super::lifecycle::{end, Ending};
 use super::{is_expired, refusal_error, throttled};
 use crate::auth::server::metrics_names as metrics;
-use crate::auth::server::sessions::SignInFactor;
+use crate::auth::server::store::session_index::SignInFactor;
 use crate::auth::server::verify_port::CheckFailure;
 use crate::auth::server::{AuthContext, LoginSession, RequestFacts};
 use crate::auth::AuthError;

@@ -10,7 +10,7 @@ use super::provider_start::send_code;
 use super::sends::adjust_sends;
 pub(super) use super::sends::reserve_sends;
 use crate::auth::server::metrics_names;
-use crate::auth::server::number_lock::LockOutcome;
+use crate::auth::server::store::locks::LockOutcome;
 use crate::auth::server::verify_port::ControlFailure;
 use crate::auth::server::{AuthContext, LoginSession, PendingLogin, RequestFacts};
 use crate::auth::{AuthError, Channel};

@@ -1,8 +1,8 @@
 //! The owner of a number's pending upstream request: the session that started it. The lock
-//! lives in the shared store (see [`crate::auth::server::number_lock`]); its owner token
+//! lives in the shared store (see [`crate::auth::server::store::locks`]); its owner token
 //! lives in the owning session.
 
-use crate::auth::server::number_lock::{number_lock_key, LockOutcome};
+use crate::auth::server::store::locks::{number_lock_key, LockOutcome};
 use crate::auth::server::{AuthContext, LoginSession, StoreError};
 use crate::auth::AuthError;
 use crate::domain::PhoneNumber;

@@ -1,11 +1,11 @@
 //! Adding and removing passkeys: only for a session signed in within the last 10 minutes,
 //! so a borrowed or stolen session cookie cannot plant a way back in or lock the owner out.
 
-use crate::auth::server::accounts::{Account, StoredPasskey};
 use crate::auth::server::metrics_names as metrics;
 use crate::auth::server::passkeys::{
     credential_id_text, passkey_name, Ceremony, CeremonyKind, RelyingParty,
 };
+use crate::auth::server::store::accounts::{Account, StoredPasskey};
 use crate::auth::server::{AuthContext, LoginSession, RequestFacts, SignedInUser, StoreError};
 use crate::auth::{AuthError, PasskeyView};
 use webauthn_rs::prelude::{PasskeyRegistration, RegisterPublicKeyCredential, Uuid};

@@ -10,7 +10,7 @@ use super::passkey_manage::{relying_party, store};
 use super::refusal_error;
 use crate::auth::server::metrics_names as metrics;
 use crate::auth::server::passkeys::{credential_id_text, Ceremony, CeremonyKind};
-use crate::auth::server::sessions::SignInFactor;
+use crate::auth::server::store::session_index::SignInFactor;
 use crate::auth::server::{AuthContext, LoginSession, RequestFacts};
 use crate::auth::{safe_next, AuthError};
 use crate::domain::PhoneNumber;

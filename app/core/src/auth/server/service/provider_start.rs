@@ -5,7 +5,7 @@ use super::guard::{admit_send, take_back_send};
 use super::throttled;
 use crate::auth::server::locale::preferred_locale;
 use crate::auth::server::metrics_names;
-use crate::auth::server::number_lock::LockOutcome;
+use crate::auth::server::store::locks::LockOutcome;
 use crate::auth::server::verify_port::{StartFailure, StartVerification, Started};
 use crate::auth::server::{AuthContext, RequestFacts};
 use crate::auth::AuthError;

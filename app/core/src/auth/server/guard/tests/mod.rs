@@ -2,7 +2,8 @@
 //! in-process stores; a bot rotating over ranges in [`rotation`].
 
 use super::*;
-use crate::auth::server::counter_store::MemoryCounters;
+use crate::auth::server::store::blocks::MemoryBlocks;
+use crate::auth::server::store::counters::MemoryCounters;
 use crate::domain::DefaultCountry;
 
 mod rotation;

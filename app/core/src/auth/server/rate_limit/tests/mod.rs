@@ -3,6 +3,7 @@
 //! requests; IPv6 networks in [`ipv6_networks`].
 
 use super::*;
+use crate::auth::server::store::counters::MemoryCounters;
 
 mod ipv6_networks;
 

@@ -4,8 +4,8 @@
 
 use super::provider::{Request, State};
 use super::world::{World, NUMBERS};
-use crate::auth::server::counter_store::CounterStore;
 use crate::auth::server::limit_rule::{window_of, Rule};
+use crate::auth::server::store::counters::CounterStore;
 use std::collections::HashMap;
 use std::time::Duration;
 

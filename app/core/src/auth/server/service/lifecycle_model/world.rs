@@ -4,15 +4,16 @@
 //! session layer does, so operations sent together with one cookie act on one snapshot.
 
 use super::provider::ScriptedProvider;
-use crate::auth::server::accounts::MemoryAccounts;
 use crate::auth::server::clock::{unix_seconds, Clock, ManualClock};
-use crate::auth::server::counter_store::MemoryCounters;
-use crate::auth::server::guard::{FraudGuard, GuardSettings, MemoryBlocks};
+use crate::auth::server::guard::{FraudGuard, GuardSettings};
 use crate::auth::server::limit_rule::Rule;
-use crate::auth::server::number_lock::{number_lock_key, MemoryLocks};
 use crate::auth::server::rate_limit::{LimitPolicy, RateLimiter};
 use crate::auth::server::service::{self, passkey_sign_in::sign_in_after_passkey};
-use crate::auth::server::sessions::SignInFactor;
+use crate::auth::server::store::accounts::MemoryAccounts;
+use crate::auth::server::store::blocks::MemoryBlocks;
+use crate::auth::server::store::counters::MemoryCounters;
+use crate::auth::server::store::locks::{number_lock_key, MemoryLocks};
+use crate::auth::server::store::session_index::SignInFactor;
 use crate::auth::server::{AuthContext, LoginSession, RequestFacts};
 use crate::domain::{DefaultCountry, PhoneNumber};
 use std::net::IpAddr;
@@ -132,7 +133,9 @@ impl World {
             ),
             challenge: None,
             accounts: Arc::new(MemoryAccounts::default()),
-            sessions: Arc::new(crate::auth::server::sessions::MemorySessionIndex::default()),
+            sessions: Arc::new(
+                crate::auth::server::store::session_index::MemorySessionIndex::default(),
+            ),
             passkeys: None,
             flash_cookies: crate::auth::server::FlashCookies::random(false),
         };
