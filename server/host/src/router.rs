@@ -72,6 +72,7 @@ pub fn router(state: AppState, site_routes: SiteRoutes) -> Router {
         host_policy,
         secure_cookies,
     } = state;
+    let default_language = auth.default_language;
     let mut router =
         crate::static_files::pkg_routes(&leptos_options).merge(site_routes(&leptos_options, auth));
     if let Some(readiness) = readiness {
@@ -118,7 +119,10 @@ pub fn router(state: AppState, site_routes: SiteRoutes) -> Router {
     let router = router
         .layer(axum::middleware::map_response(undecodable_input_is_400))
         .layer(sessions)
-        .layer(axum::middleware::from_fn(store_failure_is_503))
+        .layer(axum::middleware::from_fn_with_state(
+            default_language,
+            store_failure_is_503,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             origin_policy,
             reject_cross_site_posts,

@@ -18,6 +18,7 @@ mod host_checks;
 mod hostile_input;
 mod http_fuzz;
 mod ipv6_networks;
+mod languages;
 mod lifecycle;
 mod limits;
 mod load;

@@ -81,10 +81,14 @@ pub fn cookie_choice(cookie_header: &str) -> Option<&str> {
 }
 
 /// The current request's language (server only): the `lang` cookie, else `Accept-Language`,
-/// else English.
+/// else the site's default (`DEFAULT_LANGUAGE`, English when unset or outside a request).
 #[cfg(feature = "ssr")]
 pub fn request_locale() -> Locale {
-    request_language().unwrap_or_default()
+    use crate::auth::server::AuthContext;
+    request_language().unwrap_or_else(|| {
+        leptos::prelude::use_context::<std::sync::Arc<AuthContext>>()
+            .map_or_else(Locale::default, |ctx| ctx.default_language)
+    })
 }
 
 /// [`request_locale`] without the fallback: `None` when the request names no supported

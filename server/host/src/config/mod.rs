@@ -13,6 +13,7 @@ mod delivery;
 mod edge;
 mod emulator_api;
 mod guard;
+mod language;
 mod limits;
 mod provider;
 mod sending;
@@ -33,6 +34,7 @@ use edge::{
 };
 pub use emulator_api::EmulatorApi;
 use guard::parse_guard;
+use language::parse_default_language;
 use limits::{check_room_for_a_login, parse_limits};
 use provider::parse_provider;
 pub use provider::{EmulatorSettings, ProviderConfig, VonageCredentials, DEFAULT_VONAGE_BASE_URL};
@@ -57,6 +59,8 @@ pub struct Config {
     pub fallback_locale: Option<String>,
     /// `DEFAULT_COUNTRY`: ISO code for numbers typed without `+` (default GB).
     pub default_country: DefaultCountry,
+    /// `DEFAULT_LANGUAGE`: the pages' language when the visitor names none we have.
+    pub default_language: app_core::i18n::Locale,
     /// `SESSION_STORE` (default `sqlite://data/sessions.db`).
     pub session_store: SessionStoreConfig,
     /// `ACCOUNT_STORE` (default `sqlite://data/accounts.db`; `postgres://…` for several
@@ -213,6 +217,7 @@ impl Config {
         let cookie_secure = parse_cookie_secure(get("COOKIE_SECURE"))?;
         let cookie_secret = parse_cookie_secret(get("COOKIE_SECRET"))?;
         let fallback_locale = parse_fallback_locale(get("VERIFY_LOCALE"))?;
+        let default_language = parse_default_language(get("DEFAULT_LANGUAGE"))?;
         let test_numbers = parse_test_numbers(&get, default_country, std::time::SystemTime::now())?;
         Ok(Self {
             test_numbers,
@@ -226,6 +231,7 @@ impl Config {
             provider,
             brand,
             default_country,
+            default_language,
             session_store,
             account_store,
             pending_ttl: Duration::from_secs(pending_secs),

@@ -146,6 +146,7 @@ impl Application {
             provider,
             clock,
             default_country: config.default_country,
+            default_language: config.default_language,
             brand: config.brand,
             fallback_locale: config.fallback_locale,
             pending_ttl: config.pending_ttl.min(provider_code_ttl),

@@ -6,7 +6,7 @@ use app_core::auth::AuthError;
 use app_core::i18n::{td_string, Locale};
 use app_core::language;
 use axum::body::{Body, HttpBody};
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -18,14 +18,18 @@ const RETRY_AFTER_SECS: u32 = 5;
 const SERVER_FN_ERROR_HEADER: &str = "serverfnerror";
 
 /// Middleware (outside the session layer): an empty 500 becomes a 503 that says what happened.
-pub async fn store_failure_is_503(request: Request, next: Next) -> Response {
+pub async fn store_failure_is_503(
+    State(default_language): State<Locale>,
+    request: Request,
+    next: Next,
+) -> Response {
     let wants_html = request
         .headers()
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|accept| accept.contains("text/html"));
     let path = request.uri().path().to_owned();
-    let locale = request_locale(request.headers());
+    let locale = request_locale(request.headers(), default_language);
     let response = next.run(request).await;
     let empty_500 = response.status() == StatusCode::INTERNAL_SERVER_ERROR
         && !response.headers().contains_key(header::CONTENT_TYPE)
@@ -66,7 +70,7 @@ fn unavailable(wants_html: bool, path: &str, locale: Locale) -> Response {
 
 /// The visitor's language, as the pages choose it (the `lang` cookie, else
 /// `Accept-Language`).
-fn request_locale(headers: &axum::http::HeaderMap) -> Locale {
+fn request_locale(headers: &axum::http::HeaderMap, default_language: Locale) -> Locale {
     let text = |name| {
         headers
             .get_all(name)
@@ -77,7 +81,7 @@ fn request_locale(headers: &axum::http::HeaderMap) -> Locale {
     };
     let cookies = text(header::COOKIE);
     let accept = text(header::ACCEPT_LANGUAGE);
-    language::negotiate(language::cookie_choice(&cookies), Some(&accept))
+    language::matched(language::cookie_choice(&cookies), Some(&accept)).unwrap_or(default_language)
 }
 
 /// A page with no script or external resource, so it renders under any CSP and outage, in

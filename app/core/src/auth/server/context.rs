@@ -58,4 +58,7 @@ pub struct AuthContext {
     /// Signs and reads the one-shot message cookie (`COOKIE_SECRET`, else a key per
     /// process), so a message needs no stored session.
     pub flash_cookies: FlashCookies,
+    /// The pages' language when the visitor's `lang` cookie and `Accept-Language` name none
+    /// we have (`DEFAULT_LANGUAGE`, else English).
+    pub default_language: crate::i18n::Locale,
 }

@@ -26,6 +26,8 @@ pub struct RequestFacts {
     /// `Accept-Language`; `None` when the page fell back to English. Texts the service
     /// returns are in [`RequestFacts::locale`]; the SMS follows it too when set.
     pub language: Option<Locale>,
+    /// The site's default language (`DEFAULT_LANGUAGE`), for a visitor who names none.
+    pub default_language: Locale,
     /// The `User-Agent` header, to name a new passkey.
     pub user_agent: Option<String>,
     /// Unix seconds at which the request is served: one reading of the clock per request.
@@ -43,9 +45,9 @@ pub fn served_host(authority: &str) -> Option<String> {
 }
 
 impl RequestFacts {
-    /// The language of texts for this request: the visitor's, else English.
+    /// The language of texts for this request: the visitor's, else the site's default.
     pub fn locale(&self) -> Locale {
-        self.language.unwrap_or_default()
+        self.language.unwrap_or(self.default_language)
     }
 
     /// The languages to ask the provider for, best first: the visitor's page language, then

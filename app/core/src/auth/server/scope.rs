@@ -74,6 +74,7 @@ pub async fn request_scope() -> Result<(Arc<AuthContext>, LoginSession, RequestF
         host: served_host(),
         accept_language: accept_language(),
         language: crate::language::request_language(),
+        default_language: ctx.default_language,
         user_agent: user_agent(),
         now: unix_seconds(ctx.clock.now()),
         // Read only where it is shown (`get_login_status`), see `take_flash_cookie`.
