@@ -1,15 +1,20 @@
 import { expect, test } from "@playwright/test";
-import { expectPinStep, latestCode, open, submitCode, submitNumber, uniqueNumber, shown } from "./helpers";
+import { advanceServerClock, expectPinStep, latestCode, open, submitCode, submitNumber, uniqueNumber, shown } from "./helpers";
 
-// The suite's server runs with EMULATOR_CODE_TTL=20 (scripts/test.sh): codes expire fast.
+// The suite's server runs with EMULATOR_CODE_TTL=20 (scripts/test.sh): codes expire fast, and
+// instead of waiting the tests move time: the server's with /dev/clock (the login follows the
+// emulator's clock), the page's with Playwright's fake clock.
 
 test("an expired code says so and offers a new one (JavaScript on)", async ({ page }) => {
   const number = uniqueNumber();
+  await page.clock.install();
   await open(page, "/login");
   await submitNumber(page, number.typed);
   await expectPinStep(page, number.e164);
   await expect(page.getByText(/The code expires in 0:(1\d|20)/)).toBeVisible();
-  await expect(page.getByRole("alert")).toContainText("That code has expired", { timeout: 25_000 });
+  await advanceServerClock(page.request, 21);
+  await page.clock.runFor(21_000);
+  await expect(page.getByRole("alert")).toContainText("That code has expired");
   await page.getByRole("button", { name: "Use a different number" }).click();
   await expect(page).toHaveURL(/\/login$/);
   await expect(page.getByLabel("Phone number")).toHaveValue(new RegExp(`${number.e164.slice(-6)}$`));
@@ -24,7 +29,7 @@ test.describe("JavaScript off", () => {
     await submitNumber(page, number.typed);
     await expectPinStep(page, number.e164);
     const code = await latestCode(page.request, number.e164);
-    await page.waitForTimeout(21_000);
+    await advanceServerClock(page.request, 21);
     await submitCode(page, code);
     await expect(page).toHaveURL(/\/login$/);
     await expect(page.getByRole("alert")).toContainText("expired");

@@ -31,6 +31,13 @@ export async function latestCode(request: APIRequestContext, e164: string): Prom
 
 // --- act ----------------------------------------------------------------
 
+/** Moves the server's time forward `secs` seconds: the emulator's `/dev/clock`, which the
+ * login's own timers follow, so expiry and "send again" countdowns need no real wait. */
+export async function advanceServerClock(request: APIRequestContext, secs: number): Promise<void> {
+  const response = await request.post("/dev/clock", { data: { advance_secs: secs } });
+  expect(response.ok()).toBeTruthy();
+}
+
 /** Opens `path` and, when JavaScript is on, waits until the app has hydrated. */
 export async function open(page: Page, path: string, js = true): Promise<void> {
   await page.goto(path);

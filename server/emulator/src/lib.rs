@@ -271,6 +271,12 @@ impl Emulator {
     pub fn now(&self) -> std::time::SystemTime {
         self.state.now()
     }
+
+    /// How far every [`Self::advance`] (`POST /dev/clock`) has moved the emulator's time in
+    /// all: what a clock following the emulator adds to its own.
+    pub fn offset(&self) -> Duration {
+        self.state.offset()
+    }
 }
 
 /// E.164 digits without `+`: 7 to 15 digits, no leading zero.

@@ -2,6 +2,9 @@
 //! its developer routes and `server emulator`, the emulator as its own process.
 
 pub mod standalone;
+mod time;
+
+pub use time::EmulatorTime;
 
 pub use emulator::*;
 

@@ -85,6 +85,11 @@ impl Application {
         let chosen = provider::choose(&config, leptos_options.site_addr, clock.clone()).await?;
         let (provider, emulator, provider_url, health) =
             (chosen.provider, chosen.emulator, chosen.url, chosen.health);
+        // With the emulator, the login's time follows its `/dev/clock` too.
+        let clock: Arc<dyn Clock> = match &emulator {
+            Some(emulator) => Arc::new(crate::emulator::EmulatorTime::new(clock, emulator.clone())),
+            None => clock,
+        };
         // Test numbers are answered in front of whichever provider was chosen.
         let provider: Arc<dyn app_core::auth::server::verify_port::VerifyProvider> =
             match config.test_numbers.clone() {
