@@ -25,8 +25,11 @@ pub struct OutboxMessage {
     pub channel: String,
     /// The code, in clear: this is a development tool.
     pub code: String,
-    /// The message text: SMS `Your {brand} code is {code}. It expires in {N} minutes.`, voice
-    /// `This is {brand}. Your code is 1 2 3 4 5 6.` (digits read one by one).
+    /// The message text, in the language of [`locale`](Self::locale) (English, Spanish,
+    /// French, German, Portuguese or Arabic; English for any other): in English, SMS `Your
+    /// {brand} code is {code}. It expires in {N} minutes.`, voice `This is {brand}. Your code
+    /// is 1 2 3 4 5 6.` (digits read one by one); Twilio's `Your {name} verification code is:
+    /// {code}`. An SMS ends with the WebOTP line `@host #code` when a host is configured.
     pub text: String,
     /// When it was sent, RFC 3339 UTC, e.g. `2020-01-01T14:00:00.000Z`: for a delivery the
     /// emulator noticed late (see [`DeliveryCause::Auto`]), the time it was due.
@@ -37,9 +40,13 @@ pub struct OutboxMessage {
     /// The request it belongs to (v2 UUID or v1 32-hex id).
     #[serde(default)]
     pub request_id: String,
-    /// The API the request was started on: `v2` or `v1`.
+    /// The API the request was started on: `v2`, `v1` or `twilio`.
     #[serde(default)]
     pub api: String,
+    /// The locale the request asked for, as sent (v2 `locale`, v1 `lg`, Twilio `Locale`, e.g.
+    /// `es-es` or `pt-BR`); `null` when it asked for none.
+    #[serde(default)]
+    pub locale: Option<String>,
 }
 
 /// What made a delivery. JSON: `"start"`, `"next"` or `"auto"`.
@@ -115,12 +122,13 @@ pub(crate) fn render_page(messages: &[OutboxMessage]) -> String {
         let _ = writeln!(
             rows,
             "<tr><td class=\"code\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
-             <td>{}</td></tr>",
+             <td>{}</td><td dir=\"auto\">{}</td></tr>",
             escape(&m.code),
             escape(&m.to),
             escape(&m.channel),
             m.cause.as_str(),
             escape(&m.sent_at),
+            escape(m.locale.as_deref().unwrap_or("-")),
             escape(&m.text),
         );
     }
@@ -129,7 +137,7 @@ pub(crate) fn render_page(messages: &[OutboxMessage]) -> String {
     } else {
         format!(
             "<div class=\"scroll\"><table>\n<thead><tr><th>Code</th><th>To</th><th>Channel</th>\
-             <th>Cause</th><th>Sent (UTC)</th><th>Message</th></tr></thead>\n<tbody>\n{rows}</tbody>\n</table></div>"
+             <th>Cause</th><th>Sent (UTC)</th><th>Locale</th><th>Message</th></tr></thead>\n<tbody>\n{rows}</tbody>\n</table></div>"
         )
     };
     format!(
@@ -194,6 +202,7 @@ mod tests {
             cause: DeliveryCause::Auto,
             request_id: "abcdef0123456789abcdef0123456789".into(),
             api: "v1".into(),
+            locale: Some("es-es".into()),
         }
     }
 
@@ -220,6 +229,7 @@ mod tests {
         assert!(!page.contains("src="), "no external assets");
         assert!(page.contains("<td class=\"code\">123456</td>"));
         assert!(page.contains("<th>Cause</th>") && page.contains("<td>auto</td>"));
+        assert!(page.contains("<th>Locale</th>") && page.contains("<td>es-es</td>"));
     }
 
     #[test]

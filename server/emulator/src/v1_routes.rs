@@ -97,6 +97,10 @@ fn start_reply(state: &EmulatorState, params: &Params) -> Result<Value, Value> {
         code_length,
         plan,
         api: Api::V1,
+        locale: params
+            .get("lg")
+            .map(String::as_str)
+            .filter(|lg| !lg.is_empty()),
     };
     match state.start(&request) {
         StartOutcome::Started { request_id } => {

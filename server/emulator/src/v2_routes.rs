@@ -49,6 +49,7 @@ async fn start(
         code_length: parsed.code_length,
         plan: Plan::every(&parsed.workflow, parsed.channel_timeout),
         api: Api::V2,
+        locale: parsed.locale.as_deref(),
     };
     match state.start(&request) {
         StartOutcome::Started { request_id } => (
@@ -162,6 +163,8 @@ struct ParsedStart {
     workflow: Vec<Channel>,
     /// How long each channel waits before the next starts (or the request ends).
     channel_timeout: Duration,
+    /// `locale`, as sent.
+    locale: Option<String>,
 }
 
 /// Validates a start body; a missing `channel_timeout` is `default_timeout`. `Err` lists
@@ -201,9 +204,14 @@ fn parse_start(
             }
         },
     };
-    if body.get("locale").is_some_and(|l| !l.is_string()) {
-        invalid.push(("locale", "must be a string"));
-    }
+    let locale = match body.get("locale") {
+        None => None,
+        Some(Value::String(locale)) => Some(locale.clone()),
+        Some(_) => {
+            invalid.push(("locale", "must be a string"));
+            None
+        }
+    };
     let steps = body
         .get("workflow")
         .and_then(Value::as_array)
@@ -239,6 +247,7 @@ fn parse_start(
             code_length: usize::try_from(code_length).unwrap_or(4),
             workflow,
             channel_timeout,
+            locale,
         }),
         _ => Err(invalid),
     }

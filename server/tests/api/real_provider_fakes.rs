@@ -7,6 +7,7 @@ use wiremock::matchers::{body_string_contains, header_exists, method, path, path
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const REQUEST_ID: &str = "c11236f4-00bf-4b89-84ba-88b25df97315";
+const LEGACY_ID: &str = "abcdef0123456789abcdef0123456789";
 
 async fn no_js_login_reaches_home(provider: &str, upstream: &MockServer) {
     let app = spawn_against(provider, &upstream.uri(), &[]).await;
@@ -150,4 +151,39 @@ async fn message_language_follows_the_browser() {
         .await
         .expect("reachable");
     assert_eq!(response.status(), StatusCode::OK);
+}
+
+/// An Arabic browser: Vonage v1 is asked for `ar-xa`; v2, which has no Arabic, for the
+/// browser's next language (French here) rather than the fallback.
+#[tokio::test]
+async fn arabic_goes_to_v1_as_ar_xa_and_v2_takes_the_next_language() {
+    use wiremock::matchers::body_partial_json;
+    for (provider, route, sent) in [
+        ("vonage", "/v2/verify", None),
+        ("vonage-legacy", "/verify/json", Some("lg=ar-xa")),
+    ] {
+        let upstream = MockServer::start().await;
+        let mock = Mock::given(method("POST")).and(path(route));
+        let mock = match sent {
+            Some(field) => mock.and(body_string_contains(field)),
+            None => mock.and(body_partial_json(serde_json::json!({ "locale": "fr-fr" }))),
+        };
+        let reply = match provider {
+            "vonage" => ResponseTemplate::new(202)
+                .set_body_json(serde_json::json!({ "request_id": REQUEST_ID })),
+            _ => ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({ "request_id": LEGACY_ID, "status": "0" })),
+        };
+        mock.respond_with(reply).expect(1).mount(&upstream).await;
+        let app = spawn_against(provider, &upstream.uri(), &[("VERIFY_LOCALE", "en-gb")]).await;
+        let response = app
+            .client
+            .post(format!("{}/api/start_login", app.base))
+            .header("accept-language", "ar-SA,ar;q=0.9,fr;q=0.5")
+            .form(&[("number", "+447400123132")])
+            .send()
+            .await
+            .expect("reachable");
+        assert_eq!(response.status(), StatusCode::OK, "{provider}");
+    }
 }

@@ -130,7 +130,8 @@ impl EmulatorState {
             self.config.test_numbers.get(&number).cloned(),
             request.plan.clone(),
             now,
-        );
+        )
+        .with_locale(request.locale);
         let webotp_host = self.config.webotp_host.as_deref();
         let message = deliver(
             &pending,

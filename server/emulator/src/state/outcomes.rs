@@ -12,6 +12,8 @@ pub(crate) struct NewRequest<'a> {
     pub code_length: usize,
     pub plan: Plan,
     pub api: Api,
+    /// The locale asked for (v2 `locale`, v1 `lg`), as sent.
+    pub locale: Option<&'a str>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

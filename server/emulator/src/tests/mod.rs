@@ -7,6 +7,7 @@ mod faults;
 mod http_v1;
 mod http_v2;
 mod jwt_auth;
+mod message_language;
 mod outcome_faults;
 mod support;
 mod timing_v1;

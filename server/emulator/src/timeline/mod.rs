@@ -105,6 +105,9 @@ pub(crate) struct Pending {
     code_expires_at: Option<SystemTime>,
     /// Wrong codes against the current code.
     pub(crate) wrong_codes: u32,
+    /// The locale the start asked for (v2 `locale`, v1 `lg`), as sent; the messages are
+    /// written in its language.
+    pub(crate) locale: Option<String>,
 }
 
 impl Pending {
@@ -135,7 +138,14 @@ impl Pending {
             started_at: now,
             code_expires_at,
             wrong_codes: 0,
+            locale: None,
         }
+    }
+
+    /// The same request, its messages asked for in `locale`.
+    pub(crate) fn with_locale(mut self, locale: Option<&str>) -> Self {
+        self.locale = locale.map(str::to_owned);
+        self
     }
 
     /// The channel of the event last made.

@@ -2,6 +2,8 @@
 //! entry; plus the random codes.
 
 use super::state::{Live, TwilioChannel};
+use crate::message::texts::{self, Language};
+use crate::message::{spoken, with_webotp};
 use crate::outbox::{rfc3339, DeliveryCause, OutboxMessage};
 use rand::Rng;
 use std::time::SystemTime;
@@ -9,29 +11,24 @@ use std::time::SystemTime;
 /// Digits in a code (a Verify service's default `CodeLength`).
 const CODE_LENGTH: usize = 6;
 
-/// "Sends" `live`'s code on `channel`: logs it and returns the outbox entry.
+/// "Sends" `live`'s code on `channel` in the language of `locale` (this call's `Locale`, as
+/// sent): logs it and returns the outbox entry.
 pub(super) fn deliver(
     live: &Live,
     channel: TwilioChannel,
+    locale: Option<&str>,
     now: SystemTime,
     webotp_host: Option<&str>,
 ) -> OutboxMessage {
     let code = &live.code;
     let name = &live.friendly_name;
+    let language = Language::of(locale);
     let (outbox_channel, text) = match channel {
         TwilioChannel::Sms => {
-            let text = format!("Your {name} verification code is: {code}");
-            let text = match webotp_host {
-                Some(host) => format!("{text}\n\n@{host} #{code}"),
-                None => text,
-            };
-            ("sms", text)
+            let text = texts::twilio_sms(language, name, code);
+            ("sms", with_webotp(text, webotp_host, code))
         }
-        TwilioChannel::Call => {
-            let digits: Vec<String> = code.chars().map(String::from).collect();
-            let text = format!("Your {name} verification code is {}.", digits.join(" "));
-            ("voice", text)
-        }
+        TwilioChannel::Call => ("voice", texts::twilio_voice(language, name, &spoken(code))),
     };
     // A development tool: showing the code in the log is the point of it.
     tracing::info!(target: "emulator", api = "twilio", to = %live.view.to, channel = outbox_channel, %code, "{text}");
@@ -50,6 +47,7 @@ pub(super) fn deliver(
         },
         request_id: live.view.sid.clone(),
         api: "twilio".to_owned(),
+        locale: locale.map(str::to_owned),
     }
 }
 

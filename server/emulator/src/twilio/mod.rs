@@ -1,7 +1,7 @@
 //! Twilio Verify v2 over HTTP (form-encoded bodies, HTTP Basic `AccountSid:AuthToken`):
 //!
 //! - `POST /v2/Services/{VA}/Verifications` (`To` E.164 with `+`, `Channel` `sms`|`call`,
-//!   optional `Locale`, `CustomFriendlyName`) → 201 with the verification (`sid` `VE…`,
+//!   optional `Locale` (the message's language), `CustomFriendlyName`) → 201 with the verification (`sid` `VE…`,
 //!   `status: "pending"`, `valid: false`, `send_code_attempts`). A pending verification to the
 //!   same `To` is reused for 10 minutes: the same sid, the same code delivered again on the
 //!   asked channel; its 6th delivery answers 429 `60203`;
@@ -91,14 +91,15 @@ async fn start(
         Some("call") => TwilioChannel::Call,
         _ => return invalid("Channel"),
     };
-    if field("Locale").is_some_and(|l| !reply::valid_locale(l)) {
+    let locale = field("Locale");
+    if locale.is_some_and(|l| !reply::valid_locale(l)) {
         return invalid("Locale");
     }
     let name = field("CustomFriendlyName");
     if name.is_some_and(|n| n.is_empty() || n.chars().count() > 30) {
         return invalid("CustomFriendlyName");
     }
-    match state.start(to, channel, name) {
+    match state.start(to, channel, name, locale) {
         Ok(v) => {
             let base = reply::base(&headers);
             let shape = Shape::Verification { base: &base };

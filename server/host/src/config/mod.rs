@@ -54,8 +54,8 @@ pub struct Config {
     pub provider: ProviderConfig,
     /// `VERIFY_BRAND`: product name in the message, 1–16 characters.
     pub brand: String,
-    /// `VERIFY_LOCALE`: message language when the browser's is not supported (e.g. `en-gb`);
-    /// unset leaves it to the provider.
+    /// `VERIFY_LOCALE`: message language when neither the page's nor the browser's is one the
+    /// provider has (e.g. `en-gb`); unset leaves it to the provider.
     pub fallback_locale: Option<String>,
     /// `DEFAULT_COUNTRY`: ISO code for numbers typed without `+` (default GB).
     pub default_country: DefaultCountry,

@@ -25,8 +25,10 @@ pub(super) fn parse_brand(raw: Option<String>) -> Result<String, ConfigError> {
     Ok(brand)
 }
 
-/// Reads `VERIFY_LOCALE`: a Vonage Verify locale such as `en-gb` (any case); unset leaves
-/// the language to the provider.
+/// Reads `VERIFY_LOCALE`: one of the message locales in Vonage's spelling such as `en-gb`
+/// (any case; see [`SUPPORTED`](app_core::auth::server::locale::SUPPORTED), which includes
+/// `ar-xa`), the last language choice after the page's and the browser's; a provider whose
+/// API lacks it sends none. Unset leaves the language to the provider.
 pub(super) fn parse_fallback_locale(raw: Option<String>) -> Result<Option<String>, ConfigError> {
     let fallback_locale = raw.map(|l| l.to_ascii_lowercase());
     if let Some(locale) = &fallback_locale {

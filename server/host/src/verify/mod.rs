@@ -18,6 +18,7 @@
 //! code.
 
 mod backoff;
+mod locales;
 mod recently_cancelled;
 mod timed;
 mod twilio;

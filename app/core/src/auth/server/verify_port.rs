@@ -38,8 +38,23 @@ pub struct StartVerification {
     pub number: PhoneNumber,
     /// Product name put in the message ("Your <brand> code is …").
     pub brand: String,
-    /// Message language such as `en-gb`, when known.
+    /// The message language: the first choice, in Vonage's spelling such as `en-gb` or
+    /// `ar-xa` (one of [`SUPPORTED`](super::locale::SUPPORTED)), when known.
     pub locale: Option<String>,
+    /// The next choices, best first (the browser's other languages, then `VERIFY_LOCALE`),
+    /// for a provider whose API lacks `locale`: it sends the first it has, or none.
+    pub fallback_locales: Vec<String>,
+}
+
+impl StartVerification {
+    /// Every language choice, best first: [`locale`](Self::locale), then
+    /// [`fallback_locales`](Self::fallback_locales).
+    pub fn locale_choices(&self) -> impl Iterator<Item = &str> {
+        self.locale
+            .iter()
+            .chain(&self.fallback_locales)
+            .map(String::as_str)
+    }
 }
 
 /// A verification the provider accepted.

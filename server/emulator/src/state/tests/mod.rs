@@ -31,6 +31,7 @@ fn request(to: &str, api: Api) -> NewRequest<'_> {
         code_length: 6,
         plan,
         api,
+        locale: None,
     }
 }
 

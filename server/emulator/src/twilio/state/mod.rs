@@ -140,12 +140,14 @@ impl TwilioState {
     }
 
     /// Sends the pending verification's code to `to` again on `channel`, or starts a new
-    /// verification with a new code.
+    /// verification with a new code; the message is in the language of `locale` (`Locale`,
+    /// as sent), English without one.
     pub(crate) fn start(
         &self,
         to: &str,
         channel: TwilioChannel,
         friendly_name: Option<&str>,
+        locale: Option<&str>,
     ) -> Result<Verification, Refusal> {
         let now = self.shared.now();
         let mut inner = self.lock();
@@ -189,7 +191,7 @@ impl TwilioState {
         live.view.attempts.push((now, channel, attempt));
         live.view.channel = channel;
         live.view.updated_at = now;
-        let message = deliver(live, channel, now, self.webotp_host.as_deref());
+        let message = deliver(live, channel, locale, now, self.webotp_host.as_deref());
         let view = live.view.clone();
         drop(inner);
         self.shared.record(message);

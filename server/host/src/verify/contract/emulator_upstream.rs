@@ -4,8 +4,8 @@
 //! arranging them changes nothing; faults come from [`Emulator::set_fault`] and expiry from
 //! the clock. Passing here proves the adapter and the emulator agree.
 
-use super::{Situation, Upstream, Vendor, CLIENT_TIMEOUT, STALL};
-use crate::emulator::{Emulator, EmulatorConfig, Fault, FaultSetting};
+use super::{journeys, Situation, Upstream, Vendor, CLIENT_TIMEOUT, STALL};
+use crate::emulator::{Emulator, EmulatorConfig, Fault, FaultSetting, OutboxMessage};
 use crate::verify::test_support::number;
 use crate::verify::{
     TwilioClient, TwilioSettings, VonageLegacyClient, VonageSettings, VonageV2Client,
@@ -69,6 +69,16 @@ impl EmulatorUpstream {
         }
     }
 
+    /// The newest message to the contract's number.
+    pub(super) fn last_message(&self) -> OutboxMessage {
+        let to = number().e164().to_owned();
+        self.emulator
+            .messages()
+            .into_iter()
+            .find(|m| m.to == to)
+            .expect("a message to the number")
+    }
+
     fn fault(&self, fault: Fault) {
         let setting = FaultSetting::always(fault);
         self.emulator.set_fault(setting).expect("a valid fault");
@@ -113,18 +123,30 @@ impl Upstream for EmulatorUpstream {
     }
 
     async fn code(&self) -> Pin {
-        let to = number().e164().to_owned();
-        let message = self
-            .emulator
-            .messages()
-            .into_iter()
-            .find(|m| m.to == to)
-            .expect("a message to the number");
-        Pin::parse(&message.code).expect("a well-formed code")
+        Pin::parse(&self.last_message().code).expect("a well-formed code")
+    }
+
+    /// The outbox shows the locale each start asked for, as received.
+    async fn sent_locale(&self) -> Option<String> {
+        self.last_message().locale
     }
 
     async fn expire(&self) {
         self.fault(Fault::None);
         self.clock.advance(PAST_EXPIRY);
     }
+}
+
+/// The emulator's outbox shows a Spanish start's SMS in Spanish (emulator backends only).
+pub(super) async fn spanish_start_is_written_in_spanish(upstream: &EmulatorUpstream) {
+    upstream.arrange(Situation::Fresh).await;
+    let started = upstream
+        .provider()
+        .start(&journeys::request_in("es-es"))
+        .await;
+    assert!(started.is_ok(), "{started:?}");
+    let sms = upstream.last_message();
+    assert_eq!(sms.channel, "sms");
+    assert!(sms.text.starts_with("Tu código de "), "{}", sms.text);
+    assert!(sms.text.contains(&sms.code), "{}", sms.text);
 }

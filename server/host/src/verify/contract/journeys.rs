@@ -10,10 +10,16 @@ use app_core::auth::server::verify_port::{
 use app_core::domain::Pin;
 
 fn request() -> StartVerification {
+    request_in("en-gb")
+}
+
+/// A start asking for `locale` first, then `en-gb` (a configured `VERIFY_LOCALE`).
+pub(super) fn request_in(locale: &str) -> StartVerification {
     StartVerification {
         number: number(),
         brand: "Passwordless".to_owned(),
-        locale: Some("en-gb".to_owned()),
+        locale: Some(locale.to_owned()),
+        fallback_locales: vec!["en-gb".to_owned()],
     }
 }
 
@@ -221,4 +227,23 @@ pub(super) async fn stalled_upstream_times_out_then_recovers(upstream: &dyn Upst
         other => panic!("expected a timeout, got {other:?}"),
     }
     still_signs_in(upstream, &id, &code).await;
+}
+
+/// Journey 13: A Spanish start asks the vendor for Spanish, in the vendor's spelling.
+pub(super) async fn spanish_start_asks_for_spanish(upstream: &dyn Upstream) {
+    upstream.arrange(Situation::Fresh).await;
+    let started = upstream.provider().start(&request_in("es-es")).await;
+    assert!(started.is_ok(), "{started:?}");
+    let (spanish, _) = upstream.vendor().sent_locales();
+    assert_eq!(upstream.sent_locale().await.as_deref(), Some(spanish));
+}
+
+/// Journey 14: An Arabic start asks for Arabic where the vendor has it (v1 `ar-xa`, Twilio
+/// `ar`), else for the next choice (v2: the fallback `en-gb`).
+pub(super) async fn arabic_start_asks_for_arabic_or_the_next_choice(upstream: &dyn Upstream) {
+    upstream.arrange(Situation::Fresh).await;
+    let started = upstream.provider().start(&request_in("ar-xa")).await;
+    assert!(started.is_ok(), "{started:?}");
+    let (_, arabic) = upstream.vendor().sent_locales();
+    assert_eq!(upstream.sent_locale().await.as_deref(), Some(arabic));
 }

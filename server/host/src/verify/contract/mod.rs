@@ -3,7 +3,8 @@
 //! and an HTTP fake per vendor answering the vendor's *documented* bodies ([`vonage_v2_fake`],
 //! [`vonage_v1_fake`], [`twilio_fake`]). Every journey asserts domain outcomes only
 //! (`Started`, `CheckFailure::WrongCode`, …), so a new adapter proves itself by getting a
-//! target here and passing every journey. Test names read
+//! target here and passing every journey; the language journeys also check the locale the
+//! vendor received, in its spelling ([`Vendor::sent_locales`]). Test names read
 //! `<adapter>_on_<backend>::<journey>`.
 
 mod emulator_upstream;
@@ -59,6 +60,18 @@ impl Vendor {
         self != Self::Twilio
     }
 
+    /// What the vendor is sent for a start whose language choices are `es-es`, `en-gb`
+    /// (Spanish, then the fallback) and for `ar-xa`, `en-gb` (Arabic, then the fallback):
+    /// Vonage v2 lacks Arabic so it takes the next choice; v1 has `ar-xa`; Twilio spells
+    /// them `es` and `ar`.
+    pub(super) fn sent_locales(self) -> (&'static str, &'static str) {
+        match self {
+            Self::VonageV2 => ("es-es", "en-gb"),
+            Self::VonageV1 => ("es-es", "ar-xa"),
+            Self::Twilio => ("es", "ar"),
+        }
+    }
+
     /// Only Vonage v1 refuses a cancel within 30 s of the start (status 19).
     pub(super) fn refuses_early_cancel(self) -> bool {
         self == Self::VonageV1
@@ -111,6 +124,26 @@ pub(super) trait Upstream: Send + Sync {
     async fn code(&self) -> Pin;
     /// Lets the live request run out.
     async fn expire(&self);
+    /// The message language the last start asked for, as the upstream received it (v2
+    /// `locale`, v1 `lg`, Twilio `Locale`); `None` when it asked for none.
+    async fn sent_locale(&self) -> Option<String>;
+}
+
+/// Field `name` of the last request a fake received on `route`: a JSON body's string field,
+/// else a form field.
+pub(super) async fn last_field(
+    server: &wiremock::MockServer,
+    route: &str,
+    name: &str,
+) -> Option<String> {
+    let requests = server.received_requests().await.unwrap_or_default();
+    let last = requests.iter().rev().find(|r| r.url.path() == route)?;
+    match serde_json::from_slice::<serde_json::Value>(&last.body) {
+        Ok(json) => json.get(name).and_then(|v| v.as_str()).map(str::to_owned),
+        Err(_) => url::form_urlencoded::parse(&last.body)
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.into_owned()),
+    }
 }
 
 /// One test per journey for one (adapter, backend) target, in a module named after both.
@@ -128,6 +161,8 @@ macro_rules! contract_target {
                 cancel_right_after_start,
                 expired_request_is_not_found,
                 last_wrong_code_exhausts_the_request,
+                spanish_start_asks_for_spanish,
+                arabic_start_asks_for_arabic_or_the_next_choice,
                 throttled_everywhere_then_recovers,
                 unavailable_everywhere_then_recovers,
                 stalled_upstream_times_out_then_recovers);
@@ -158,3 +193,26 @@ contract_target!(twilio_on_emulator, EmulatorUpstream::new(Vendor::Twilio));
 contract_target!(vonage_v2_on_fake, vonage_v2_fake::VonageV2Fake::new());
 contract_target!(vonage_v1_on_fake, vonage_v1_fake::VonageV1Fake::new());
 contract_target!(twilio_on_fake, twilio_fake::TwilioFake::new());
+
+/// The emulator writes a start's messages in the language it asked for, whichever API.
+mod emulator_writes_the_asked_language {
+    use super::*;
+
+    #[tokio::test]
+    async fn vonage_v2() {
+        let upstream = EmulatorUpstream::new(Vendor::VonageV2).await;
+        emulator_upstream::spanish_start_is_written_in_spanish(&upstream).await;
+    }
+
+    #[tokio::test]
+    async fn vonage_v1() {
+        let upstream = EmulatorUpstream::new(Vendor::VonageV1).await;
+        emulator_upstream::spanish_start_is_written_in_spanish(&upstream).await;
+    }
+
+    #[tokio::test]
+    async fn twilio() {
+        let upstream = EmulatorUpstream::new(Vendor::Twilio).await;
+        emulator_upstream::spanish_start_is_written_in_spanish(&upstream).await;
+    }
+}

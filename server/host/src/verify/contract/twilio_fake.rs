@@ -3,7 +3,7 @@
 //! `{code, message, more_info, status}` (20404, 60202, 60203, 20429, 20500). Passing here
 //! proves `TwilioClient` reads the documented API.
 
-use super::{Situation, Upstream, Vendor, CLIENT_TIMEOUT, STALL};
+use super::{last_field, Situation, Upstream, Vendor, CLIENT_TIMEOUT, STALL};
 use crate::verify::test_support::{number, pin};
 use crate::verify::{TwilioClient, TwilioSettings};
 use app_core::auth::server::verify_port::VerifyProvider;
@@ -175,5 +175,14 @@ impl Upstream for TwilioFake {
 
     async fn expire(&self) {
         self.arrange(Situation::Gone).await;
+    }
+
+    async fn sent_locale(&self) -> Option<String> {
+        last_field(
+            &self.server,
+            &format!("/v2/Services/{SERVICE}/Verifications"),
+            "Locale",
+        )
+        .await
     }
 }

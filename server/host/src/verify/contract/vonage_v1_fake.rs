@@ -3,7 +3,7 @@
 //! in both its meanings, "1", "5"), and the success bodies of start, check and control.
 //! Passing here proves `VonageLegacyClient` reads the documented API.
 
-use super::{Situation, Upstream, Vendor, CLIENT_TIMEOUT, STALL};
+use super::{last_field, Situation, Upstream, Vendor, CLIENT_TIMEOUT, STALL};
 use crate::verify::test_support::{pin, settings};
 use crate::verify::VonageLegacyClient;
 use app_core::auth::server::verify_port::VerifyProvider;
@@ -161,5 +161,9 @@ impl Upstream for VonageV1Fake {
 
     async fn expire(&self) {
         self.arrange(Situation::Gone).await;
+    }
+
+    async fn sent_locale(&self) -> Option<String> {
+        last_field(&self.server, START, "lg").await
     }
 }

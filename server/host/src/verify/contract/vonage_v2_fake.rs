@@ -3,7 +3,7 @@
 //! RFC 7807 `application/problem+json` problems for 400/404/409/410/429/500). Passing here
 //! proves `VonageV2Client` reads the documented API, not just the emulator's rendering of it.
 
-use super::{Situation, Upstream, Vendor, CLIENT_TIMEOUT, STALL};
+use super::{last_field, Situation, Upstream, Vendor, CLIENT_TIMEOUT, STALL};
 use crate::verify::test_support::{pin, settings};
 use crate::verify::VonageV2Client;
 use app_core::auth::server::verify_port::VerifyProvider;
@@ -165,5 +165,9 @@ impl Upstream for VonageV2Fake {
 
     async fn expire(&self) {
         self.arrange(Situation::Gone).await;
+    }
+
+    async fn sent_locale(&self) -> Option<String> {
+        last_field(&self.server, "/v2/verify", "locale").await
     }
 }

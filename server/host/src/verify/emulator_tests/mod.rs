@@ -52,6 +52,7 @@ fn request(e164: &str) -> StartVerification {
         number: number(e164),
         brand: "Passwordless".to_owned(),
         locale: Some("en-gb".to_owned()),
+        fallback_locales: Vec::new(),
     }
 }
 

@@ -32,6 +32,7 @@ fn request() -> StartVerification {
         number: number(),
         brand: "Test".into(),
         locale: None,
+        fallback_locales: Vec::new(),
     }
 }
 

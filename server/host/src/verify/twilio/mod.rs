@@ -4,7 +4,10 @@
 //! Basic auth with the Account SID and Auth Token.
 
 use super::backoff::{send_noting, Backoff};
-use super::twilio_reply::{classify, control_failure, describe, twilio_locale, Fault, Handle};
+use super::locales::twilio_locale_for;
+use super::twilio_reply::{
+    classify, control_failure, describe, refuses_locale, start_failure, Fault, Handle,
+};
 pub use super::twilio_settings::TwilioSettings;
 use super::{endpoint, excerpt, http_client_for, ClientBuildError};
 use app_core::auth::server::verify_port::{
@@ -20,12 +23,14 @@ use serde::Deserialize;
 /// A [`VerifyProvider`] for Twilio Verify v2 (name `twilio`). The request id it hands out is
 /// `VE…|+E164|locale`: Twilio checks by verification sid, resends by number.
 ///
-/// Start (`To` with `+`, `Channel=sms`, `Locale` in Twilio's spelling): 201 with a `VE` sid →
-/// `Started { resumed: false }` (Twilio reuses a pending verification and sends its code
-/// again); 60200 naming `To` → `InvalidNumber`, naming anything else → `OperatorFault(
-/// InvalidRequest)`; 60203 (five sends already), 60212 (too many concurrent), 20429 or 429 →
-/// `Throttled`; 60205/60410/60605/21408/21612/21614 → `DestinationNotSupported`; 404 (the
-/// service sid) → `OperatorFault(InvalidRequest)`.
+/// Start (`To` with `+`, `Channel=sms`, `Locale` = the first language choice Twilio lists, in
+/// its spelling): 201 with a `VE` sid → `Started { resumed: false }` (Twilio reuses a pending
+/// verification and sends its code again); 60200 naming `Locale` → the same start once more
+/// without `Locale` (and the call later sends none either); 60200 naming `To` →
+/// `InvalidNumber`, naming anything else → `OperatorFault(InvalidRequest)`; 60203 (five sends
+/// already), 60212 (too many concurrent), 20429 or 429 → `Throttled`;
+/// 60205/60410/60605/21408/21612/21614 → `DestinationNotSupported`; 404 (the service sid) →
+/// `OperatorFault(InvalidRequest)`.
 ///
 /// Check (`VerificationSid` + `Code`): 200 `approved` → `Ok`; 200 `pending` → `WrongCode`;
 /// 200 `max_attempts_reached` or 60202 → `TooManyAttempts`; 200 with another status, 404 or
@@ -109,34 +114,29 @@ impl TwilioClient {
 
     async fn try_start(&self, request: &StartVerification) -> Result<Started, StartFailure> {
         let to = request.number.e164();
-        let locale = request.locale.as_deref().and_then(twilio_locale);
-        let answer = self
-            .verification(to, "sms", locale.as_deref())
-            .await
-            .map_err(StartFailure::Unavailable)?;
-        let (status, body) = match answer {
-            Ok(sid) => {
-                return Ok(Started {
-                    request_id: RequestId::new(Handle::encode(&sid, to, locale.as_deref())),
-                    resumed: false,
-                })
+        let mut locale = twilio_locale_for(request);
+        loop {
+            let answer = self
+                .verification(to, "sms", locale.as_deref())
+                .await
+                .map_err(StartFailure::Unavailable)?;
+            match answer {
+                Ok(sid) => {
+                    // The handle keeps the locale that was accepted, so the call uses it too.
+                    let handle = Handle::encode(&sid, to, locale.as_deref());
+                    return Ok(Started {
+                        request_id: RequestId::new(handle),
+                        resumed: false,
+                    });
+                }
+                // Once: Twilio does not send in that language; its default will do.
+                Err((status, body)) if locale.is_some() && refuses_locale(status, &body) => {
+                    let refused = locale.take().unwrap_or_default();
+                    tracing::warn!(%refused, "Twilio refused the Locale; starting without it");
+                }
+                Err((status, body)) => return Err(start_failure(status, &body)),
             }
-            Err(refusal) => refusal,
-        };
-        let detail = describe(status, &body);
-        Err(match classify(status, &body) {
-            Fault::InvalidParameter(name) if name == "To" => StartFailure::InvalidNumber,
-            Fault::InvalidParameter(_) | Fault::NotFound => {
-                StartFailure::OperatorFault(OperatorFault::InvalidRequest, detail)
-            }
-            Fault::MaxSends | Fault::TooManyConcurrent | Fault::Throttled | Fault::MaxChecks => {
-                StartFailure::Throttled
-            }
-            Fault::Destination => StartFailure::DestinationNotSupported,
-            Fault::Credentials => StartFailure::OperatorFault(OperatorFault::Credentials, detail),
-            Fault::Account => StartFailure::OperatorFault(OperatorFault::Account, detail),
-            Fault::Other => StartFailure::Unavailable(detail),
-        })
+        }
     }
 
     async fn try_check(&self, handle: &Handle<'_>, code: &Pin) -> Result<(), CheckFailure> {

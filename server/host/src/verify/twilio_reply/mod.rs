@@ -1,9 +1,10 @@
 //! Reading Twilio Verify answers: the error body `{code, message, more_info, status}` sorted
-//! into the few kinds the client maps to domain outcomes, the locale in Twilio's spelling, and
-//! the server-side request id that carries what check, resend and cancel need.
+//! into the few kinds the client maps to domain outcomes, and the server-side request id
+//! that carries what check, resend and cancel need. (The `Locale` sent is
+//! [`super::locales`]' business.)
 
 use super::{excerpt, truncate_chars};
-use app_core::auth::server::verify_port::{ControlFailure, OperatorFault};
+use app_core::auth::server::verify_port::{ControlFailure, OperatorFault, StartFailure};
 use reqwest::StatusCode;
 use serde::Deserialize;
 
@@ -152,24 +153,30 @@ pub(crate) fn control_failure(
     }
 }
 
-/// Locales Twilio lists with a region; every other locale is sent as its bare language.
-const REGIONAL: &[&str] = &["en-GB", "pt-BR", "fr-CA", "zh-CN", "zh-HK"];
-
-/// Our `en-gb`-style locale in Twilio's spelling: `en-gb` → `en-GB`, `pt-br` → `pt-BR`,
-/// `en-us` → `en`, `de-de` → `de`; `None` for something that is not a language tag.
-pub(crate) fn twilio_locale(locale: &str) -> Option<String> {
-    let mut parts = locale.trim().split(['-', '_']);
-    let language = parts.next()?.to_ascii_lowercase();
-    let known_shape =
-        (2..=3).contains(&language.len()) && language.chars().all(|c| c.is_ascii_alphabetic());
-    if !known_shape {
-        return None;
+/// The outcome of a refused start: 60200 naming `To` → `InvalidNumber`, naming anything else
+/// (or the service sid unknown) → `OperatorFault(InvalidRequest)`; 60203, 60212, 60202,
+/// 20429 or 429 → `Throttled`; a destination code → `DestinationNotSupported`.
+pub(crate) fn start_failure(status: StatusCode, body: &[u8]) -> StartFailure {
+    let detail = describe(status, body);
+    match classify(status, body) {
+        Fault::InvalidParameter(name) if name == "To" => StartFailure::InvalidNumber,
+        Fault::InvalidParameter(_) | Fault::NotFound => {
+            StartFailure::OperatorFault(OperatorFault::InvalidRequest, detail)
+        }
+        Fault::MaxSends | Fault::TooManyConcurrent | Fault::Throttled | Fault::MaxChecks => {
+            StartFailure::Throttled
+        }
+        Fault::Destination => StartFailure::DestinationNotSupported,
+        Fault::Credentials => StartFailure::OperatorFault(OperatorFault::Credentials, detail),
+        Fault::Account => StartFailure::OperatorFault(OperatorFault::Account, detail),
+        Fault::Other => StartFailure::Unavailable(detail),
     }
-    let regional = parts
-        .next()
-        .map(|region| format!("{language}-{}", region.to_ascii_uppercase()))
-        .filter(|tag| REGIONAL.contains(&tag.as_str()));
-    Some(regional.unwrap_or(language))
+}
+
+/// Whether a refused start refused its `Locale` (60200 naming it): Twilio does not send in
+/// that language, so the start is worth one more try without it.
+pub(crate) fn refuses_locale(status: StatusCode, body: &[u8]) -> bool {
+    classify(status, body) == Fault::InvalidParameter("Locale".to_owned())
 }
 
 /// What our [`RequestId`](app_core::auth::server::verify_port::RequestId) holds for Twilio:

@@ -85,24 +85,6 @@ fn describe_keeps_code_and_message_but_hides_digit_runs() {
 }
 
 #[test]
-fn maps_locales_to_twilio_spelling() {
-    for (ours, theirs) in [
-        ("en-gb", Some("en-GB")),
-        ("pt-br", Some("pt-BR")),
-        ("en-us", Some("en")),
-        ("de-de", Some("de")),
-        ("es-mx", Some("es")),
-        ("pt_PT", Some("pt")),
-        ("fr", Some("fr")),
-        ("", None),
-        ("english", None),
-        ("12-gb", None),
-    ] {
-        assert_eq!(twilio_locale(ours).as_deref(), theirs, "{ours}");
-    }
-}
-
-#[test]
 fn handle_round_trips_and_refuses_foreign_ids() {
     let id = Handle::encode("VE123", "+447911123456", Some("en-GB"));
     assert_eq!(id, "VE123|+447911123456|en-GB");
@@ -125,4 +107,20 @@ fn handle_round_trips_and_refuses_foreign_ids() {
     ] {
         assert_eq!(Handle::decode(foreign), None, "{foreign}");
     }
+}
+
+#[test]
+fn a_locale_refusal_is_recognised() {
+    assert!(refuses_locale(
+        status(400),
+        &body(60200, "Invalid parameter: Locale", 400)
+    ));
+    assert!(!refuses_locale(
+        status(400),
+        &body(60200, "Invalid parameter: To", 400)
+    ));
+    assert!(!refuses_locale(
+        status(429),
+        &body(60203, "Max send attempts", 429)
+    ));
 }

@@ -4,6 +4,7 @@
 //! next channel or cancel, all form-encoded with `api_key` and `api_secret` in the body. Upstream answers HTTP 200 with a
 //! string `status` ("0" = success) for business outcomes.
 
+use super::locales::vonage_v1_locale;
 use super::recently_cancelled::RecentlyCancelled;
 use super::{
     endpoint, excerpt, http_client, send, truncate_chars, ClientBuildError, VonageSettings,
@@ -26,7 +27,8 @@ const CODE_LENGTH: &str = "6";
 
 /// A [`VerifyProvider`] for Vonage Verify v1 (name `vonage-legacy`).
 ///
-/// Start (`number`, `brand` cut to 18 characters, `code_length=6`, optional `lg`, and the
+/// Start (`number`, `brand` cut to 18 characters, `code_length=6`, `lg` = the first language
+/// choice v1 lists (`ar-xa` included; none: left out), and the
 /// delivery sequence from [`VonageSettings::delivery`]: `workflow_id` 5 (SMS then one call)
 /// or 6 (SMS only), `pin_expiry` = the login's lifetime, `next_event_wait` = when Vonage
 /// calls by itself): status "0" → `Started { resumed: false }`; "10" with the live
@@ -93,9 +95,8 @@ impl VonageLegacyClient {
             ("code_length", CODE_LENGTH),
         ];
         fields.extend(delivery.iter().map(|(name, value)| (*name, value.as_str())));
-        if let Some(locale) = request.locale.as_deref() {
-            fields.push(("lg", locale));
-        }
+        let lg = vonage_v1_locale(request);
+        fields.extend(lg.as_deref().map(|lg| ("lg", lg)));
         let reply = self
             .call(&["verify", "json"], &fields)
             .await

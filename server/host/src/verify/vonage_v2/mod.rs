@@ -4,6 +4,7 @@
 //! secret.
 
 use super::backoff::{send_noting, Backoff};
+use super::locales::vonage_v2_locale;
 use super::recently_cancelled::RecentlyCancelled;
 use super::vonage_v2_problem::{
     control_failure, describe, is_number_parameter, operator_fault, problem,
@@ -27,7 +28,9 @@ const CODE_LENGTH: u8 = 6;
 
 /// A [`VerifyProvider`] for Vonage Verify v2 (name `vonage`).
 ///
-/// Start asks for a 6-digit code with the delivery sequence of [`VonageSettings::delivery`]:
+/// Start asks for a 6-digit code, in the first language choice v2 documents (`locale`; Arabic
+/// falls through to the next choice, none: left out), with the delivery sequence of
+/// [`VonageSettings::delivery`]:
 /// `workflow` `[sms, voice]` (or `[sms]`) and `channel_timeout` = when Vonage moves to the
 /// call by itself (or the whole lifetime with SMS only), so no channel starts that the app
 /// did not announce. 202 → `Started { resumed: false }`; 409 carrying the live `request_id`
@@ -96,10 +99,11 @@ impl VonageV2Client {
                 to,
             });
         }
+        let locale = vonage_v2_locale(request);
         let body = StartBody {
             brand: truncate_chars(&request.brand, BRAND_MAX_CHARS),
             code_length: CODE_LENGTH,
-            locale: request.locale.as_deref(),
+            locale: locale.as_deref(),
             channel_timeout: delivery.v2_channel_timeout(),
             workflow,
         };

@@ -3,7 +3,7 @@
 
 use super::guard::{admit_send, take_back_send};
 use super::throttled;
-use crate::auth::server::locale::preferred_locale;
+use crate::auth::server::locale::preferred_locales;
 use crate::auth::server::metrics_names;
 use crate::auth::server::store::locks::LockOutcome;
 use crate::auth::server::verify_port::{StartFailure, StartVerification, Started};
@@ -27,13 +27,16 @@ pub(super) async fn send_code(
         true => false,
         false => admit_send(ctx, number, now).await.map_err(|e| (e, true))?,
     };
+    let mut locales = preferred_locales(
+        facts.message_languages().as_deref(),
+        ctx.fallback_locale.as_deref(),
+    )
+    .into_iter();
     let request = StartVerification {
         number: number.clone(),
         brand: ctx.brand.clone(),
-        locale: preferred_locale(
-            facts.message_languages().as_deref(),
-            ctx.fallback_locale.as_deref(),
-        ),
+        locale: locales.next(),
+        fallback_locales: locales.collect(),
     };
     let result = start_fresh(ctx, &request, lock).await;
     // A counted send that did not happen (refused, failed, or a live request resumed) is

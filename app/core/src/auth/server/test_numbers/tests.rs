@@ -176,6 +176,7 @@ mod provider {
             number: number.clone(),
             brand: "Test".into(),
             locale: None,
+            fallback_locales: Vec::new(),
         }
     }
 

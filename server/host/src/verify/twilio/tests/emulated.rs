@@ -25,6 +25,7 @@ fn start_request() -> StartVerification {
         number: PhoneNumber::parse(TO, "GB".parse().expect("GB")).expect("valid number"),
         brand: "Passwordless".to_owned(),
         locale: Some("en-gb".to_owned()),
+        fallback_locales: Vec::new(),
     }
 }
 

@@ -10,6 +10,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 mod check;
 mod control;
 mod emulated;
+mod locale;
 
 pub const ACCOUNT: &str = "ACtestaccountsid0000000000000000";
 pub const TOKEN: &str = "twilio-auth-token-value";
@@ -82,6 +83,7 @@ fn request(locale: Option<&str>) -> StartVerification {
         number: number(),
         brand: "Passwordless".to_owned(),
         locale: locale.map(str::to_owned),
+        fallback_locales: Vec::new(),
     }
 }
 

@@ -30,6 +30,7 @@ fn start_request(brand: &str, locale: Option<&str>) -> StartVerification {
         number: number(),
         brand: brand.to_owned(),
         locale: locale.map(str::to_owned),
+        fallback_locales: Vec::new(),
     }
 }
 

@@ -1,15 +1,18 @@
-//! What a delivery looks like: the SMS and voice texts, the log line and the outbox entry;
-//! plus the random codes and request ids.
+//! What a delivery looks like: the SMS and voice texts (in the request's language, see
+//! [`texts`]), the log line and the outbox entry; plus the random codes and request ids.
+
+pub(crate) mod texts;
 
 use super::outbox::{rfc3339, DeliveryCause, OutboxMessage};
 use super::timeline::{Api, Channel, Pending};
 use rand::Rng;
 use std::time::{Duration, SystemTime};
+use texts::Language;
 
 /// "Sends" the code of `pending` on its current channel at `at`: logs it and returns the
-/// outbox entry. SMS texts say how long the code has left and end with the WebOTP
-/// origin-bound line `@host #code` when `webotp_host` is set, so browsers offer the code only
-/// on that site.
+/// outbox entry, written in the language of the request's locale ([`texts`]). SMS texts say
+/// how long the code has left and end with the WebOTP origin-bound line `@host #code` when
+/// `webotp_host` is set, so browsers offer the code only on that site.
 pub(crate) fn deliver(
     pending: &Pending,
     request_id: &str,
@@ -19,23 +22,18 @@ pub(crate) fn deliver(
 ) -> OutboxMessage {
     let channel = pending.channel();
     let code = &pending.code;
+    let language = Language::of(pending.locale.as_deref());
     let text = match channel {
         Channel::Sms => {
             let left = pending
                 .code_valid_until()
                 .duration_since(at)
                 .unwrap_or(Duration::ZERO);
-            let text = format!(
-                "Your {} code is {code}. It expires in {} minutes.",
-                pending.brand,
-                left.as_secs().div_ceil(60).max(1)
-            );
-            match webotp_host {
-                Some(host) => format!("{text}\n\n@{host} #{code}"),
-                None => text,
-            }
+            let minutes = left.as_secs().div_ceil(60).max(1);
+            let text = texts::vonage_sms(language, &pending.brand, code, minutes);
+            with_webotp(text, webotp_host, code)
         }
-        Channel::Voice => format!("This is {}. Your code is {}.", pending.brand, spoken(code)),
+        Channel::Voice => texts::vonage_voice(language, &pending.brand, &spoken(code)),
     };
     // A development tool: showing the code in the log is the point of it. Never use the
     // emulator with real users.
@@ -56,6 +54,16 @@ pub(crate) fn deliver(
         cause,
         request_id: request_id.to_owned(),
         api: pending.api.as_str().to_owned(),
+        locale: pending.locale.clone(),
+    }
+}
+
+/// An SMS `text` with the WebOTP origin-bound line `@host #code` after a blank line, when a
+/// host is set.
+pub(crate) fn with_webotp(text: String, webotp_host: Option<&str>, code: &str) -> String {
+    match webotp_host {
+        Some(host) => format!("{text}\n\n@{host} #{code}"),
+        None => text,
     }
 }
 
