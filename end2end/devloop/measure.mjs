@@ -31,7 +31,7 @@ const RELOAD_CASES = [
   {
     name: "view edit (login heading, app/src/pages/login.rs)",
     file: LOGIN,
-    edit: replace('<h1>"Sign in"</h1>', '<h1>"Sign in (devloop)"</h1>'),
+    edit: replace("<h1>{t!(i18n, login.title)}</h1>", '<h1>{t!(i18n, login.title)}" (devloop)"</h1>'),
     shows: "Sign in (devloop)",
   },
   {
@@ -42,13 +42,16 @@ const RELOAD_CASES = [
   },
 ];
 const HOT_CASES = [
-  { ...RELOAD_CASES[0], name: "text in the login heading (inside <Suspense>)", anchor: '<h1>"Sign in"</h1>' },
+  { ...RELOAD_CASES[0], name: "text in the login heading (inside <Suspense>)", anchor: "<h1>{t!(i18n, login.title)}</h1>" },
   {
     name: "markup above the login form (outside <Suspense>)",
     file: LOGIN,
-    edit: replace('<Title text="Sign in" />', '<Title text="Sign in" />\n        <p>"Patched (devloop)"</p>'),
+    edit: replace(
+      "<Title text=t_string!(i18n, login.title) />",
+      '<Title text=t_string!(i18n, login.title) />\n        <p>"Patched (devloop)"</p>',
+    ),
     shows: "Patched (devloop)",
-    anchor: '<Title text="Sign in" />',
+    anchor: "<Title text=t_string!(i18n, login.title) />",
   },
 ];
 
