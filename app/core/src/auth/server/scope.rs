@@ -115,7 +115,7 @@ pub fn take_flash_cookie(ctx: &AuthContext, now: u64) -> Option<Flash> {
 /// the error kept for the next render in the signed flash cookie (see [`keep_flash`]; no
 /// session is stored for it). Fetch calls from the hydrated app get the result as JSON,
 /// errors with [`AuthError::http_status`] instead of a blanket 500. `success_path` must be
-/// a checked same-site path (see [`crate::auth::safe_next`]). `_session` is unused since
+/// a checked destination (see [`super::RedirectHosts::checked_next`]). `_session` is unused since
 /// the message left the session.
 pub async fn form_redirect<T>(
     ctx: &AuthContext,
