@@ -30,7 +30,7 @@ async fn a_protected_page_redirects_on_the_server_keeping_its_query() {
 async fn signed_in_answers_the_account_or_not_signed_in() {
     let app = spawn_app_with(SETTINGS).await;
     let stranger = app.call("signed_in", &[]).await;
-    assert!(!stranger.status.is_success(), "{}", stranger.status);
+    assert_eq!(stranger.status, StatusCode::UNAUTHORIZED);
     assert!(stranger.body.contains("NotSignedIn"), "{}", stranger.body);
 
     let browser = app.signed_in_browser("+447400123601").await;

@@ -120,5 +120,7 @@ pub async fn get_account() -> Result<Option<AccountView>, AuthError> {
 /// before it shows a protected page (takes no input).
 #[server(prefix = "/api", endpoint = "signed_in")]
 pub async fn get_signed_in() -> Result<super::SignedInAccount, AuthError> {
-    super::server::signed_in().await
+    let result = super::server::signed_in().await;
+    super::server::error_status_for_fetch(&result);
+    result
 }

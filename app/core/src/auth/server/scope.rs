@@ -163,6 +163,20 @@ pub async fn form_redirect<T>(
     result
 }
 
+/// For a fetch call from the hydrated app (not a page render nor a form post), answers an
+/// error with its [`AuthError::http_status`] (`401` for "not signed in") instead of `500`.
+pub fn error_status_for_fetch<T>(result: &Result<T, AuthError>) {
+    if let (Err(error), false, Some(options)) = (
+        result,
+        is_html_form_post(),
+        use_context::<ResponseOptions>(),
+    ) {
+        options.set_status(
+            StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::BAD_REQUEST),
+        );
+    }
+}
+
 /// `true` for a plain HTML form post (a browser without JavaScript), which wants a redirect.
 pub fn is_html_form_post() -> bool {
     use_context::<Parts>()
