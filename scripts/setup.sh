@@ -6,8 +6,8 @@
 #   - wasm-bindgen CLI == the locked crate    (crates.io)
 #   - wasm-opt from npm binaryen 132          (Debian's binaryen 108 breaks the wasm)
 #   - OpenSSL headers and pkg-config        (Debian's libssl-dev; webauthn-rs verifies passkeys with OpenSSL)
-#   - test only: end2end and sdk-check npm packages, Debian's chromium, redis-server and
-#     postgresql (when root)
+#   - test only: end2end and sdk-check npm packages, Debian's chromium, redis-server,
+#     postgresql and nginx (when root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -94,6 +94,21 @@ if [ "$MODE" = "test" ] || [ "$MODE" = "bench" ]; then
       (systemctl disable --now postgresql >/dev/null 2>&1 || service postgresql stop >/dev/null 2>&1) || true
     else
       echo "PostgreSQL is missing: install Debian's package (sudo apt-get install postgresql)." >&2
+      exit 1
+    fi
+  fi
+fi
+if [ "$MODE" = "test" ]; then
+  # The forward-authentication test puts its own nginx (`auth_request`) in front of a small
+  # upstream on loopback.
+  if ! command -v "${NGINX:-nginx}" >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+    if [ "$(id -u)" = 0 ]; then
+      say "installing Debian's nginx for the forward-authentication test"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
+      # Only the binary is needed; the test never uses the system service.
+      (systemctl disable --now nginx >/dev/null 2>&1 || service nginx stop >/dev/null 2>&1) || true
+    else
+      echo "nginx is missing: install Debian's package (sudo apt-get install nginx) or set NGINX." >&2
       exit 1
     fi
   fi

@@ -26,6 +26,13 @@ pub fn content_security_policy(
     )
 }
 
+/// `policy` with `hosts` (`AUTH_REDIRECT_HOSTS`) added to `form-action`: a sign-in form's
+/// redirect to another app must be allowed there, or browsers stop it.
+pub fn form_may_lead_to(policy: &str, hosts: &[String]) -> String {
+    let extra: String = hosts.iter().map(|host| format!(" {host}")).collect();
+    policy.replace("form-action 'self'", &format!("form-action 'self'{extra}"))
+}
+
 /// Puts the policy for the current request's nonce on the response.
 pub fn set_page_csp(options: &LeptosOptions) {
     let (Some(nonce), Some(response)) =
@@ -43,6 +50,11 @@ pub fn set_page_csp(options: &LeptosOptions) {
         .map(|challenge| challenge.csp_origins())
         .unwrap_or_default();
     let policy = content_security_policy(&nonce.to_string(), dev_reload, widget_origins);
+    let redirect_hosts = auth
+        .as_ref()
+        .map(|auth| auth.redirect_hosts.hosts())
+        .unwrap_or_default();
+    let policy = form_may_lead_to(&policy, redirect_hosts);
     if let Ok(value) = http::HeaderValue::from_str(&policy) {
         response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
@@ -55,6 +67,13 @@ mod tests {
     #[test]
     fn allows_wasm_and_only_the_nonced_inline_script() {
         let csp = content_security_policy("abc123", None, &[]);
+        assert_eq!(form_may_lead_to(&csp, &[]), csp);
+        let hosts = [
+            "app.example.com".to_owned(),
+            "wiki.example.com:8443".to_owned(),
+        ];
+        assert!(form_may_lead_to(&csp, &hosts)
+            .contains("form-action 'self' app.example.com wiki.example.com:8443;"));
         assert!(csp.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval';"));
         assert!(csp.contains("frame-src 'self';"));
         assert!(!csp.contains("unsafe-inline"));

@@ -2,6 +2,7 @@
 
 mod carried_note;
 mod countdown;
+mod destination;
 mod dev_banner;
 mod field_error;
 mod focus;
@@ -15,9 +16,11 @@ mod phone_step;
 mod pin_step;
 mod scheduled_call;
 mod session_list;
+mod signed_in_only;
 
 pub use carried_note::CarriedNote;
 pub use countdown::countdown;
+pub use destination::go_to;
 pub use dev_banner::DevBanner;
 pub use field_error::FieldError;
 pub use focus::focus_field;
@@ -30,3 +33,4 @@ pub use phone_step::PhoneStep;
 pub use pin_step::PinStep;
 pub use scheduled_call::scheduled_call;
 pub use session_list::SessionList;
+pub use signed_in_only::SignedInOnly;

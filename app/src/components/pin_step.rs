@@ -61,7 +61,7 @@ pub fn PinStep(
     let navigate = use_navigate();
     let typed_number = number.clone();
     Effect::new(move |_| match finish.value().get() {
-        Some(Ok(destination)) => navigate(&destination, Default::default()),
+        Some(Ok(destination)) => super::go_to(&navigate, &destination),
         // The pending login is over: back to the phone step, saying why, number filled in.
         Some(Err(failure)) if failure.restarts_login() => {
             CarriedNote::leave(Flash {

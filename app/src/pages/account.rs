@@ -1,16 +1,18 @@
 use crate::auth::api::{get_account, get_login_status, Logout};
 use crate::auth::passkey_api::RemovePasskey;
 use crate::auth::session_api::{EndOtherSessions, EndSession};
-use crate::auth::{AccountView, LoginStatus, LoginStep};
+use crate::auth::AccountView;
 use crate::components::format::date_time;
-use crate::components::{AddPasskey, DevBanner, LogoutButton, PasskeyList, SessionList};
+use crate::components::{
+    AddPasskey, DevBanner, LogoutButton, PasskeyList, SessionList, SignedInOnly,
+};
 use app_core::i18n::{t, t_string, td_string, use_i18n, Locale};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_navigate;
 
-/// `/account`: signed-in only. Signed out, it sends the visitor to sign in and back here.
+/// `/account`: signed-in only (`<SignedInOnly>`): signed out, it sends the visitor to sign
+/// in and back here.
 /// Shows the account and its passkeys: add one, remove one (within 10 minutes of signing in);
 /// and where it is signed in: sign out any other session, or all of them.
 #[component]
@@ -62,19 +64,23 @@ pub fn AccountPage() -> impl IntoView {
 
     view! {
         <Title text=t_string!(i18n, account.title) />
-        <Suspense fallback=move || view! { <p class="card">{t!(i18n, common.loading)}</p> }>
-            {move || status.get().map(|result| match result {
-                Ok(LoginStatus { step: LoginStep::SignedIn { number, since }, dev_outbox, passkey_rp_id, flash }) => {
-                    let flash_error = flash.and_then(|f| f.error).map(|e| e.message(locale));
-                    view! {
+        <SignedInOnly let:me>
+            <Suspense fallback=move || view! { <p class="card">{t!(i18n, common.loading)}</p> }>
+            {let me = me.clone(); move || status.get().map(|result| {
+                let (dev_outbox, passkey_rp_id, flash) = match result {
+                    Ok(status) => (status.dev_outbox, status.passkey_rp_id, status.flash),
+                    Err(_) => (false, None, None),
+                };
+                let flash_error = flash.and_then(|f| f.error).map(|e| e.message(locale));
+                view! {
                     <DevBanner show=dev_outbox />
                     <section class="card">
                         <h1>{t!(i18n, account.title)}</h1>
                         <dl class="facts">
                             <dt>{t!(i18n, account.phone_number)}</dt>
-                            <dd class="number" dir="ltr">{number}</dd>
+                            <dd class="number" dir="ltr">{me.shown_number.clone()}</dd>
                             <dt>{t!(i18n, account.signed_in_since)}</dt>
-                            <dd>{date_time(locale, since)}</dd>
+                            <dd>{date_time(locale, me.since)}</dd>
                             {move || account.get().map(|found| account_facts(found, locale))}
                         </dl>
                         <h2>{t!(i18n, account.passkeys)}</h2>
@@ -97,17 +103,10 @@ pub fn AccountPage() -> impl IntoView {
                         <LogoutButton action=logout />
                         <p class="alt"><a href="/">{t!(i18n, common.home)}</a></p>
                     </section>
-                }.into_any()},
-                Ok(_) => view! { <Redirect path="/login?next=/account" /> }.into_any(),
-                Err(error) => view! {
-                    <section class="card">
-                        <h1>{t!(i18n, account.title)}</h1>
-                        <p class="field-error" role="alert">{error.message(locale)}</p>
-                        <a class="button" href="/account">{t!(i18n, common.try_again)}</a>
-                    </section>
-                }.into_any(),
+                }
             })}
-        </Suspense>
+            </Suspense>
+        </SignedInOnly>
     }
 }
 

@@ -16,7 +16,7 @@ pub fn LoginPage() -> impl IntoView {
         use_query_map()
             .read_untracked()
             .get("next")
-            .and_then(|n| crate::auth::safe_next(&n))
+            .and_then(|n| crate::auth::next_candidate(&n))
     };
 
     view! {

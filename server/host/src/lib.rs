@@ -7,6 +7,7 @@ mod bad_request;
 pub mod captcha;
 pub mod config;
 pub mod emulator;
+pub mod forward_auth;
 pub mod guard_ops;
 pub mod operations;
 pub mod router;

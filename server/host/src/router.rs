@@ -48,6 +48,9 @@ pub struct AppState {
     pub host_policy: HostPolicy,
     /// Mark the session cookie `Secure`, name it with the `__Host-` prefix and send HSTS.
     pub secure_cookies: bool,
+    /// `COOKIE_DOMAIN`: send the session cookie to this parent domain's hosts too (then
+    /// named `__Secure-session`, as `__Host-` forbids a domain); `None`: this host only.
+    pub cookie_domain: Option<String>,
 }
 
 /// Idle lifetime of a session cookie and its server-side record.
@@ -71,10 +74,13 @@ pub fn router(state: AppState, site_routes: SiteRoutes) -> Router {
         origin_policy,
         host_policy,
         secure_cookies,
+        cookie_domain,
     } = state;
     let default_language = auth.default_language;
-    let mut router =
-        crate::static_files::pkg_routes(&leptos_options).merge(site_routes(&leptos_options, auth));
+    let check = crate::forward_auth::routes(std::sync::Arc::new(auth.clone()));
+    let mut router = crate::static_files::pkg_routes(&leptos_options)
+        .merge(site_routes(&leptos_options, auth))
+        .merge(check);
     if let Some(readiness) = readiness {
         let mut private = operations::private_routes(readiness);
         // Local readers only: a page rebound to 127.0.0.1 is not one.
@@ -104,18 +110,17 @@ pub fn router(state: AppState, site_routes: SiteRoutes) -> Router {
             only_loopback_peers,
         )));
     }
-    let cookie_name = if secure_cookies {
-        "__Host-session"
-    } else {
-        "session"
-    };
     let sessions = SessionManagerLayer::new(store)
-        .with_name(cookie_name)
+        .with_name(session_cookie_name(secure_cookies, cookie_domain.is_some()))
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_path("/")
         .with_secure(secure_cookies)
         .with_expiry(Expiry::OnInactivity(SESSION_IDLE));
+    let sessions = match cookie_domain {
+        Some(domain) => sessions.with_domain(domain),
+        None => sessions,
+    };
     let router = router
         .layer(axum::middleware::map_response(undecodable_input_is_400))
         .layer(sessions)
@@ -142,6 +147,16 @@ pub fn router(state: AppState, site_routes: SiteRoutes) -> Router {
         ))
         .layer(axum::middleware::from_fn(assign_request_id));
     security_headers(router, secure_cookies)
+}
+
+/// The session cookie's name: `__Host-session` when secure and host-only; a cookie with a
+/// `Domain` may not be `__Host-`, so `__Secure-session` then; `session` when not secure.
+pub fn session_cookie_name(secure: bool, shared_domain: bool) -> &'static str {
+    match (secure, shared_domain) {
+        (true, false) => "__Host-session",
+        (true, true) => "__Secure-session",
+        (false, _) => "session",
+    }
 }
 
 /// The span every request's log lines sit in: request id, client IP, method and path.

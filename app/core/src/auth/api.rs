@@ -115,3 +115,12 @@ pub async fn get_account() -> Result<Option<AccountView>, AuthError> {
     let (ctx, session, facts) = request_scope().await?;
     service::account(&ctx, &session, &facts).await
 }
+
+/// Who is signed in: the account, or [`AuthError::NotSignedIn`]. What `<SignedInOnly>` asks
+/// before it shows a protected page (takes no input).
+#[server(prefix = "/api", endpoint = "signed_in")]
+pub async fn get_signed_in() -> Result<super::SignedInAccount, AuthError> {
+    let result = super::server::signed_in().await;
+    super::server::error_status_for_fetch(&result);
+    result
+}

@@ -7,12 +7,14 @@ mod error;
 mod next;
 pub mod passkey_api;
 pub mod session_api;
+mod signed_in;
 mod status;
 
 pub use account::{AccountView, PasskeyView, SessionView};
 pub use challenge::{CaptchaProvider, ChallengeWidget, TURNSTILE_ACTION};
 pub use error::AuthError;
-pub use next::safe_next;
+pub use next::{next_candidate, safe_next};
+pub use signed_in::SignedInAccount;
 pub use status::{Channel, Flash, LoginStatus, LoginStep, PendingView};
 
 #[cfg(feature = "ssr")]

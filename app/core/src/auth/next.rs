@@ -1,4 +1,6 @@
-//! Where to go after sign-in: only same-site relative paths are honoured (no open redirect).
+//! Where to go after sign-in: same-site relative paths, and absolute URLs only on the hosts
+//! the operator listed (`AUTH_REDIRECT_HOSTS`, see `server::redirect_hosts`): no open
+//! redirect.
 
 /// Longest `next` path kept.
 const MAX_LEN: usize = 256;
@@ -17,6 +19,24 @@ pub fn safe_next(raw: &str) -> Option<String> {
         && !path[1..].starts_with("%2f")
         && !path[1..].starts_with("%2F");
     plain.then(|| path.to_owned())
+}
+
+/// Longest absolute `next` URL kept.
+const MAX_URL_LEN: usize = 1024;
+
+/// `raw` if it may be a `next`: a [`safe_next`] path, or an `http(s)://` URL of plain
+/// characters (its host is checked against the allow-list on the server). The login page
+/// passes these on; anything else is dropped in the browser already.
+pub fn next_candidate(raw: &str) -> Option<String> {
+    safe_next(raw).or_else(|| {
+        let url = raw.trim();
+        let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+        let absolute = (lower.starts_with("https://") || lower.starts_with("http://"))
+            && url.len() <= MAX_URL_LEN
+            && !url.contains('\\')
+            && !url.chars().any(|c| c.is_control() || c.is_whitespace());
+        absolute.then(|| url.to_owned())
+    })
 }
 
 #[cfg(test)]

@@ -8,7 +8,6 @@ use app_core::i18n::{t, t_string, use_i18n};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 
 /// "Sign in with a passkey" on `/login`, and the autofill offer (conditional UI) on the
 /// phone field: the browser lists this site's passkeys under the field and a pick signs in
@@ -18,7 +17,8 @@ use leptos_router::NavigateOptions;
 pub fn PasskeySignIn(
     /// The site's relying-party id, `None` when it offers no passkeys.
     rp_id: Option<String>,
-    /// Where sign-in leads afterwards; a same-site path, checked again on the server.
+    /// Where sign-in leads afterwards (a path, or a URL the server checks against
+    /// `AUTH_REDIRECT_HOSTS`).
     next: Option<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -34,7 +34,7 @@ pub fn PasskeySignIn(
             match finish_passkey_sign_in(credential, next.get_value()).await {
                 Ok(destination) => {
                     remember_passkey();
-                    navigate(&destination, NavigateOptions::default());
+                    crate::components::go_to(&navigate, &destination);
                 }
                 Err(failure) => error.set(Some(failure.message(locale))),
             }

@@ -17,6 +17,7 @@ mod language;
 mod limits;
 mod provider;
 mod sending;
+mod shared_sign_in;
 mod store;
 mod test_numbers;
 mod twilio;
@@ -42,6 +43,8 @@ use sending::{
     parse_allowed_countries, parse_brand, parse_call_timeouts, parse_fallback_locale,
     parse_resend_after,
 };
+use shared_sign_in::parse_shared_sign_in;
+pub use shared_sign_in::SharedSignIn;
 pub use store::{RedisSettings, SessionStoreConfig};
 use test_numbers::parse_test_numbers;
 pub use twilio::{TwilioCredentials, DEFAULT_TWILIO_BASE_URL};
@@ -120,6 +123,8 @@ pub struct Config {
     /// and `TEST_NUMBERS_ANY_RANGE`: numbers that sign in with their code under any provider
     /// and send nothing; `None` when unset.
     pub test_numbers: Option<app_core::auth::server::test_numbers::TestNumbers>,
+    /// `AUTH_REDIRECT_HOSTS` and `COOKIE_DOMAIN`: sign-in in front of other apps.
+    pub shared_sign_in: SharedSignIn,
 }
 
 /// A setting that cannot be used, with the variable's name.
@@ -219,8 +224,13 @@ impl Config {
         let fallback_locale = parse_fallback_locale(get("VERIFY_LOCALE"))?;
         let default_language = parse_default_language(get("DEFAULT_LANGUAGE"))?;
         let test_numbers = parse_test_numbers(&get, default_country, std::time::SystemTime::now())?;
+        let public_host = public_origin
+            .as_deref()
+            .and_then(shared_sign_in::origin_host);
+        let shared_sign_in = parse_shared_sign_in(&get, public_host.as_deref())?;
         Ok(Self {
             test_numbers,
+            shared_sign_in,
             connect_timeout,
             timeout,
             fallback_locale,

@@ -12,7 +12,7 @@ use app_core::auth::server::guard::FraudGuard;
 use app_core::auth::server::passkeys::RelyingParty;
 use app_core::auth::server::rate_limit::RateLimiter;
 use app_core::auth::server::test_numbers::TestNumberProvider;
-use app_core::auth::server::AuthContext;
+use app_core::auth::server::{AuthContext, RedirectHosts};
 use app_core::clock::Clock;
 use leptos::config::LeptosOptions;
 use std::net::SocketAddr;
@@ -167,6 +167,7 @@ impl Application {
             sessions: stores.index,
             passkeys,
             flash_cookies,
+            redirect_hosts: RedirectHosts::new(config.shared_sign_in.redirect_hosts.clone()),
         };
         let readiness = Readiness::new(stores.sessions.clone(), provider_url, health)
             .map_err(|e| StartupError::Provider(e.to_string()))?;
@@ -206,6 +207,7 @@ impl Application {
                 public_origin: config.public_origin,
             },
             secure_cookies,
+            cookie_domain: config.shared_sign_in.cookie_domain.clone(),
         };
         Ok(Self {
             listener,

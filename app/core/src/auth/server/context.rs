@@ -61,4 +61,7 @@ pub struct AuthContext {
     /// The pages' language when the visitor's `lang` cookie and `Accept-Language` name none
     /// we have (`DEFAULT_LANGUAGE`, else English).
     pub default_language: crate::i18n::Locale,
+    /// Other sites a sign-in may return to (`AUTH_REDIRECT_HOSTS`); empty: same-site paths
+    /// only.
+    pub redirect_hosts: super::RedirectHosts,
 }

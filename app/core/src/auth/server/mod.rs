@@ -15,10 +15,12 @@ mod login_session;
 pub mod metrics_names;
 pub mod passkeys;
 pub mod rate_limit;
+mod redirect_hosts;
 mod request_facts;
 mod scope;
 pub mod service;
 pub mod session_description;
+mod signed_in;
 pub mod store;
 pub mod test_numbers;
 pub mod verify_port;
@@ -26,8 +28,11 @@ pub mod verify_port;
 pub use context::AuthContext;
 pub use flash_cookie::FlashCookies;
 pub use login_session::{LoginSession, PendingLogin, SignedInUser};
+pub use redirect_hosts::RedirectHosts;
 pub use request_facts::RequestFacts;
 pub use scope::{
-    form_redirect, is_html_form_post, keep_flash, request_scope, take_flash_cookie, ClientIp,
+    error_status_for_fetch, form_redirect, is_html_form_post, keep_flash, request_scope,
+    take_flash_cookie, ClientIp,
 };
+pub use signed_in::{signed_in, signed_in_with};
 pub use store::StoreError;

@@ -115,7 +115,7 @@ pub fn take_flash_cookie(ctx: &AuthContext, now: u64) -> Option<Flash> {
 /// the error kept for the next render in the signed flash cookie (see [`keep_flash`]; no
 /// session is stored for it). Fetch calls from the hydrated app get the result as JSON,
 /// errors with [`AuthError::http_status`] instead of a blanket 500. `success_path` must be
-/// a checked same-site path (see [`crate::auth::safe_next`]). `_session` is unused since
+/// a checked destination (see [`super::RedirectHosts::checked_next`]). `_session` is unused since
 /// the message left the session.
 pub async fn form_redirect<T>(
     ctx: &AuthContext,
@@ -161,6 +161,20 @@ pub async fn form_redirect<T>(
         options.insert_header(header::LOCATION, location);
     }
     result
+}
+
+/// For a fetch call from the hydrated app (not a page render nor a form post), answers an
+/// error with its [`AuthError::http_status`] (`401` for "not signed in") instead of `500`.
+pub fn error_status_for_fetch<T>(result: &Result<T, AuthError>) {
+    if let (Err(error), false, Some(options)) = (
+        result,
+        is_html_form_post(),
+        use_context::<ResponseOptions>(),
+    ) {
+        options.set_status(
+            StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::BAD_REQUEST),
+        );
+    }
 }
 
 /// `true` for a plain HTML form post (a browser without JavaScript), which wants a redirect.

@@ -5,6 +5,7 @@ use super::*;
 use std::collections::HashMap;
 
 mod limits;
+mod shared_sign_in;
 
 fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
     let map: HashMap<String, String> = vars

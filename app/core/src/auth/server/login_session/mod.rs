@@ -48,7 +48,7 @@ pub struct PendingLogin {
     /// Unix seconds from which "Send again" may be used.
     #[serde(default)]
     pub resend_at: u64,
-    /// Checked same-site path to go to after sign-in.
+    /// Checked destination after sign-in: a same-site path, or a URL on an allowed host.
     #[serde(default)]
     pub next: Option<String>,
     /// Unix seconds at which the provider calls by itself unless the code was checked or

@@ -12,7 +12,7 @@ use crate::auth::server::metrics_names as metrics;
 use crate::auth::server::passkeys::{credential_id_text, Ceremony, CeremonyKind};
 use crate::auth::server::store::session_index::SignInFactor;
 use crate::auth::server::{AuthContext, LoginSession, RequestFacts};
-use crate::auth::{safe_next, AuthError};
+use crate::auth::AuthError;
 use crate::domain::PhoneNumber;
 use webauthn_rs::prelude::{
     DiscoverableAuthentication, DiscoverableKey, Passkey, PublicKeyCredential,
@@ -175,7 +175,9 @@ pub async fn finish_passkey_sign_in(
     tracing::info!(number = %masked, passkey = %owner.passkey.name, "audit: signed in with a passkey");
     ::metrics::counter!(metrics::PASSKEY_SIGN_INS).increment(1);
     ::metrics::counter!(metrics::MESSAGES_AVOIDED).increment(1);
-    Ok(next.and_then(safe_next).unwrap_or_else(|| "/".to_owned()))
+    Ok(next
+        .and_then(|raw| ctx.redirect_hosts.checked_next(raw))
+        .unwrap_or_else(|| "/".to_owned()))
 }
 
 /// Signs this browser in as `number` once its passkey has verified: a code this browser

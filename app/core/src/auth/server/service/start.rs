@@ -6,11 +6,11 @@ use super::{is_expired, refusal_error};
 use crate::auth::server::metrics_names;
 use crate::auth::server::rate_limit::Failures;
 use crate::auth::server::{AuthContext, LoginSession, PendingLogin, RequestFacts};
-use crate::auth::{safe_next, AuthError};
+use crate::auth::AuthError;
 use crate::domain::{PhoneNumber, PhoneNumberProblem};
 
-/// Sends a code to `raw_number` and makes the session pending; `next` (if a safe same-site
-/// path) is where sign-in will lead. Asking again for the number already pending does not
+/// Sends a code to `raw_number` and makes the session pending; `next` (a same-site path,
+/// or a URL on an `AUTH_REDIRECT_HOSTS` host) is where sign-in will lead. Asking again for the number already pending does not
 /// send a second message. A number whose code another session asked for is refused with
 /// [`AuthError::NumberBusy`] (nothing sent, the other login untouched); wrong codes typed
 /// for this number earlier, in any session, still count. A risky send needs a passed human
@@ -34,7 +34,7 @@ pub async fn start_login(
         }
     }
     let now = facts.now;
-    let next = next.and_then(safe_next);
+    let next = next.and_then(|raw| ctx.redirect_hosts.checked_next(raw));
     let mut previous = session.pending().await?;
     if let Some(pending) = &previous {
         if pending.number == number {

@@ -139,6 +139,7 @@ impl World {
             passkeys: None,
             flash_cookies: crate::auth::server::FlashCookies::random(false),
             default_language: crate::i18n::Locale::default(),
+            redirect_hosts: Default::default(),
         };
         Self {
             ctx,
