@@ -68,10 +68,12 @@ async function journey(page: Page, words: Catalogue, tag: string, js: boolean, a
 }
 
 async function chooseArabic(page: Page, js: boolean): Promise<void> {
-  await visit(page, "/login", js);
+  await visit(page, "/login?next=/account", js);
   await page.getByLabel(en.language.label).selectOption("ar");
   if (!js) await page.getByRole("button", { name: en.language.apply }).click();
   await expect(page.locator("html")).toHaveAttribute("lang", "ar");
+  // Back on the same page, query and all.
+  await expect(page).toHaveURL(/\/login\?next=\/account$/);
 }
 
 async function context(browser: Browser, options: Parameters<Browser["newContext"]>[0]) {

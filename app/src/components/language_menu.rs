@@ -14,7 +14,12 @@ pub fn LanguageMenu() -> impl IntoView {
     let i18n = use_i18n();
     let current = i18n.get_locale_untracked();
     let location = use_location();
-    let back = move || format!("{}{}", location.pathname.get(), location.search.get());
+    // The router's `search` has no leading `?`.
+    let back = move || {
+        let search = location.search.get();
+        let mark = if search.is_empty() { "" } else { "?" };
+        format!("{}{mark}{search}", location.pathname.get())
+    };
     let form = NodeRef::<Form>::new();
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
