@@ -54,8 +54,9 @@ pub fn matched(choice: Option<&str>, accept_language: Option<&str>) -> Option<Lo
     })
 }
 
-/// The ranges of an `Accept-Language` header, best first, without `*` and `q=0`.
-fn accepted_ranges(header: &str) -> Vec<String> {
+/// The ranges of an `Accept-Language` header, best first (equal q-values keep the header's
+/// order), without `*` and `q=0`; shared with the SMS language choice.
+pub(crate) fn accepted_ranges(header: &str) -> Vec<String> {
     let mut ranges: Vec<(f32, String)> = header
         .split(',')
         .filter_map(|part| {

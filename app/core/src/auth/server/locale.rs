@@ -24,24 +24,11 @@ pub fn preferred_locale(accept_language: Option<&str>, fallback: Option<&str>) -
 /// `fallback` when it is supported and not already listed. A provider that cannot send the
 /// first one takes the next it can.
 pub fn preferred_locales(accept_language: Option<&str>, fallback: Option<&str>) -> Vec<String> {
-    let mut ranges: Vec<(f32, String)> = accept_language
-        .unwrap_or("")
-        .split(',')
-        .filter_map(|part| {
-            let mut pieces = part.trim().split(';');
-            let tag = pieces.next()?.trim().to_ascii_lowercase();
-            let q = pieces
-                .find_map(|p| p.trim().strip_prefix("q="))
-                .and_then(|q| q.parse::<f32>().ok())
-                .unwrap_or(1.0);
-            (!tag.is_empty() && tag != "*" && q > 0.0).then_some((q, tag))
-        })
-        .collect();
-    // Stable: equal q-values keep the header's order.
-    ranges.sort_by(|a, b| b.0.total_cmp(&a.0));
+    // Best first; equal q-values keep the header's order.
+    let ranges = crate::language::accepted_ranges(accept_language.unwrap_or(""));
     let mut chosen: Vec<String> = Vec::new();
-    let matches = ranges.iter().filter_map(|(_, tag)| {
-        let tag = tag.replace('_', "-");
+    let matches = ranges.iter().filter_map(|tag| {
+        let tag = tag.to_ascii_lowercase().replace('_', "-");
         SUPPORTED.iter().find(|s| **s == tag).or_else(|| {
             let language = tag.split('-').next().unwrap_or("");
             SUPPORTED
