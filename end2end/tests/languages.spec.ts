@@ -154,6 +154,8 @@ test("an unsupported language falls back to English; an explicit choice beats th
   await open(page, "/login");
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
   await expect(page.locator("html")).toHaveAttribute("dir", "ltr");
+  // With JavaScript, choosing is enough: the "Change" button is for pages without it.
+  await expect(page.getByRole("button", { name: en.language.apply })).toBeHidden();
   await page.getByLabel(en.language.label).selectOption("fr");
   await expect(page.locator("html")).toHaveAttribute("lang", "fr");
   await open(page, "/");
