@@ -96,19 +96,25 @@ pub fn request_locale() -> Locale {
 /// language (or there is no request).
 #[cfg(feature = "ssr")]
 pub fn request_language() -> Option<Locale> {
-    use http::{header, request::Parts};
-    let parts = leptos::prelude::use_context::<Parts>()?;
-    let header_text = |name| {
-        parts
-            .headers
+    let parts = leptos::prelude::use_context::<http::request::Parts>()?;
+    headers_language(&parts.headers)
+}
+
+/// The language request headers name: the `lang` cookie, else `Accept-Language` (several
+/// headers of either read as one); `None` when they name no supported language. Also for
+/// answers outside a render, such as the store-outage page.
+#[cfg(feature = "ssr")]
+pub fn headers_language(headers: &http::HeaderMap) -> Option<Locale> {
+    let joined = |name, separator| {
+        headers
             .get_all(name)
             .iter()
             .filter_map(|v| v.to_str().ok())
             .collect::<Vec<_>>()
-            .join(";")
+            .join(separator)
     };
-    let cookies = header_text(header::COOKIE);
-    let accept = header_text(header::ACCEPT_LANGUAGE);
+    let cookies = joined(http::header::COOKIE, "; ");
+    let accept = joined(http::header::ACCEPT_LANGUAGE, ", ");
     matched(cookie_choice(&cookies), Some(&accept))
 }
 

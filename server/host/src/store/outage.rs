@@ -71,17 +71,7 @@ fn unavailable(wants_html: bool, path: &str, locale: Locale) -> Response {
 /// The visitor's language, as the pages choose it (the `lang` cookie, else
 /// `Accept-Language`).
 fn request_locale(headers: &axum::http::HeaderMap, default_language: Locale) -> Locale {
-    let text = |name| {
-        headers
-            .get_all(name)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .collect::<Vec<_>>()
-            .join(";")
-    };
-    let cookies = text(header::COOKIE);
-    let accept = text(header::ACCEPT_LANGUAGE);
-    language::matched(language::cookie_choice(&cookies), Some(&accept)).unwrap_or(default_language)
+    language::headers_language(headers).unwrap_or(default_language)
 }
 
 /// A page with no script or external resource, so it renders under any CSP and outage, in

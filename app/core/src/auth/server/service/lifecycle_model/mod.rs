@@ -13,6 +13,7 @@
 //! A failure prints the shortest sequence proptest could shrink it to.
 
 mod invariants;
+mod ops;
 mod provider;
 mod sessions;
 mod world;

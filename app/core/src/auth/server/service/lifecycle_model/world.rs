@@ -3,6 +3,7 @@
 //! operation loads its session, runs one service call and saves the session the way the
 //! session layer does, so operations sent together with one cookie act on one snapshot.
 
+pub use super::ops::{Done, Op};
 use super::provider::ScriptedProvider;
 use crate::auth::server::clock::{unix_seconds, Clock, ManualClock};
 use crate::auth::server::guard::{FraudGuard, GuardSettings};
@@ -29,61 +30,6 @@ pub const NUMBERS: [&str; 2] = ["+447400123901", "+447400123902"];
 const IPS: [[u8; 4]; 3] = [[192, 0, 2, 1], [192, 0, 2, 1], [198, 51, 100, 7]];
 /// Wrong codes per number before its code path locks (small, so the model reaches it).
 pub const FAILED_PER_NUMBER: u32 = 4;
-
-/// One thing a browser does.
-#[derive(Clone, Debug)]
-pub enum Op {
-    /// Types `NUMBERS[number]` on the phone step.
-    Start { browser: usize, number: usize },
-    /// Types the newest code sent to `NUMBERS[number]`.
-    RightCode { browser: usize, number: usize },
-    /// Types a wrong code.
-    WrongCode { browser: usize },
-    /// "Call me instead".
-    CallMe { browser: usize },
-    /// "Use a different number".
-    ChangeNumber { browser: usize },
-    /// "Log out".
-    Logout { browser: usize },
-    /// Signs in with a verified passkey of `NUMBERS[number]`'s account.
-    Passkey { browser: usize, number: usize },
-    /// "Sign out" on `target`'s line of the account page (whatever `target` is signed in as).
-    EndSession { browser: usize, target: usize },
-    /// "Sign out everywhere else".
-    EndOthers { browser: usize },
-}
-
-impl Op {
-    fn browser(&self) -> usize {
-        match *self {
-            Op::Start { browser, .. }
-            | Op::RightCode { browser, .. }
-            | Op::WrongCode { browser }
-            | Op::CallMe { browser }
-            | Op::ChangeNumber { browser }
-            | Op::Logout { browser }
-            | Op::Passkey { browser, .. }
-            | Op::EndSession { browser, .. }
-            | Op::EndOthers { browser } => browser,
-        }
-    }
-}
-
-/// What one operation did, for the checks.
-pub struct Done {
-    /// The browser.
-    pub browser: usize,
-    /// The cookie it went out with.
-    pub cookie_before: Option<Id>,
-    /// The cookie the answer set (`Some(None)`: removed), `None` when it set none.
-    pub cookie_after: Option<Option<Id>>,
-    /// The number it signed in, when it did.
-    pub signed_in: Option<usize>,
-    /// Whether it was a sign-in by code.
-    pub by_code: bool,
-    /// The order in which it answered.
-    pub seq: usize,
-}
 
 /// The service and its stores.
 pub struct World {

@@ -1,0 +1,58 @@
+//! What the model's browsers do, and what each operation did.
+
+use tower_sessions::session::Id;
+
+/// One thing a browser does.
+#[derive(Clone, Debug)]
+pub enum Op {
+    /// Types `NUMBERS[number]` on the phone step.
+    Start { browser: usize, number: usize },
+    /// Types the newest code sent to `NUMBERS[number]`.
+    RightCode { browser: usize, number: usize },
+    /// Types a wrong code.
+    WrongCode { browser: usize },
+    /// "Call me instead".
+    CallMe { browser: usize },
+    /// "Use a different number".
+    ChangeNumber { browser: usize },
+    /// "Log out".
+    Logout { browser: usize },
+    /// Signs in with a verified passkey of `NUMBERS[number]`'s account.
+    Passkey { browser: usize, number: usize },
+    /// "Sign out" on `target`'s line of the account page (whatever `target` is signed in as).
+    EndSession { browser: usize, target: usize },
+    /// "Sign out everywhere else".
+    EndOthers { browser: usize },
+}
+
+impl Op {
+    pub(super) fn browser(&self) -> usize {
+        match *self {
+            Op::Start { browser, .. }
+            | Op::RightCode { browser, .. }
+            | Op::WrongCode { browser }
+            | Op::CallMe { browser }
+            | Op::ChangeNumber { browser }
+            | Op::Logout { browser }
+            | Op::Passkey { browser, .. }
+            | Op::EndSession { browser, .. }
+            | Op::EndOthers { browser } => browser,
+        }
+    }
+}
+
+/// What one operation did, for the checks.
+pub struct Done {
+    /// The browser.
+    pub browser: usize,
+    /// The cookie it went out with.
+    pub cookie_before: Option<Id>,
+    /// The cookie the answer set (`Some(None)`: removed), `None` when it set none.
+    pub cookie_after: Option<Option<Id>>,
+    /// The number it signed in, when it did.
+    pub signed_in: Option<usize>,
+    /// Whether it was a sign-in by code.
+    pub by_code: bool,
+    /// The order in which it answered.
+    pub seq: usize,
+}
