@@ -1,5 +1,5 @@
 use crate::auth::api::StartLogin;
-use crate::auth::{AuthError, ChallengeWidget};
+use crate::auth::{AuthError, ChallengeWidget, Channel, ChannelChoice};
 use crate::components::{focus_field, FieldError, HumanCheck};
 use crate::domain::PhoneNumberProblem;
 use app_core::i18n::{t, t_string, td_string, use_i18n};
@@ -25,6 +25,8 @@ pub fn PhoneStep(
     next: Option<String>,
     /// The human check a no-JS post was asked for, shown again on arrival.
     initial_challenge: Option<ChallengeWidget>,
+    /// Text message or WhatsApp, when the site sends both: shown as a choice.
+    channel_choice: Option<ChannelChoice>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
@@ -35,6 +37,7 @@ pub fn PhoneStep(
     let token = RwSignal::new(None::<String>);
     let resets = RwSignal::new(0u32);
     let input = NodeRef::<leptos::html::Input>::new();
+    let chosen = RwSignal::new(channel_choice.as_ref().map(|choice| choice.chosen));
     let navigate = use_navigate();
     Effect::new(move |_| match start.value().get() {
         Some(Ok(())) => navigate("/verify", Default::default()),
@@ -75,6 +78,7 @@ pub fn PhoneStep(
                     number,
                     next: next.get_value(),
                     captcha_token: token.get_untracked(),
+                    channel: chosen.get_untracked().map(|c| c.as_str().to_owned()),
                 });
             }
         }
@@ -102,6 +106,7 @@ pub fn PhoneStep(
                 aria-invalid=move || error.with(Option::is_some).to_string() />
             <p id="number-hint" class="hint">{t!(i18n, phone.hint)}</p>
             <FieldError id="number-error" message=error />
+            {channel_choice.map(|choice| channel_fieldset(locale, choice, chosen))}
             {move || challenge.get().map(|widget| view! {
                 <HumanCheck widget on_token resets=resets.into() on_unavailable />
             })}
@@ -110,5 +115,39 @@ pub fn PhoneStep(
                 {move || if busy.get() { t_string!(i18n, phone.sending) } else { t_string!(i18n, phone.send) }}
             </button>
         </form>
+    }
+}
+
+/// "Send my code by: ( ) Text message ( ) WhatsApp": radio buttons named `channel`, so a
+/// no-JS post carries the choice too.
+fn channel_fieldset(
+    locale: app_core::i18n::Locale,
+    choice: ChannelChoice,
+    chosen: RwSignal<Option<Channel>>,
+) -> impl IntoView {
+    let options = choice
+        .options
+        .into_iter()
+        .map(|channel| {
+            let id = format!("channel-{}", channel.as_str());
+            let label = match channel {
+                Channel::WhatsApp => td_string!(locale, phone.channel_whatsapp),
+                _ => td_string!(locale, phone.channel_sms),
+            };
+            view! {
+                <label class="choice" for=id.clone()>
+                    <input type="radio" name="channel" id=id.clone() value=channel.as_str()
+                        checked=channel == choice.chosen
+                        on:change=move |_| chosen.set(Some(channel)) />
+                    {label}
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="channels">
+            <legend>{td_string!(locale, phone.channel_legend)}</legend>
+            {options}
+        </fieldset>
     }
 }

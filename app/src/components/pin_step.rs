@@ -33,8 +33,10 @@ pub fn PinStep(
         number,
         attempts_left,
         channel,
+        first_channel,
         resend_in_secs,
         can_resend,
+        next_channel,
         call_in_secs,
         expires_in_secs,
     } = pending;
@@ -52,7 +54,14 @@ pub fn PinStep(
     };
     let code_error = RwSignal::new(code_flash.map(|e| e.message(locale)));
     let notice = RwSignal::new(flash_notice.or(resend_flash));
-    let call_in = scheduled_call(call_in_secs, number.clone(), channel, can_resend, notice);
+    let call_in = scheduled_call(
+        call_in_secs,
+        number.clone(),
+        channel,
+        next_channel,
+        can_resend,
+        notice,
+    );
     // Only a hydrated page can re-enable "Call me instead" when its countdown ends; without
     // JavaScript it stays usable and the server says how long to wait if pressed early.
     let hydrated = RwSignal::new(false);
@@ -85,7 +94,9 @@ pub fn PinStep(
     Effect::new(move |_| match resend.value().get() {
         Some(Ok(confirmation)) => {
             notice.set(Some(confirmation));
-            channel.set(Channel::Voice);
+            if let Some(next) = next_channel {
+                channel.set(next);
+            }
             can_resend.set(false);
         }
         Some(Err(failure)) if failure.restarts_login() => {
@@ -148,6 +159,8 @@ pub fn PinStep(
         match channel.get() {
             Channel::Sms => t!(i18n, pin.intro_sms, number).into_any(),
             Channel::Voice => t!(i18n, pin.intro_voice, number).into_any(),
+            Channel::WhatsApp => t!(i18n, pin.intro_whatsapp, number).into_any(),
+            Channel::Rcs => t!(i18n, pin.intro_rcs, number).into_any(),
         }
     };
     let hint = move || {
@@ -162,10 +175,42 @@ pub fn PinStep(
             (n, false) => format!("{expiry} {}", td_string!(locale, pin.attempts, count = n)),
         }
     };
-    let resend_label = move || match (resend.pending().get(), resend_in.get()) {
-        (true, _) => td_string!(locale, pin.calling).to_owned(),
-        (false, 0) => td_string!(locale, pin.call_me).to_owned(),
-        (false, wait) => td_string!(locale, pin.call_me_in, time = minutes_seconds(wait)),
+    let text_next = next_channel != Some(Channel::Voice);
+    let resend_label = move || match (text_next, resend.pending().get(), resend_in.get()) {
+        (false, true, _) => td_string!(locale, pin.calling).to_owned(),
+        (false, false, 0) => td_string!(locale, pin.call_me).to_owned(),
+        (false, false, wait) => {
+            td_string!(locale, pin.call_me_in, time = minutes_seconds(wait))
+        }
+        (true, true, _) => td_string!(locale, pin.texting).to_owned(),
+        (true, false, 0) => td_string!(locale, pin.text_me).to_owned(),
+        (true, false, wait) => {
+            td_string!(locale, pin.text_me_in, time = minutes_seconds(wait))
+        }
+    };
+    let scheduled_note = move |left: u64| {
+        let time = minutes_seconds(left);
+        match (next_channel, first_channel) {
+            (Some(Channel::Voice), Channel::Sms) => {
+                td_string!(locale, pin.call_scheduled, time = time)
+            }
+            (Some(Channel::Voice), _) => {
+                td_string!(locale, pin.call_scheduled_message, time = time)
+            }
+            _ => td_string!(locale, pin.text_scheduled, time = time),
+        }
+    };
+    let nothing_left = move || {
+        let first = channel_name(locale, first_channel);
+        match (channel.get(), first_channel, next_channel) {
+            (Channel::Voice, Channel::Sms, _) => t_string!(i18n, pin.sent_both).to_owned(),
+            (now, _, Some(next)) if now == next => {
+                let second = channel_name(locale, next);
+                td_string!(locale, pin.sent_two_ways, first = first, second = second)
+            }
+            (Channel::Sms, _, _) => t_string!(i18n, pin.no_text).to_owned(),
+            _ => t_string!(i18n, pin.no_message).to_owned(),
+        }
     };
 
     view! {
@@ -187,15 +232,10 @@ pub fn PinStep(
         <p id="resend-status" class="notice" role="status" aria-live="polite">{move || notice.get()}</p>
         <div class="alt">
             {move || call_in.get().map(|left| view! {
-                <p id="scheduled-call" class="hint">
-                    {td_string!(locale, pin.call_scheduled, time = minutes_seconds(left))}
-                </p>
+                <p id="scheduled-call" class="hint">{scheduled_note(left)}</p>
             })}
             <Show when=move || can_resend.get() fallback=move || view! {
-                <p class="hint">{move || match channel.get() {
-                    Channel::Voice => t_string!(i18n, pin.sent_both),
-                    Channel::Sms => t_string!(i18n, pin.no_text),
-                }}</p>
+                <p class="hint">{nothing_left}</p>
             }>
                 <form method="post" action=ResendCode::url() on:submit=call_me
                     aria-busy=move || resend.pending().get().to_string()>
@@ -209,5 +249,15 @@ pub fn PinStep(
                 <button type="submit" class="link" disabled=move || change.pending().get()>{t!(i18n, pin.different_number)}</button>
             </form>
         </div>
+    }
+}
+
+/// A channel's name inside a sentence ("by WhatsApp and by phone call").
+fn channel_name(locale: app_core::i18n::Locale, channel: Channel) -> String {
+    match channel {
+        Channel::Sms => td_string!(locale, channel.sms).to_owned(),
+        Channel::Voice => td_string!(locale, channel.voice).to_owned(),
+        Channel::WhatsApp => td_string!(locale, channel.whatsapp).to_owned(),
+        Channel::Rcs => td_string!(locale, channel.rcs).to_owned(),
     }
 }

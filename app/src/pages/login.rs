@@ -27,7 +27,7 @@ pub fn LoginPage() -> impl IntoView {
                 let (status, load_error) = match result {
                     Ok(status) => (status, None),
                     Err(error) => {
-                        let signed_out = LoginStatus { step: LoginStep::SignedOut, flash: None, dev_outbox: false, passkey_rp_id: None };
+                        let signed_out = LoginStatus { step: LoginStep::SignedOut, flash: None, dev_outbox: false, passkey_rp_id: None, channel_choice: None };
                         (signed_out, Some(error.message(locale)))
                     }
                 };
@@ -59,7 +59,8 @@ pub fn LoginPage() -> impl IntoView {
                         <h1>{t!(i18n, login.title)}</h1>
                         <p>{t!(i18n, login.intro)}</p>
                         {pending_hint}
-                        <PhoneStep typed initial_error=error next=next() initial_challenge=challenge />
+                        <PhoneStep typed initial_error=error next=next() initial_challenge=challenge
+                            channel_choice=status.channel_choice.clone() />
                         <PasskeySignIn rp_id=status.passkey_rp_id next=next() />
                     </section>
                 }

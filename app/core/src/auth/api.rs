@@ -14,12 +14,33 @@ pub async fn start_login(
     number: String,
     next: Option<String>,
     captcha_token: Option<String>,
+    channel: Option<String>,
 ) -> Result<(), AuthError> {
+    use super::server::channel_choice::{remember_channel, remembered_channel, requested_channel};
     use super::server::{form_redirect, request_scope, service};
     let (ctx, session, facts) = request_scope().await?;
     let token = captcha_token.as_deref();
-    let result =
-        service::start_login(&ctx, &session, &facts, &number, next.as_deref(), token).await;
+    let result = match requested_channel(channel.as_deref()) {
+        Err(error) => Err(error),
+        Ok(asked) => {
+            let wanted = asked.or_else(remembered_channel);
+            let first = ctx.provider.delivery_plan().first_for(wanted);
+            let result = service::start_login(
+                &ctx,
+                &session,
+                &facts,
+                &number,
+                next.as_deref(),
+                token,
+                first,
+            )
+            .await;
+            if result.is_ok() && asked.is_some() {
+                remember_channel(&ctx, first);
+            }
+            result
+        }
+    };
     form_redirect(
         &ctx,
         &facts,
@@ -105,7 +126,12 @@ pub async fn get_login_status() -> Result<LoginStatus, AuthError> {
     use super::server::{request_scope, service, take_flash_cookie};
     let (ctx, session, mut facts) = request_scope().await?;
     facts.flash = take_flash_cookie(&ctx, facts.now);
-    service::status(&ctx, &session, &facts).await
+    let mut status = service::status(&ctx, &session, &facts).await?;
+    status.channel_choice = super::server::channel_choice::channel_choice(
+        &ctx,
+        super::server::channel_choice::remembered_channel(),
+    );
+    Ok(status)
 }
 
 /// The signed-in person's account (number, first and latest sign-in); `None` when signed out.

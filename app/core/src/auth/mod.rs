@@ -15,7 +15,7 @@ pub use challenge::{CaptchaProvider, ChallengeWidget, TURNSTILE_ACTION};
 pub use error::AuthError;
 pub use next::{next_candidate, safe_next};
 pub use signed_in::SignedInAccount;
-pub use status::{Channel, Flash, LoginStatus, LoginStep, PendingView};
+pub use status::{Channel, ChannelChoice, Flash, LoginStatus, LoginStep, PendingView};
 
 #[cfg(feature = "ssr")]
 pub mod server;

@@ -4,12 +4,47 @@ use super::AuthError;
 use serde::{Deserialize, Serialize};
 
 /// How a code reaches the user.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Channel {
     /// Text message.
     Sms,
     /// Phone call reading the code.
     Voice,
+    /// WhatsApp message.
+    WhatsApp,
+    /// RCS message (the provider falls back to the next channel where the phone cannot
+    /// receive RCS).
+    Rcs,
+}
+
+impl Channel {
+    /// The lower-case name used in settings, forms, cookies, logs and metrics: `sms`,
+    /// `voice`, `whatsapp`, `rcs`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sms => "sms",
+            Self::Voice => "voice",
+            Self::WhatsApp => "whatsapp",
+            Self::Rcs => "rcs",
+        }
+    }
+
+    /// Reads [`Self::as_str`]'s names back; anything else is `None`.
+    pub fn parse(raw: &str) -> Option<Self> {
+        [Self::Sms, Self::Voice, Self::WhatsApp, Self::Rcs]
+            .into_iter()
+            .find(|channel| channel.as_str() == raw)
+    }
+}
+
+/// The first channels a person may choose between on the phone step (text message or
+/// WhatsApp, when the deployment sends both), and the one preselected.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChannelChoice {
+    /// The channels offered, in the order shown.
+    pub options: Vec<Channel>,
+    /// The one preselected: this browser's last choice, else the deployment's first.
+    pub chosen: Channel,
 }
 
 /// The PIN step's facts, with times relative to the server's clock at answer time.
@@ -21,15 +56,26 @@ pub struct PendingView {
     pub attempts_left: u32,
     /// The channel the code went out on last.
     pub channel: Channel,
+    /// The channel the first code went out on.
+    #[serde(default = "sms")]
+    pub first_channel: Channel,
     /// Seconds until "Send again" may be used (0: now).
     pub resend_in_secs: u64,
-    /// Whether a further channel (a call) is left for "Send again".
+    /// Whether a further channel is left for "Send again".
     pub can_resend: bool,
-    /// Seconds until the provider calls by itself if the code has not been typed; `None`
-    /// when no such call is coming.
+    /// The channel "Send again" moves to (a call, or a text message after WhatsApp or RCS);
+    /// `None` when there is none.
+    #[serde(default)]
+    pub next_channel: Option<Channel>,
+    /// Seconds until the provider moves to [`Self::next_channel`] by itself if the code has
+    /// not been typed; `None` when it will not.
     pub call_in_secs: Option<u64>,
     /// Seconds until the code expires.
     pub expires_in_secs: u64,
+}
+
+fn sms() -> Channel {
+    Channel::Sms
 }
 
 /// The current step of the login, as reported by [`super::api::get_login_status`].
@@ -73,4 +119,7 @@ pub struct LoginStatus {
     /// when this site offers no passkeys. The page offers them only on a host inside it.
     #[serde(default)]
     pub passkey_rp_id: Option<String>,
+    /// The first channels the phone step offers, when there is a choice.
+    #[serde(default)]
+    pub channel_choice: Option<ChannelChoice>,
 }

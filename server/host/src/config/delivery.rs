@@ -1,9 +1,12 @@
-//! `VONAGE_WORKFLOW` and `AUTO_CALL_AFTER`: the delivery sequence the Vonage clients send
-//! (and the emulator follows), so the provider never calls anyone the app did not tell.
+//! `VONAGE_WORKFLOW`, `VONAGE_WHATSAPP_FROM`, `VONAGE_RCS_FROM` and `AUTO_CALL_AFTER`: the
+//! delivery sequence the Vonage clients send (and the emulator follows), so the provider never
+//! sends or calls anything the app did not announce.
 
+use super::channels::parse_sequence;
 use super::values::parse_or;
 use super::ConfigError;
 use crate::verify::VonageDelivery;
+use app_core::auth::Channel;
 use std::time::Duration;
 
 /// The longest a Vonage code is kept: v1 `pin_expiry` and v2's two channel timeouts are set
@@ -22,16 +25,46 @@ pub(super) fn parse_delivery(
     legacy: bool,
 ) -> Result<VonageDelivery, ConfigError> {
     let fail = |variable: &'static str, problem: String| ConfigError { variable, problem };
-    let call = match get("VONAGE_WORKFLOW").as_deref().unwrap_or("sms,voice") {
-        "sms,voice" => true,
-        "sms" => false,
-        other => {
+    let allowed: &[Channel] = match legacy {
+        true => &[Channel::Sms, Channel::Voice],
+        false => &[
+            Channel::Sms,
+            Channel::WhatsApp,
+            Channel::Rcs,
+            Channel::Voice,
+        ],
+    };
+    let raw = get("VONAGE_WORKFLOW").unwrap_or_else(|| "sms,voice".to_owned());
+    let sequence = parse_sequence(&raw, "voice", allowed).map_err(|problem| {
+        let problem = match legacy {
+            true => format!("{problem}; Verify v1 sends sms and voice only (whatsapp and rcs need VERIFY_PROVIDER=vonage)"),
+            false => problem,
+        };
+        fail("VONAGE_WORKFLOW", problem)
+    })?;
+    if legacy && sequence.next.is_some_and(|next| next != Channel::Voice) {
+        return Err(fail(
+            "VONAGE_WORKFLOW",
+            "Verify v1 takes sms or sms,voice".into(),
+        ));
+    }
+    let whatsapp_from = match (sequence.uses(Channel::WhatsApp), get("VONAGE_WHATSAPP_FROM")) {
+        (true, None) => {
             return Err(fail(
-                "VONAGE_WORKFLOW",
-                format!("`{other}` is not sms,voice or sms"),
+                "VONAGE_WHATSAPP_FROM",
+                "required when VONAGE_WORKFLOW names whatsapp: the WhatsApp Business number codes come from, e.g. 447700900000".into(),
             ))
         }
+        (_, Some(raw)) => Some(sender_number(&raw).ok_or_else(|| {
+            fail(
+                "VONAGE_WHATSAPP_FROM",
+                format!("`{raw}` is not a number in international form (7 to 15 digits, e.g. 447700900000)"),
+            )
+        })?),
+        (false, None) => None,
     };
+    let rcs_from = get("VONAGE_RCS_FROM");
+    let call = sequence.next.is_some();
     let lifetime = login_ttl.min(VONAGE_LIFETIME);
     let shortest = if legacy { 60 } else { 15 };
     let default = (lifetime.as_secs() / 2).clamp(shortest, 150).to_string();
@@ -61,10 +94,27 @@ pub(super) fn parse_delivery(
         ));
     }
     Ok(VonageDelivery {
-        call,
-        call_after: Duration::from_secs(call_after),
+        first: sequence.first,
+        alternative: sequence.alternative,
+        next: sequence.next,
+        next_after: Duration::from_secs(call_after),
         lifetime,
+        whatsapp_from,
+        rcs_from,
     })
+}
+
+/// A sender number as Vonage's `from` takes it: the digits of `raw` (spaces and a leading
+/// `+` dropped), 7 to 15 of them.
+fn sender_number(raw: &str) -> Option<String> {
+    let digits: String = raw
+        .trim()
+        .trim_start_matches('+')
+        .chars()
+        .filter(|c| *c != ' ')
+        .collect();
+    (digits.chars().all(|c| c.is_ascii_digit()) && (7..=15).contains(&digits.len()))
+        .then_some(digits)
 }
 
 #[cfg(test)]
@@ -101,7 +151,60 @@ mod tests {
     #[test]
     fn sms_only_is_allowed() {
         let delivery = parse(&[("VONAGE_WORKFLOW", "sms")], false).expect("valid");
-        assert!(!delivery.call);
+        assert_eq!(delivery.next, None);
+    }
+
+    #[test]
+    fn whatsapp_needs_its_sender_number_and_v2() {
+        let refused =
+            parse(&[("VONAGE_WORKFLOW", "whatsapp,sms,voice")], false).expect_err("no sender");
+        assert_eq!(refused.variable, "VONAGE_WHATSAPP_FROM");
+        let delivery = parse(
+            &[
+                ("VONAGE_WORKFLOW", "whatsapp,sms,voice"),
+                ("VONAGE_WHATSAPP_FROM", "+44 7700 900000"),
+            ],
+            false,
+        )
+        .expect("valid");
+        assert_eq!(delivery.first, Channel::WhatsApp);
+        assert_eq!(delivery.alternative, Some(Channel::Sms));
+        assert_eq!(delivery.next, Some(Channel::Voice));
+        assert_eq!(delivery.whatsapp_from.as_deref(), Some("447700900000"));
+        let bad = parse(
+            &[
+                ("VONAGE_WORKFLOW", "whatsapp"),
+                ("VONAGE_WHATSAPP_FROM", "call me"),
+            ],
+            false,
+        )
+        .expect_err("not a number");
+        assert_eq!(bad.variable, "VONAGE_WHATSAPP_FROM");
+        let v1 = parse(
+            &[
+                ("VONAGE_WORKFLOW", "whatsapp"),
+                ("VONAGE_WHATSAPP_FROM", "447700900000"),
+            ],
+            true,
+        )
+        .expect_err("v1 has no WhatsApp");
+        assert!(
+            v1.problem.contains("Verify v1 sends sms and voice only"),
+            "{}",
+            v1.problem
+        );
+    }
+
+    #[test]
+    fn rcs_falls_back_to_a_text() {
+        let delivery = parse(
+            &[("VONAGE_WORKFLOW", "rcs,sms"), ("VONAGE_RCS_FROM", "acme")],
+            false,
+        )
+        .expect("valid");
+        assert_eq!(delivery.first, Channel::Rcs);
+        assert_eq!(delivery.next, Some(Channel::Sms));
+        assert_eq!(delivery.rcs_from.as_deref(), Some("acme"));
     }
 
     #[test]

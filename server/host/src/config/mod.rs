@@ -8,6 +8,7 @@ use std::time::Duration;
 
 mod accounts;
 mod captcha;
+mod channels;
 mod cookies;
 mod delivery;
 mod edge;
@@ -24,8 +25,11 @@ mod twilio;
 mod values;
 use accounts::parse_account_store;
 pub use accounts::AccountStoreConfig;
+use app_core::auth::Channel;
 use captcha::parse_captcha;
 pub use captcha::{default_script_url, default_verify_url, CaptchaConfig};
+use channels::parse_sequence;
+pub use channels::ChannelSequence;
 use cookies::{parse_cookie_secret, parse_cookie_secure};
 use delivery::parse_delivery;
 pub use delivery::VONAGE_LIFETIME;
@@ -74,6 +78,9 @@ pub struct Config {
     /// `VONAGE_WORKFLOW` and `AUTO_CALL_AFTER`: SMS, then (by default) a call Vonage makes
     /// by itself 150 s later unless the code was typed.
     pub delivery: crate::verify::VonageDelivery,
+    /// `TWILIO_CHANNELS` (default `sms,call`): what the Twilio client sends first (`sms`,
+    /// `whatsapp`, or both as the person's choice) and on request after it (`call`, or `sms`).
+    pub twilio_channels: ChannelSequence,
     /// `VERIFY_CONNECT_TIMEOUT_MS`: connect limit for provider calls (default 2000, at most 2000).
     pub connect_timeout: Duration,
     /// `VERIFY_TIMEOUT_MS`: total limit for a provider call (default 10000, at most 10000).
@@ -190,7 +197,13 @@ impl Config {
                     })
             ),
         )?;
-        let calls_by_itself = delivery.call
+        let twilio_channels = parse_sequence(
+            &get("TWILIO_CHANNELS").unwrap_or_else(|| "sms,call".to_owned()),
+            "call",
+            &[Channel::Sms, Channel::WhatsApp, Channel::Voice],
+        )
+        .map_err(|problem| fail("TWILIO_CHANNELS", problem))?;
+        let calls_by_itself = delivery.next.is_some()
             && !matches!(
                 &provider,
                 ProviderConfig::Twilio(_)
@@ -246,6 +259,7 @@ impl Config {
             account_store,
             pending_ttl: Duration::from_secs(pending_secs),
             delivery,
+            twilio_channels,
             limits,
             guard,
             captcha,

@@ -96,7 +96,7 @@ pub(super) async fn choose(
                 let settings = VonageSettings::new(c.api_key.clone(), c.api_secret.clone())
                     .with_base_url(c.base_url.clone())
                     .with_timeouts(config.connect_timeout, config.timeout)
-                    .with_delivery(config.delivery);
+                    .with_delivery(config.delivery.clone());
                 (
                     timed(VonageV2Client::new(settings), &health)?,
                     None,
@@ -107,7 +107,7 @@ pub(super) async fn choose(
                 let settings = VonageSettings::new(c.api_key.clone(), c.api_secret.clone())
                     .with_base_url(c.base_url.clone())
                     .with_timeouts(config.connect_timeout, config.timeout)
-                    .with_delivery(config.delivery);
+                    .with_delivery(config.delivery.clone());
                 (
                     timed(VonageLegacyClient::new(settings), &health)?,
                     None,
@@ -121,7 +121,12 @@ pub(super) async fn choose(
                     c.auth_token.clone(),
                     c.service_sid.clone(),
                 )
-                .with_timeouts(config.connect_timeout, config.timeout);
+                .with_timeouts(config.connect_timeout, config.timeout)
+                .with_channels(
+                    config.twilio_channels.first,
+                    config.twilio_channels.alternative,
+                    config.twilio_channels.next,
+                );
                 let client = TwilioClient::new(settings)
                     .map_err(|e| StartupError::Provider(e.to_string()))?;
                 (
@@ -194,7 +199,7 @@ fn emulator_client(
         VonageSettings::new(emulator.api_key.clone(), emulator.api_secret.clone())
             .with_base_url(base.clone())
             .with_timeouts(config.connect_timeout, config.timeout)
-            .with_delivery(config.delivery)
+            .with_delivery(config.delivery.clone())
     };
     Ok(match emulator.api {
         EmulatorApi::Vonage => Arc::new(Timed::new(
@@ -212,7 +217,12 @@ fn emulator_client(
                 emulator.api_secret.clone(),
                 TWILIO_SERVICE_SID,
             )
-            .with_timeouts(config.connect_timeout, config.timeout);
+            .with_timeouts(config.connect_timeout, config.timeout)
+            .with_channels(
+                config.twilio_channels.first,
+                config.twilio_channels.alternative,
+                config.twilio_channels.next,
+            );
             Arc::new(Timed::new(
                 TwilioClient::new(settings).map_err(failed)?,
                 health.clone(),

@@ -96,6 +96,7 @@ mod tests {
             brand: "Passwordless".to_owned(),
             locale: choices.next(),
             fallback_locales: choices.collect(),
+            channel: app_core::auth::Channel::Sms,
         }
     }
 

@@ -1,6 +1,7 @@
 //! Where and how the Twilio client reaches a Twilio-compatible Verify API.
 
 use super::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+use app_core::auth::server::verify_port::{Channel, DeliveryPlan};
 use secrecy::SecretString;
 use std::time::Duration;
 use url::Url;
@@ -23,6 +24,9 @@ pub struct TwilioSettings {
     pub connect_timeout: Duration,
     /// Limit for a whole request. Default 10 s.
     pub timeout: Duration,
+    /// What the login sends (`TWILIO_CHANNELS`): a text (or WhatsApp, or the choice of
+    /// both), then a call or a text on request. Default: a text, then a call on request.
+    pub plan: DeliveryPlan,
 }
 
 impl TwilioSettings {
@@ -40,7 +44,25 @@ impl TwilioSettings {
             service_sid: service_sid.into(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
+            plan: DeliveryPlan::SMS_THEN_CALL_ON_REQUEST,
         }
+    }
+
+    /// The same settings sending `first` (or the person's choice of `alternative`) and then
+    /// `next` on request: Twilio never moves to another channel by itself.
+    pub fn with_channels(
+        mut self,
+        first: Channel,
+        alternative: Option<Channel>,
+        next: Option<Channel>,
+    ) -> Self {
+        self.plan = DeliveryPlan {
+            first,
+            alternative,
+            next,
+            auto_next_after: None,
+        };
+        self
     }
 
     /// The same settings with other connect and total timeouts.

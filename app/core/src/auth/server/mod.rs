@@ -4,6 +4,7 @@
 /// Time as a dependency (also used by the emulator, which is why it lives outside `ssr`).
 pub use crate::clock;
 pub mod challenge;
+pub mod channel_choice;
 mod context;
 pub mod flash_cookie;
 pub mod guard;

@@ -2,6 +2,7 @@
 //! emulator).
 //! Adapters live in the `server` crate, one file per vendor.
 
+pub use crate::auth::Channel;
 use crate::domain::{PhoneNumber, Pin};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -44,6 +45,9 @@ pub struct StartVerification {
     /// The next choices, best first (the browser's other languages, then `VERIFY_LOCALE`),
     /// for a provider whose API lacks `locale`: it sends the first it has, or none.
     pub fallback_locales: Vec<String>,
+    /// The channel of the first code: [`DeliveryPlan::first`], or its
+    /// [`alternative`](DeliveryPlan::alternative) when the person chose that one.
+    pub channel: Channel,
 }
 
 impl StartVerification {
@@ -67,24 +71,55 @@ pub struct Started {
     pub resumed: bool,
 }
 
-/// The delivery sequence a provider runs for each verification, as the login announces it.
+/// The delivery sequence a provider runs for each verification, as the login announces it:
+/// a first code on [`first`](Self::first) (or the person's choice of
+/// [`alternative`](Self::alternative)), then at most one more channel,
+/// [`next`](Self::next), by request ("Send again") or by the provider itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DeliveryPlan {
-    /// A voice call can follow the first message ("Call me instead" is offered).
-    pub call_available: bool,
-    /// The provider itself moves to the voice call this long after the start unless the
-    /// code was checked or the request cancelled (Vonage v1 `next_event_wait`, v2
+    /// The channel of the first code, unless the person chooses the alternative.
+    pub first: Channel,
+    /// A first channel the person may choose instead (WhatsApp beside text messages).
+    pub alternative: Option<Channel>,
+    /// The channel "Send again" moves to: a call, or a text message after WhatsApp or RCS;
+    /// `None` when the first code is the only one.
+    pub next: Option<Channel>,
+    /// The provider itself moves to [`next`](Self::next) this long after the start unless
+    /// the code was checked or the request cancelled (Vonage v1 `next_event_wait`, v2
     /// `channel_timeout`); `None` when it never moves on by itself (Twilio).
-    pub auto_call_after: Option<Duration>,
+    pub auto_next_after: Option<Duration>,
+}
+
+impl DeliveryPlan {
+    /// A text message, then a call when asked for (never by itself).
+    pub const SMS_THEN_CALL_ON_REQUEST: Self = Self {
+        first: Channel::Sms,
+        alternative: None,
+        next: Some(Channel::Voice),
+        auto_next_after: None,
+    };
+
+    /// The first channels the phone step offers, the default first; one item: no choice.
+    pub fn first_choices(&self) -> Vec<Channel> {
+        std::iter::once(self.first)
+            .chain(self.alternative)
+            .collect()
+    }
+
+    /// The first channel for a person who asked for `wanted`: it when offered, else
+    /// [`first`](Self::first).
+    pub fn first_for(&self, wanted: Option<Channel>) -> Channel {
+        match wanted {
+            Some(channel) if self.alternative == Some(channel) => channel,
+            _ => self.first,
+        }
+    }
 }
 
 impl Default for DeliveryPlan {
-    /// A call on request only, never by itself.
+    /// [`Self::SMS_THEN_CALL_ON_REQUEST`].
     fn default() -> Self {
-        Self {
-            call_available: true,
-            auto_call_after: None,
-        }
+        Self::SMS_THEN_CALL_ON_REQUEST
     }
 }
 
@@ -198,13 +233,14 @@ pub enum ControlFailure {
 /// A Verify provider: sends a code to a number and checks what the user typed.
 #[async_trait]
 pub trait VerifyProvider: Send + Sync + 'static {
-    /// Asks the provider to send a code (SMS first, then voice).
+    /// Asks the provider to send a code on `request.channel`, followed by
+    /// [`DeliveryPlan::next`] as the plan says.
     async fn start(&self, request: &StartVerification) -> Result<Started, StartFailure>;
 
     /// Checks a code against a started verification. `Ok(())` means the number is proven.
     async fn check(&self, request_id: &RequestId, code: &Pin) -> Result<(), CheckFailure>;
 
-    /// Moves the request to its next channel now (SMS, then voice), keeping the same code
+    /// Moves the request to [`DeliveryPlan::next`] now, keeping the same code
     /// and the same wrong-code budget (v2 `POST /v2/verify/{id}/next_workflow`, v1
     /// `cmd=trigger_next_event`).
     async fn next_channel(&self, request_id: &RequestId) -> Result<(), ControlFailure>;
@@ -214,7 +250,7 @@ pub trait VerifyProvider: Send + Sync + 'static {
     async fn cancel(&self, request_id: &RequestId) -> Result<(), ControlFailure>;
 
     /// What this provider delivers and when, so the login announces exactly that. Default:
-    /// a call only when asked for.
+    /// [`DeliveryPlan::SMS_THEN_CALL_ON_REQUEST`].
     fn delivery_plan(&self) -> DeliveryPlan {
         DeliveryPlan::default()
     }

@@ -20,6 +20,7 @@ pub(super) fn request_in(locale: &str) -> StartVerification {
         brand: "Passwordless".to_owned(),
         locale: Some(locale.to_owned()),
         fallback_locales: vec!["en-gb".to_owned()],
+        channel: app_core::auth::Channel::Sms,
     }
 }
 

@@ -53,6 +53,7 @@ fn request(e164: &str) -> StartVerification {
         brand: "Passwordless".to_owned(),
         locale: Some("en-gb".to_owned()),
         fallback_locales: Vec::new(),
+        channel: app_core::auth::Channel::Sms,
     }
 }
 

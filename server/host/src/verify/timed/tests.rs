@@ -33,6 +33,7 @@ fn request() -> StartVerification {
         brand: "Test".into(),
         locale: None,
         fallback_locales: Vec::new(),
+        channel: app_core::auth::Channel::Sms,
     }
 }
 

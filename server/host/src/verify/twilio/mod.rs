@@ -11,7 +11,7 @@ use super::twilio_reply::{
 pub use super::twilio_settings::TwilioSettings;
 use super::{endpoint, excerpt, http_client_for, ClientBuildError};
 use app_core::auth::server::verify_port::{
-    CheckFailure, ControlFailure, DeliveryPlan, OperatorFault, RequestId, StartFailure,
+    Channel, CheckFailure, ControlFailure, DeliveryPlan, OperatorFault, RequestId, StartFailure,
     StartVerification, Started, VerifyProvider,
 };
 use app_core::domain::Pin;
@@ -117,7 +117,7 @@ impl TwilioClient {
         let mut locale = twilio_locale_for(request);
         loop {
             let answer = self
-                .verification(to, "sms", locale.as_deref())
+                .verification(to, twilio_channel(request.channel), locale.as_deref())
                 .await
                 .map_err(StartFailure::Unavailable)?;
             match answer {
@@ -181,8 +181,9 @@ impl TwilioClient {
     }
 
     async fn try_next_channel(&self, handle: &Handle<'_>) -> Result<(), ControlFailure> {
+        let next = self.settings.plan.next.ok_or(ControlFailure::NothingLeft)?;
         let answer = self
-            .verification(handle.to, "call", handle.locale)
+            .verification(handle.to, twilio_channel(next), handle.locale)
             .await
             .map_err(ControlFailure::Unavailable)?;
         let (status, body) = match answer {
@@ -241,12 +242,10 @@ impl VerifyProvider for TwilioClient {
         }
     }
 
-    /// Twilio sends one SMS and calls only when asked (a new verification on `call`).
+    /// Twilio sends the first code on the chosen channel and moves on only when asked (a new
+    /// verification on the next channel: `call`, or `sms` after WhatsApp).
     fn delivery_plan(&self) -> DeliveryPlan {
-        DeliveryPlan {
-            call_available: true,
-            auto_call_after: None,
-        }
+        self.settings.plan
     }
 
     fn throttled_for_secs(&self) -> Option<u64> {
@@ -270,3 +269,13 @@ struct Verification {
 
 #[cfg(test)]
 mod tests;
+
+/// Twilio's `Channel` word for `channel`: `sms`, `whatsapp`, `call` (RCS is not a Twilio
+/// Verify channel; configuration refuses it, and a text goes instead).
+fn twilio_channel(channel: Channel) -> &'static str {
+    match channel {
+        Channel::WhatsApp => "whatsapp",
+        Channel::Voice => "call",
+        Channel::Sms | Channel::Rcs => "sms",
+    }
+}

@@ -91,14 +91,16 @@ impl VonageV2Client {
 
     async fn try_start(&self, request: &StartVerification) -> Result<Started, StartFailure> {
         let to = request.number.digits();
-        let delivery = self.settings.delivery;
-        let mut workflow = vec![Step { channel: "sms", to }];
-        if delivery.call {
-            workflow.push(Step {
-                channel: "voice",
+        let delivery = &self.settings.delivery;
+        let workflow = delivery
+            .v2_workflow(request.channel)
+            .into_iter()
+            .map(|(channel, from)| Step {
+                channel: channel.as_str(),
                 to,
-            });
-        }
+                from,
+            })
+            .collect();
         let locale = vonage_v2_locale(request);
         let body = StartBody {
             brand: truncate_chars(&request.brand, BRAND_MAX_CHARS),
@@ -258,6 +260,9 @@ struct StartBody<'a> {
 struct Step<'a> {
     channel: &'static str,
     to: &'a str,
+    /// The WhatsApp sender number or RCS agent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: Option<&'a str>,
 }
 
 #[derive(Serialize)]

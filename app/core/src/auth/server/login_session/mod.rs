@@ -57,6 +57,14 @@ pub struct PendingLogin {
     /// start and given back if the login ends before it.
     #[serde(default)]
     pub auto_call_at: Option<u64>,
+    /// The channel the first code went out on (what the person chose).
+    #[serde(default = "first_channel")]
+    pub first_channel: Channel,
+    /// The channel "Send again" (or the provider itself, at [`Self::auto_call_at`]) moves
+    /// to; `None` when the first code is the only one. Logins stored before channels could
+    /// be chosen moved to a call.
+    #[serde(default = "call_next")]
+    pub next_channel: Option<Channel>,
     /// The client address the sends of this login were counted under.
     #[serde(default)]
     pub send_ip: Option<std::net::IpAddr>,
@@ -67,13 +75,20 @@ pub struct PendingLogin {
 }
 
 impl PendingLogin {
-    /// The channel the code has gone out on by `now`: the provider's own call counts from
-    /// its time on.
+    /// The channel the code has gone out on by `now`: the provider's own move to the next
+    /// channel counts from its time on.
     pub fn channel_at(&self, now: u64) -> Channel {
-        match self.auto_call_at {
-            Some(at) if self.channel == Channel::Sms && now >= at => Channel::Voice,
+        match (self.auto_call_at, self.next_channel) {
+            (Some(at), Some(next)) if now >= at => next,
             _ => self.channel,
         }
+    }
+
+    /// `true` while a further channel is left: the code has not gone out on
+    /// [`Self::next_channel`] yet.
+    pub fn has_next_channel(&self, now: u64) -> bool {
+        self.next_channel
+            .is_some_and(|next| self.channel_at(now) != next)
     }
 
     /// The shared-store key under which one fact of this login is claimed once (`ended`:
@@ -88,13 +103,17 @@ impl PendingLogin {
     /// Seconds until the provider's own call, while it is still to come.
     pub fn call_in_secs(&self, now: u64) -> Option<u64> {
         self.auto_call_at
-            .filter(|at| self.channel == Channel::Sms && now < *at)
+            .filter(|at| Some(self.channel) != self.next_channel && now < *at)
             .map(|at| at - now)
     }
 }
 
 fn first_channel() -> Channel {
     Channel::Sms
+}
+
+fn call_next() -> Option<Channel> {
+    Some(Channel::Voice)
 }
 
 /// A proven number.

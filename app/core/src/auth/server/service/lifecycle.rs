@@ -83,9 +83,11 @@ impl Ending {
     }
 }
 
-/// Begins a pending login for `number` (its wrong codes so far: `wrong_codes`): takes the
-/// number for this session, reserves its deliveries against every send limit at once (the
-/// SMS, plus the provider's own call when it makes one), and asks the provider for a code.
+/// Begins a pending login for `number` (its wrong codes so far: `wrong_codes`) with its first
+/// code on `channel` (one of the plan's first choices): takes the number for this session,
+/// reserves its deliveries against every send limit at once (the first message, plus the
+/// provider's own move to the next channel when it makes one), and asks the provider for a
+/// code.
 /// A start the provider refused gives its reservation back; one whose outcome is unknown
 /// (a 5xx, a timeout) keeps its message's count, since the message may have gone out. The
 /// session is not changed: the caller stores the answered login.
@@ -96,12 +98,13 @@ pub(super) async fn begin(
     number: PhoneNumber,
     next: Option<String>,
     wrong_codes: u32,
+    channel: Channel,
 ) -> Result<PendingLogin, AuthError> {
     let now = facts.now;
-    let auto_call_at = ctx
-        .provider
-        .delivery_plan()
-        .auto_call_after
+    let plan = ctx.provider.delivery_plan();
+    let auto_call_at = plan
+        .auto_next_after
+        .filter(|_| plan.next.is_some())
         .map(|after| now + after.as_secs());
     // A test number's login sends nothing: it counts nothing, for any limit or the guard.
     let sends_nothing = ctx.provider.sends_nothing_to(&number);
@@ -123,7 +126,7 @@ pub(super) async fn begin(
         return Err(error);
     }
     let give_back = -i32::try_from(deliveries).unwrap_or(1);
-    let started = match send_code(ctx, facts, &number, lock, sends_nothing).await {
+    let started = match send_code(ctx, facts, &number, lock, sends_nothing, channel).await {
         Ok(started) => started,
         Err((error, nothing_sent)) => {
             // A refusal sent nothing: all is given back. An unknown outcome (5xx, timeout)
@@ -155,10 +158,12 @@ pub(super) async fn begin(
         request_id: started.request_id,
         started_at: now,
         wrong_codes,
-        channel: Channel::Sms,
+        channel,
         resend_at: now + ctx.resend_after.as_secs(),
         next,
         auto_call_at: auto_call_at.filter(|_| !started.resumed),
+        next_channel: plan.next,
+        first_channel: channel,
         send_ip: facts.client_ip,
         sends_nothing,
     })

@@ -8,7 +8,7 @@ use crate::auth::server::metrics_names;
 use crate::auth::server::store::locks::LockOutcome;
 use crate::auth::server::verify_port::{StartFailure, StartVerification, Started};
 use crate::auth::server::{AuthContext, RequestFacts};
-use crate::auth::AuthError;
+use crate::auth::{AuthError, Channel};
 use crate::domain::{PhoneNumber, PhoneNumberProblem};
 
 /// Asks the fraud guard (unless `sends_nothing`: a test number), then the provider, for a
@@ -20,6 +20,7 @@ pub(super) async fn send_code(
     number: &PhoneNumber,
     lock: LockOutcome,
     sends_nothing: bool,
+    channel: Channel,
 ) -> Result<Started, (AuthError, bool)> {
     let now = facts.now;
     // A test number sends nothing: the guard's figures are not touched.
@@ -37,6 +38,7 @@ pub(super) async fn send_code(
         brand: ctx.brand.clone(),
         locale: locales.next(),
         fallback_locales: locales.collect(),
+        channel,
     };
     let result = start_fresh(ctx, &request, lock).await;
     // A counted send that did not happen (refused, failed, or a live request resumed) is
@@ -73,7 +75,7 @@ async fn start_fresh(
     }
     tracing::info!(number = %number.masked(), provider = ctx.provider.name(), resumed = started.resumed, "verification started");
     if !started.resumed {
-        metrics_names::send("sms");
+        metrics_names::send(request.channel.as_str());
     }
     Ok(started)
 }

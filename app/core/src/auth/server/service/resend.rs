@@ -8,11 +8,12 @@ use crate::auth::server::verify_port::ControlFailure;
 use crate::auth::server::{AuthContext, LoginSession, PendingLogin, RequestFacts};
 use crate::auth::{AuthError, Channel, Flash};
 
-/// Moves the pending login to its next channel (a phone call reading the same code) once
-/// the countdown is over ([`AuthError::NoChannelLeft`] once the call was made, by request or
-/// by the provider itself). Counts against the send limits (unless it is the provider's
-/// scheduled call, counted at the start, made sooner); never resets the wrong-code
-/// budget. Answers the confirmation to show, e.g. "We're calling +44 … now."
+/// Moves the pending login to its next channel (a phone call reading the same code, or a
+/// text message after WhatsApp or RCS) once the countdown is over
+/// ([`AuthError::NoChannelLeft`] once it was used, by request or by the provider itself).
+/// Counts against the send limits (unless it is the provider's scheduled move, counted at
+/// the start, made sooner); never resets the wrong-code budget. Answers the confirmation to
+/// show, e.g. "We're calling +44 … now."
 pub async fn resend_code(
     ctx: &AuthContext,
     session: &LoginSession,
@@ -20,9 +21,12 @@ pub async fn resend_code(
 ) -> Result<String, AuthError> {
     let now = facts.now;
     let mut pending = live_pending(ctx, session, now).await?;
-    if pending.channel_at(now) == Channel::Voice || !ctx.provider.delivery_plan().call_available {
+    let Some(next_channel) = pending
+        .next_channel
+        .filter(|_| pending.has_next_channel(now))
+    else {
         return Err(AuthError::NoChannelLeft);
-    }
+    };
     if now < pending.resend_at {
         return Err(AuthError::ResendTooSoon {
             retry_after_secs: pending.resend_at - now,
@@ -42,22 +46,23 @@ pub async fn resend_code(
     let masked = pending.number.masked();
     match ctx.provider.next_channel(&pending.request_id).await {
         Ok(()) => {
-            pending.channel = Channel::Voice;
+            pending.channel = next_channel;
             pending.auto_call_at = None;
             pending.resend_at = now + ctx.resend_after.as_secs();
             session.update_pending(&pending).await?;
-            tracing::info!(number = %masked, channel = "voice", "code resent");
-            metrics_names::send("voice");
+            tracing::info!(number = %masked, channel = next_channel.as_str(), "code resent");
+            metrics_names::send(next_channel.as_str());
             let locale = facts.locale();
             let number = pending.number.international();
-            Ok(crate::i18n::td_string!(
-                locale,
-                pin.calling_now,
-                number = number
-            ))
+            Ok(match next_channel {
+                Channel::Voice => {
+                    crate::i18n::td_string!(locale, pin.calling_now, number = number).to_owned()
+                }
+                _ => crate::i18n::td_string!(locale, pin.texting_now, number = number).to_owned(),
+            })
         }
         Err(ControlFailure::NothingLeft) => {
-            pending.channel = Channel::Voice;
+            pending.channel = next_channel;
             session.update_pending(&pending).await?;
             Err(AuthError::NoChannelLeft)
         }

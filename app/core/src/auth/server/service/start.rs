@@ -6,7 +6,7 @@ use super::{is_expired, refusal_error};
 use crate::auth::server::metrics_names;
 use crate::auth::server::rate_limit::Failures;
 use crate::auth::server::{AuthContext, LoginSession, PendingLogin, RequestFacts};
-use crate::auth::AuthError;
+use crate::auth::{AuthError, Channel};
 use crate::domain::{PhoneNumber, PhoneNumberProblem};
 
 /// Sends a code to `raw_number` and makes the session pending; `next` (a same-site path,
@@ -15,7 +15,8 @@ use crate::domain::{PhoneNumber, PhoneNumberProblem};
 /// [`AuthError::NumberBusy`] (nothing sent, the other login untouched); wrong codes typed
 /// for this number earlier, in any session, still count. A risky send needs a passed human
 /// check (`captcha_token`, when a CAPTCHA provider is configured), asked for with
-/// [`AuthError::ChallengeRequired`] before anything is counted or sent.
+/// [`AuthError::ChallengeRequired`] before anything is counted or sent. The first code goes
+/// out on `channel` (one of the delivery plan's first choices).
 pub async fn start_login(
     ctx: &AuthContext,
     session: &LoginSession,
@@ -23,6 +24,7 @@ pub async fn start_login(
     raw_number: &str,
     next: Option<&str>,
     captcha_token: Option<&str>,
+    channel: Channel,
 ) -> Result<(), AuthError> {
     let number = parse_number(ctx, raw_number)?;
     if let Some(allowed) = &ctx.allowed_countries {
@@ -64,7 +66,7 @@ pub async fn start_login(
     }
     pass_challenge(ctx, facts, &number, captcha_token).await?;
     let wrong_codes = carried_wrong_codes(ctx.max_wrong_codes, failures);
-    let pending = begin(ctx, session, facts, number, next, wrong_codes).await?;
+    let pending = begin(ctx, session, facts, number, next, wrong_codes, channel).await?;
     // One pending login per browser: the one for another number ends, so that number is
     // free for whoever owns it.
     if let Some(previous) = previous {

@@ -4,7 +4,7 @@ use super::device_sessions::{current_user, forget};
 use super::lifecycle::{end, Ending};
 use super::{expires_at, is_expired};
 use crate::auth::server::{AuthContext, LoginSession, PendingLogin, RequestFacts};
-use crate::auth::{AuthError, Channel, LoginStatus, LoginStep, PendingView};
+use crate::auth::{AuthError, LoginStatus, LoginStep, PendingView};
 
 /// Signs out by destroying the server-side session. A pending login ends first, as "Use a
 /// different number" ends it: cancelled upstream (no call afterwards), its number free.
@@ -47,6 +47,7 @@ pub async fn status(
         flash,
         dev_outbox: ctx.dev_outbox,
         passkey_rp_id: ctx.passkeys.as_ref().map(|rp| rp.id().to_owned()),
+        channel_choice: None,
     })
 }
 
@@ -57,8 +58,9 @@ pub(super) fn pending_view(ctx: &AuthContext, pending: &PendingLogin, now: u64) 
         attempts_left: ctx.max_wrong_codes.saturating_sub(pending.wrong_codes),
         channel: pending.channel_at(now),
         resend_in_secs: pending.resend_at.saturating_sub(now),
-        can_resend: pending.channel_at(now) == Channel::Sms
-            && ctx.provider.delivery_plan().call_available,
+        can_resend: pending.has_next_channel(now),
+        next_channel: pending.next_channel,
+        first_channel: pending.first_channel,
         call_in_secs: pending.call_in_secs(now),
         expires_in_secs: expires_at(ctx, pending).saturating_sub(now),
     }

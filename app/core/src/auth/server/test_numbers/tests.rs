@@ -177,6 +177,7 @@ mod provider {
             brand: "Test".into(),
             locale: None,
             fallback_locales: Vec::new(),
+            channel: crate::auth::Channel::Sms,
         }
     }
 

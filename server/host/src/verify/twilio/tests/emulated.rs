@@ -26,6 +26,7 @@ fn start_request() -> StartVerification {
         brand: "Passwordless".to_owned(),
         locale: Some("en-gb".to_owned()),
         fallback_locales: Vec::new(),
+        channel: app_core::auth::Channel::Sms,
     }
 }
 

@@ -10,6 +10,7 @@ fn request_in(choices: &[&str]) -> StartVerification {
         brand: "Passwordless".to_owned(),
         locale: choices.next(),
         fallback_locales: choices.collect(),
+        channel: app_core::auth::Channel::Sms,
     }
 }
 

@@ -84,6 +84,7 @@ fn request(locale: Option<&str>) -> StartVerification {
         brand: "Passwordless".to_owned(),
         locale: locale.map(str::to_owned),
         fallback_locales: Vec::new(),
+        channel: app_core::auth::Channel::Sms,
     }
 }
 

@@ -37,6 +37,7 @@ fn start_request(brand: &str, locale: Option<&str>) -> StartVerification {
         brand: brand.to_owned(),
         locale: locale.map(str::to_owned),
         fallback_locales: Vec::new(),
+        channel: app_core::auth::Channel::Sms,
     }
 }
 

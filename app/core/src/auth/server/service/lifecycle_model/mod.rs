@@ -47,7 +47,8 @@ fn op() -> impl Strategy<Value = Op> {
     let b = 0..3usize;
     let n = 0..NUMBERS.len();
     prop_oneof![
-        4 => (b.clone(), n.clone()).prop_map(|(browser, number)| Op::Start { browser, number }),
+        4 => (b.clone(), n.clone(), any::<bool>())
+            .prop_map(|(browser, number, whatsapp)| Op::Start { browser, number, whatsapp }),
         3 => (b.clone(), n.clone()).prop_map(|(browser, number)| Op::RightCode { browser, number }),
         3 => b.clone().prop_map(|browser| Op::WrongCode { browser }),
         2 => b.clone().prop_map(|browser| Op::CallMe { browser }),

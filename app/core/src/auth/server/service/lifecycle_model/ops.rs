@@ -5,8 +5,12 @@ use tower_sessions::session::Id;
 /// One thing a browser does.
 #[derive(Clone, Debug)]
 pub enum Op {
-    /// Types `NUMBERS[number]` on the phone step.
-    Start { browser: usize, number: usize },
+    /// Types `NUMBERS[number]` on the phone step, choosing WhatsApp or a text message.
+    Start {
+        browser: usize,
+        number: usize,
+        whatsapp: bool,
+    },
     /// Types the newest code sent to `NUMBERS[number]`.
     RightCode { browser: usize, number: usize },
     /// Types a wrong code.

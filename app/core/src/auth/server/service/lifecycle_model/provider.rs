@@ -7,8 +7,8 @@
 
 use crate::auth::server::clock::{unix_seconds, Clock, ManualClock};
 use crate::auth::server::verify_port::{
-    CheckFailure, ControlFailure, DeliveryPlan, RequestId, StartFailure, StartVerification,
-    Started, VerifyProvider,
+    Channel, CheckFailure, ControlFailure, DeliveryPlan, RequestId, StartFailure,
+    StartVerification, Started, VerifyProvider,
 };
 use crate::domain::Pin;
 use async_trait::async_trait;
@@ -242,8 +242,10 @@ impl VerifyProvider for ScriptedProvider {
 
     fn delivery_plan(&self) -> DeliveryPlan {
         DeliveryPlan {
-            call_available: true,
-            auto_call_after: Some(Duration::from_secs(AUTO_CALL_AFTER)),
+            first: Channel::Sms,
+            alternative: Some(Channel::WhatsApp),
+            next: Some(Channel::Voice),
+            auto_next_after: Some(Duration::from_secs(AUTO_CALL_AFTER)),
         }
     }
 

@@ -16,6 +16,7 @@ use crate::auth::server::store::counters::MemoryCounters;
 use crate::auth::server::store::locks::{number_lock_key, MemoryLocks};
 use crate::auth::server::store::session_index::SignInFactor;
 use crate::auth::server::{AuthContext, LoginSession, RequestFacts};
+use crate::auth::Channel;
 use crate::domain::{DefaultCountry, PhoneNumber};
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -122,9 +123,16 @@ impl World {
         };
         let ctx = &self.ctx;
         let (signed_in, by_code) = match op {
-            Op::Start { number, .. } => {
+            Op::Start {
+                number, whatsapp, ..
+            } => {
+                let channel = match whatsapp {
+                    true => Channel::WhatsApp,
+                    false => Channel::Sms,
+                };
+                let number = NUMBERS[*number];
                 let _ =
-                    service::start_login(ctx, &session, &facts, NUMBERS[*number], None, None).await;
+                    service::start_login(ctx, &session, &facts, number, None, None, channel).await;
                 (None, false)
             }
             Op::RightCode { number, .. } => {
