@@ -144,7 +144,7 @@ mod tests {
     fn a_short_login_gets_its_call_half_way() {
         let map = |k: &str| (k == "LOGIN_TTL").then(|| "120".to_owned());
         let delivery = parse_delivery(&map, Duration::from_secs(120), true).expect("valid");
-        assert_eq!(delivery.call_after, Duration::from_secs(60));
+        assert_eq!(delivery.next_after, Duration::from_secs(60));
         assert_eq!(delivery.lifetime, Duration::from_secs(120));
     }
 

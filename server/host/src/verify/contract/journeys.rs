@@ -9,7 +9,7 @@ use app_core::auth::server::verify_port::{
 };
 use app_core::domain::Pin;
 
-fn request() -> StartVerification {
+pub(super) fn request() -> StartVerification {
     request_in("en-gb")
 }
 

@@ -7,6 +7,7 @@
 //! vendor received, in its spelling ([`Vendor::sent_locales`]). Test names read
 //! `<adapter>_on_<backend>::<journey>`.
 
+mod channels;
 mod emulator_upstream;
 mod journeys;
 mod twilio_fake;

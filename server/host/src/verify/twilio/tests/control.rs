@@ -208,10 +208,7 @@ fn plan_name_and_debug() {
     assert_eq!(client.name(), "twilio");
     assert_eq!(
         client.delivery_plan(),
-        DeliveryPlan {
-            call_available: true,
-            auto_call_after: None,
-        }
+        DeliveryPlan::SMS_THEN_CALL_ON_REQUEST
     );
     let printed = format!("{client:?}");
     assert!(!printed.contains(TOKEN), "{printed}");

@@ -122,7 +122,7 @@ async fn sms_only_sends_one_channel_timed_to_the_login() {
         .mount(&server)
         .await;
     let delivery = VonageDelivery {
-        call: false,
+        next: None,
         ..VonageDelivery::default()
     };
     let client = VonageV2Client::new(
@@ -133,6 +133,6 @@ async fn sms_only_sends_one_channel_timed_to_the_login() {
         .start(&start_request("Passwordless", None))
         .await
         .expect("started");
-    assert_eq!(client.delivery_plan().auto_call_after, None);
-    assert!(!client.delivery_plan().call_available);
+    assert_eq!(client.delivery_plan().auto_next_after, None);
+    assert_eq!(client.delivery_plan().next, None);
 }
