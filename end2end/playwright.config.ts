@@ -44,6 +44,9 @@ const failingChallengePort = 3014;
 // relying-party ids, so this server is browsed as http://localhost.
 const passkeysPort = 3015;
 
+// WhatsApp beside text messages (channels.spec.ts): the phone step offers the choice.
+const channelsPort = 3016;
+
 const serverEnv = (port: number, extra: Record<string, string>) => ({
   ...(process.env as Record<string, string>),
   LEPTOS_OUTPUT_NAME: "passwordless",
@@ -79,7 +82,12 @@ export default defineConfig({
     trace: "retain-on-failure",
   },
   projects: [
-    { name: "chromium", use: chromium, testIgnore: /(guard|challenge|passkeys)\.spec\.ts/ },
+    { name: "chromium", use: chromium, testIgnore: /(guard|challenge|passkeys|channels)\.spec\.ts/ },
+    {
+      name: "channels",
+      testMatch: /channels\.spec\.ts/,
+      use: { ...chromium, baseURL: `http://127.0.0.1:${channelsPort}` },
+    },
     {
       name: "passkeys",
       testMatch: /passkeys\.spec\.ts/,
@@ -107,6 +115,10 @@ export default defineConfig({
       server(port, { EMULATOR_API: api, EMULATOR_CODE_TTL: "300" }),
     ),
     server(passkeysPort, {}),
+    server(channelsPort, {
+      VONAGE_WORKFLOW: "whatsapp,sms,voice",
+      VONAGE_WHATSAPP_FROM: "447700900000",
+    }),
     server(guardPort, { GUARD_MODE: "enforce", GUARD_MIN_SENDS: "1" }),
     server(challengePort, {
       ...captcha,

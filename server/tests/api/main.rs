@@ -6,6 +6,7 @@ mod announced_calls;
 mod anonymous_sessions;
 mod challenge;
 mod challenge_binding;
+mod channels;
 mod emulator_process;
 mod endings;
 mod exposure;
