@@ -15,7 +15,9 @@ pub use challenge::{CaptchaProvider, ChallengeWidget, TURNSTILE_ACTION};
 pub use error::AuthError;
 pub use next::{next_candidate, safe_next};
 pub use signed_in::SignedInAccount;
-pub use status::{Channel, ChannelChoice, Flash, LoginStatus, LoginStep, PendingView};
+pub use status::{
+    Channel, ChannelChoice, Flash, LoginStatus, LoginStep, PendingView, SilentOutcome, SilentView,
+};
 
 #[cfg(feature = "ssr")]
 pub mod server;

@@ -72,6 +72,27 @@ pub struct PendingView {
     pub call_in_secs: Option<u64>,
     /// Seconds until the code expires.
     pub expires_in_secs: u64,
+    /// Silent authentication under way: no code sent yet.
+    #[serde(default)]
+    pub silent: Option<SilentView>,
+}
+
+/// How a silent authentication result ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SilentOutcome {
+    /// Signed in: where to go next.
+    SignedIn(String),
+    /// The login goes on with a code: the note to show on the code step.
+    CodeSent(String),
+}
+
+/// Silent authentication under way: the mobile network is asked to confirm the number.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SilentView {
+    /// The address the browser opens (over the phone's mobile data) to be confirmed.
+    pub check_url: String,
+    /// Seconds until the provider gives up and sends the first code by itself.
+    pub code_in_secs: u64,
 }
 
 fn sms() -> Channel {

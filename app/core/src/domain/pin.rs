@@ -50,6 +50,17 @@ impl Pin {
     }
 
     /// The digits, for sending to the provider and nowhere else.
+    /// The code the mobile network hands the browser after silent authentication (Vonage
+    /// v2's `check_url` redirect): never typed, so kept as given when it is 4 to 64 ASCII
+    /// letters, digits, `-` or `_`; anything else is `None`.
+    pub fn from_silent_auth(raw: &str) -> Option<Self> {
+        let fits = (4..=64).contains(&raw.len())
+            && raw
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        fits.then(|| Self(raw.to_owned()))
+    }
+
     pub fn expose(&self) -> &str {
         &self.0
     }

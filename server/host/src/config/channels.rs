@@ -13,6 +13,8 @@ pub struct ChannelSequence {
     pub alternative: Option<Channel>,
     /// The channel after the first code, if any.
     pub next: Option<Channel>,
+    /// Silent authentication comes before the first code (`silent_auth` named first).
+    pub silent: bool,
 }
 
 impl ChannelSequence {
@@ -36,18 +38,32 @@ impl ChannelSequence {
 /// message, never a call; `sms` and `whatsapp` together are a choice the person makes, so
 /// they come first, side by side (the first named is preselected); after the first code
 /// (or the choice) at most one more channel: a call, or a text message after WhatsApp or
-/// RCS. `silent_auth` is named as not yet supported.
+/// RCS. `silent_auth` may come first where `silent_allowed` (Vonage v2), followed by the
+/// code channels for when the mobile network cannot confirm the number.
 pub fn parse_sequence(
     raw: &str,
     voice_word: &str,
     allowed: &[Channel],
+    silent_allowed: bool,
 ) -> Result<ChannelSequence, String> {
     let mut channels = Vec::new();
-    for word in raw.split(',').map(|w| w.trim().to_ascii_lowercase()) {
+    let mut silent = false;
+    let words = raw.split(',').map(|w| w.trim().to_ascii_lowercase());
+    for (index, word) in words.enumerate() {
         let channel = match word.as_str() {
             w if w == voice_word => Channel::Voice,
+            "silent_auth" if !silent_allowed => {
+                return Err(
+                    "silent_auth (silent authentication) needs Vonage Verify v2 (VERIFY_PROVIDER=vonage)"
+                        .into(),
+                )
+            }
+            "silent_auth" if index > 0 => {
+                return Err("silent_auth may only come first (Vonage's rule)".into())
+            }
             "silent_auth" => {
-                return Err("silent_auth (silent authentication) is not supported by this version: use whatsapp, rcs, sms or voice".into())
+                silent = true;
+                continue;
             }
             w => Channel::parse(w)
                 .filter(|c| *c != Channel::Voice)
@@ -65,7 +81,10 @@ pub fn parse_sequence(
         channels.push(channel);
     }
     let mut rest = channels.into_iter();
-    let first = rest.next().ok_or_else(|| "names no channel".to_owned())?;
+    let first = rest.next().ok_or_else(|| match silent {
+        true => "silent_auth needs a code channel after it, for when the mobile network cannot confirm the number (e.g. silent_auth,sms,voice)".to_owned(),
+        false => "names no channel".to_owned(),
+    })?;
     if first == Channel::Voice {
         return Err(format!(
             "the first code must go by a message, not `{voice_word}` (e.g. sms,{voice_word})"
@@ -106,6 +125,7 @@ pub fn parse_sequence(
         first,
         alternative,
         next,
+        silent,
     })
 }
 
@@ -128,7 +148,7 @@ mod tests {
     const VONAGE: &[Channel] = &[Sms, WhatsApp, Rcs, Voice];
 
     fn vonage(raw: &str) -> Result<ChannelSequence, String> {
-        parse_sequence(raw, "voice", VONAGE)
+        parse_sequence(raw, "voice", VONAGE, true)
     }
 
     fn seq(first: Channel, alternative: Option<Channel>, next: Option<Channel>) -> ChannelSequence {
@@ -136,6 +156,7 @@ mod tests {
             first,
             alternative,
             next,
+            silent: false,
         }
     }
 
@@ -155,7 +176,7 @@ mod tests {
         assert_eq!(vonage("rcs,sms"), Ok(seq(Rcs, None, Some(Sms))));
         assert_eq!(vonage("rcs,voice"), Ok(seq(Rcs, None, Some(Voice))));
         assert_eq!(
-            parse_sequence("whatsapp,sms,call", "call", &[Sms, WhatsApp, Voice]),
+            parse_sequence("whatsapp,sms,call", "call", &[Sms, WhatsApp, Voice], false),
             Ok(seq(WhatsApp, Some(Sms), Some(Voice)))
         );
     }
@@ -175,11 +196,21 @@ mod tests {
         refused("rcs,whatsapp", "whatsapp may only come first");
         refused("pigeon", "not a channel");
         refused("", "not a channel");
-        refused("silent_auth,sms", "not supported by this version");
-        let twilio = parse_sequence("rcs", "call", &[Sms, WhatsApp, Voice]).expect_err("no rcs");
+        refused("sms,silent_auth", "may only come first");
+        refused("silent_auth", "needs a code channel after it");
+        let silent = vonage("silent_auth,sms,voice").expect("silent first");
+        assert_eq!(
+            (silent.first, silent.next, silent.silent),
+            (Sms, Some(Voice), true)
+        );
+        let twilio =
+            parse_sequence("silent_auth,sms", "call", &[Sms, Voice], false).expect_err("v2 only");
+        assert!(twilio.contains("needs Vonage Verify v2"), "{twilio}");
+        let twilio =
+            parse_sequence("rcs", "call", &[Sms, WhatsApp, Voice], false).expect_err("no rcs");
         assert!(twilio.contains("not offered by this provider"), "{twilio}");
         let twilio =
-            parse_sequence("sms,voice", "call", &[Sms, WhatsApp, Voice]).expect_err("call");
+            parse_sequence("sms,voice", "call", &[Sms, WhatsApp, Voice], false).expect_err("call");
         assert!(
             twilio.contains("not a channel (use sms, whatsapp, call)"),
             "{twilio}"

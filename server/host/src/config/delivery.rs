@@ -35,7 +35,7 @@ pub(super) fn parse_delivery(
         ],
     };
     let raw = get("VONAGE_WORKFLOW").unwrap_or_else(|| "sms,voice".to_owned());
-    let sequence = parse_sequence(&raw, "voice", allowed).map_err(|problem| {
+    let sequence = parse_sequence(&raw, "voice", allowed, !legacy).map_err(|problem| {
         let problem = match legacy {
             true => format!("{problem}; Verify v1 sends sms and voice only (whatsapp and rcs need VERIFY_PROVIDER=vonage)"),
             false => problem,
@@ -64,7 +64,9 @@ pub(super) fn parse_delivery(
         (false, None) => None,
     };
     let rcs_from = get("VONAGE_RCS_FROM");
-    let call = sequence.next.is_some();
+    // Vonage moves on by itself after each step: from silent authentication to the first
+    // code, and from the first code to the next channel.
+    let call = sequence.next.is_some() || sequence.silent;
     let lifetime = login_ttl.min(VONAGE_LIFETIME);
     let shortest = if legacy { 60 } else { 15 };
     let default = (lifetime.as_secs() / 2).clamp(shortest, 150).to_string();
@@ -81,6 +83,16 @@ pub(super) fn parse_delivery(
             format!(
                 "must be less than the login's lifetime ({} s), or the call would come after the code expired",
                 lifetime.as_secs()
+            ),
+        ));
+    }
+    let steps = u64::from(sequence.silent) + u64::from(sequence.next.is_some());
+    if sequence.silent && call_after * steps >= login_ttl.as_secs() {
+        return Err(fail(
+            "AUTO_CALL_AFTER",
+            format!(
+                "with silent_auth first, {steps} steps of {call_after} s must end before the login does ({} s): lower it or raise LOGIN_TTL",
+                login_ttl.as_secs()
             ),
         ));
     }
@@ -101,6 +113,7 @@ pub(super) fn parse_delivery(
         lifetime,
         whatsapp_from,
         rcs_from,
+        silent: sequence.silent,
     })
 }
 

@@ -201,6 +201,7 @@ impl Config {
             &get("TWILIO_CHANNELS").unwrap_or_else(|| "sms,call".to_owned()),
             "call",
             &[Channel::Sms, Channel::WhatsApp, Channel::Voice],
+            false,
         )
         .map_err(|problem| fail("TWILIO_CHANNELS", problem))?;
         let calls_by_itself = delivery.next.is_some()
@@ -220,6 +221,15 @@ impl Config {
             get("TRUSTED_PROXIES").unwrap_or_else(|| "127.0.0.0/8,::1".into()),
         ))?;
         let public_origin = parse_public_origin(get("PUBLIC_URL"))?;
+        if delivery.silent
+            && public_origin.is_none()
+            && matches!(&provider, ProviderConfig::Vonage(_))
+        {
+            return Err(fail(
+                "PUBLIC_URL",
+                "required with silent_auth in VONAGE_WORKFLOW: the mobile network sends the browser back to PUBLIC_URL/login/silent".into(),
+            ));
+        }
         let emulator_public = parse_yes_no("EMULATOR_PUBLIC", get("EMULATOR_PUBLIC"))?;
         if emulator_public && get("VERIFY_PROVIDER").as_deref() != Some("emulator") {
             return Err(fail(

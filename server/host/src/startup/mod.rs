@@ -168,6 +168,7 @@ impl Application {
             passkeys,
             flash_cookies,
             redirect_hosts: RedirectHosts::new(config.shared_sign_in.redirect_hosts.clone()),
+            public_origin: config.public_origin.clone(),
         };
         let readiness = Readiness::new(stores.sessions.clone(), provider_url, health)
             .map_err(|e| StartupError::Provider(e.to_string()))?;

@@ -97,6 +97,7 @@ mod tests {
             locale: choices.next(),
             fallback_locales: choices.collect(),
             channel: app_core::auth::Channel::Sms,
+            silent_return: None,
         }
     }
 

@@ -61,6 +61,7 @@ impl TwilioSettings {
             alternative,
             next,
             auto_next_after: None,
+            silent_first: false,
         };
         self
     }

@@ -35,6 +35,9 @@ pub struct VonageDelivery {
     pub whatsapp_from: Option<String>,
     /// `VONAGE_RCS_FROM`: the RCS agent id, when not the account's default agent.
     pub rcs_from: Option<String>,
+    /// Silent authentication first (v2 `silent_auth`), one `next_after` step before the first
+    /// code.
+    pub silent: bool,
 }
 
 impl Default for VonageDelivery {
@@ -48,6 +51,7 @@ impl Default for VonageDelivery {
             lifetime: Duration::from_secs(300),
             whatsapp_from: None,
             rcs_from: None,
+            silent: false,
         }
     }
 }
@@ -59,7 +63,8 @@ impl VonageDelivery {
             first: self.first,
             alternative: self.alternative,
             next: self.next,
-            auto_next_after: self.next.map(|_| self.next_after),
+            auto_next_after: (self.next.is_some() || self.silent).then_some(self.next_after),
+            silent_first: self.silent,
         }
     }
 
@@ -96,7 +101,7 @@ impl VonageDelivery {
     /// The v2 `channel_timeout`: the wait before the next channel, or the whole lifetime
     /// when the first code is the only one.
     pub(crate) fn v2_channel_timeout(&self) -> u64 {
-        if self.next.is_some() {
+        if self.next.is_some() || self.silent {
             self.next_after.as_secs()
         } else {
             self.lifetime.as_secs()
@@ -105,7 +110,7 @@ impl VonageDelivery {
 
     /// How long a v2 request (and its code) lives: every channel's timeout in turn.
     pub fn v2_code_lifetime(&self) -> Duration {
-        let channels = if self.next.is_some() { 2 } else { 1 };
+        let channels = 1 + u64::from(self.next.is_some()) + u64::from(self.silent);
         Duration::from_secs(self.v2_channel_timeout() * channels)
     }
 }

@@ -64,4 +64,8 @@ pub struct AuthContext {
     /// Other sites a sign-in may return to (`AUTH_REDIRECT_HOSTS`); empty: same-site paths
     /// only.
     pub redirect_hosts: super::RedirectHosts,
+    /// The site's public origin (`PUBLIC_URL`, `https://login.example.com`), where the mobile
+    /// network sends the browser back after silent authentication; `None`: only a loopback
+    /// `Host` (development) gets silent authentication's way back.
+    pub public_origin: Option<String>,
 }

@@ -48,6 +48,9 @@ pub struct StartVerification {
     /// The channel of the first code: [`DeliveryPlan::first`], or its
     /// [`alternative`](DeliveryPlan::alternative) when the person chose that one.
     pub channel: Channel,
+    /// Where the mobile network sends the browser back after silent authentication (our
+    /// `/login/silent`, absolute), when the plan starts silently.
+    pub silent_return: Option<String>,
 }
 
 impl StartVerification {
@@ -69,6 +72,10 @@ pub struct Started {
     /// `true` when the provider already had a live request for this number and returned its
     /// id (Vonage v2 409 / v1 status 10): the code already sent is still the one to type.
     pub resumed: bool,
+    /// Silent authentication's address for this verification (Vonage v2 `check_url`): the
+    /// person's browser opens it over the phone's mobile data, and the mobile network
+    /// confirms the number without a code. `None` unless the plan starts silently.
+    pub check_url: Option<String>,
 }
 
 /// The delivery sequence a provider runs for each verification, as the login announces it:
@@ -88,6 +95,10 @@ pub struct DeliveryPlan {
     /// the code was checked or the request cancelled (Vonage v1 `next_event_wait`, v2
     /// `channel_timeout`); `None` when it never moves on by itself (Twilio).
     pub auto_next_after: Option<Duration>,
+    /// The provider first tries silent authentication (Vonage v2 `silent_auth`): the mobile
+    /// network confirms the number with no code; the first code goes out when that fails,
+    /// when asked for, or [`auto_next_after`](Self::auto_next_after) after the start.
+    pub silent_first: bool,
 }
 
 impl DeliveryPlan {
@@ -97,6 +108,7 @@ impl DeliveryPlan {
         alternative: None,
         next: Some(Channel::Voice),
         auto_next_after: None,
+        silent_first: false,
     };
 
     /// The first channels the phone step offers, the default first; one item: no choice.

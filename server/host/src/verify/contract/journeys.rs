@@ -21,6 +21,7 @@ pub(super) fn request_in(locale: &str) -> StartVerification {
         locale: Some(locale.to_owned()),
         fallback_locales: vec!["en-gb".to_owned()],
         channel: app_core::auth::Channel::Sms,
+        silent_return: None,
     }
 }
 

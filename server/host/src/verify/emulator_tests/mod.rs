@@ -54,6 +54,7 @@ fn request(e164: &str) -> StartVerification {
         locale: Some("en-gb".to_owned()),
         fallback_locales: Vec::new(),
         channel: app_core::auth::Channel::Sms,
+        silent_return: None,
     }
 }
 

@@ -34,6 +34,7 @@ fn request() -> StartVerification {
         locale: None,
         fallback_locales: Vec::new(),
         channel: app_core::auth::Channel::Sms,
+        silent_return: None,
     }
 }
 
@@ -42,6 +43,7 @@ async fn an_operator_fault_shows_until_a_later_answer_clears_it() {
     let ok = Ok(Started {
         request_id: RequestId::new("id"),
         resumed: false,
+        check_url: None,
     });
     let fault = Err(StartFailure::OperatorFault(
         OperatorFault::Balance,

@@ -127,6 +127,7 @@ impl TwilioClient {
                     return Ok(Started {
                         request_id: RequestId::new(handle),
                         resumed: false,
+                        check_url: None,
                     });
                 }
                 // Once: Twilio does not send in that language; its default will do.

@@ -124,6 +124,7 @@ impl VonageLegacyClient {
             Some(id) if !id.is_empty() => Ok(Started {
                 request_id: RequestId::new(id),
                 resumed,
+                check_url: None,
             }),
             _ => Err(StartFailure::Unavailable(format!(
                 "status {} without a request_id",

@@ -92,15 +92,22 @@ impl VonageV2Client {
     async fn try_start(&self, request: &StartVerification) -> Result<Started, StartFailure> {
         let to = request.number.digits();
         let delivery = &self.settings.delivery;
-        let workflow = delivery
+        let silent = delivery.silent.then(|| Step {
+            channel: "silent_auth",
+            to,
+            from: None,
+            redirect_url: request.silent_return.as_deref(),
+        });
+        let codes = delivery
             .v2_workflow(request.channel)
             .into_iter()
             .map(|(channel, from)| Step {
                 channel: channel.as_str(),
                 to,
                 from,
-            })
-            .collect();
+                redirect_url: None,
+            });
+        let workflow = silent.into_iter().chain(codes).collect();
         let locale = vonage_v2_locale(request);
         let body = StartBody {
             brand: truncate_chars(&request.brand, BRAND_MAX_CHARS),
@@ -120,6 +127,7 @@ impl VonageV2Client {
                 Ok(accepted) if !accepted.request_id.is_empty() => Ok(Started {
                     request_id: RequestId::new(accepted.request_id),
                     resumed: false,
+                    check_url: accepted.check_url.filter(|url| url.starts_with("http")),
                 }),
                 _ => Err(StartFailure::Unavailable(format!(
                     "HTTP 202 without a request_id: {}",
@@ -131,6 +139,7 @@ impl VonageV2Client {
                 Some(id) if !id.is_empty() => Ok(Started {
                     request_id: RequestId::new(id),
                     resumed: true,
+                    check_url: None,
                 }),
                 _ => Err(StartFailure::Unavailable(describe(status, &reply))),
             },
@@ -263,6 +272,9 @@ struct Step<'a> {
     /// The WhatsApp sender number or RCS agent.
     #[serde(skip_serializing_if = "Option::is_none")]
     from: Option<&'a str>,
+    /// Where silent authentication sends the browser back.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    redirect_url: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -273,6 +285,9 @@ struct CheckBody<'a> {
 #[derive(Deserialize)]
 struct Accepted {
     request_id: String,
+    /// Silent authentication's address (only when the workflow starts with it).
+    #[serde(default)]
+    check_url: Option<String>,
 }
 
 #[derive(Deserialize)]

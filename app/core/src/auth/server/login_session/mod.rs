@@ -65,6 +65,16 @@ pub struct PendingLogin {
     /// be chosen moved to a call.
     #[serde(default = "call_next")]
     pub next_channel: Option<Channel>,
+    /// Silent authentication's address for this login's request (Vonage v2 `check_url`),
+    /// while [`Self::silent_until`] is to come; shown only on this session's page.
+    #[serde(default)]
+    pub check_url: Option<String>,
+    /// Unix seconds at which the provider gives up silent authentication and sends the first
+    /// code by itself; `None` once silent authentication is over (it failed, the person
+    /// asked for a code) or when the login never tried it. The first code was counted at the
+    /// start and is given back if the login ends before it.
+    #[serde(default)]
+    pub silent_until: Option<u64>,
     /// The client address the sends of this login were counted under.
     #[serde(default)]
     pub send_ip: Option<std::net::IpAddr>,
@@ -98,6 +108,11 @@ impl PendingLogin {
             false => format!("login:{fact}:{}", self.login_id),
             true => format!("login:{fact}:{}:{}", self.number.e164(), self.started_at),
         }
+    }
+
+    /// `true` while silent authentication is under way: no code has been sent yet.
+    pub fn silent_at(&self, now: u64) -> bool {
+        self.silent_until.is_some_and(|until| now < until)
     }
 
     /// Seconds until the provider's own call, while it is still to come.

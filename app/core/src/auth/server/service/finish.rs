@@ -22,6 +22,19 @@ pub async fn finish_login(
     facts: &RequestFacts,
     raw_code: &str,
 ) -> Result<String, AuthError> {
+    let code = Pin::parse(raw_code).map_err(AuthError::InvalidCode);
+    check_and_sign_in(ctx, session, facts, code).await
+}
+
+/// [`finish_login`] with the code already read: a typed one, or the one the mobile network
+/// handed the browser after silent authentication. A `code` that could not be read is
+/// answered after the expiry check, as a typed one is.
+pub(super) async fn check_and_sign_in(
+    ctx: &AuthContext,
+    session: &LoginSession,
+    facts: &RequestFacts,
+    code: Result<Pin, AuthError>,
+) -> Result<String, AuthError> {
     let Some(mut pending) = session.pending().await? else {
         return Err(AuthError::NoPendingLogin);
     };
@@ -32,7 +45,7 @@ pub async fn finish_login(
         metrics::check("expired");
         return Err(AuthError::CodeExpired);
     }
-    let code = Pin::parse(raw_code).map_err(AuthError::InvalidCode)?;
+    let code = code?;
     let masked = pending.number.masked();
     ctx.limits
         .allow_check(facts.client_ip, now)

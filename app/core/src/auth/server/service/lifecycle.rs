@@ -102,10 +102,12 @@ pub(super) async fn begin(
 ) -> Result<PendingLogin, AuthError> {
     let now = facts.now;
     let plan = ctx.provider.delivery_plan();
-    let auto_call_at = plan
-        .auto_next_after
+    let step = plan.auto_next_after.map(|after| after.as_secs());
+    // Silently first: the first code waits one step, the next channel two.
+    let silent_steps = u64::from(plan.silent_first);
+    let auto_call_at = step
         .filter(|_| plan.next.is_some())
-        .map(|after| now + after.as_secs());
+        .map(|step| now + step * (1 + silent_steps));
     // A test number's login sends nothing: it counts nothing, for any limit or the guard.
     let sends_nothing = ctx.provider.sends_nothing_to(&number);
     let deliveries = match sends_nothing {
@@ -126,7 +128,21 @@ pub(super) async fn begin(
         return Err(error);
     }
     let give_back = -i32::try_from(deliveries).unwrap_or(1);
-    let started = match send_code(ctx, facts, &number, lock, sends_nothing, channel).await {
+    let silent_return = plan
+        .silent_first
+        .then(|| super::silent::return_address(ctx, facts))
+        .flatten();
+    let started = match send_code(
+        ctx,
+        facts,
+        &number,
+        lock,
+        sends_nothing,
+        channel,
+        silent_return,
+    )
+    .await
+    {
         Ok(started) => started,
         Err((error, nothing_sent)) => {
             // A refusal sent nothing: all is given back. An unknown outcome (5xx, timeout)
@@ -164,6 +180,10 @@ pub(super) async fn begin(
         auto_call_at: auto_call_at.filter(|_| !started.resumed),
         next_channel: plan.next,
         first_channel: channel,
+        silent_until: step
+            .filter(|_| started.check_url.is_some() && !started.resumed)
+            .map(|step| now + step),
+        check_url: started.check_url.filter(|_| !started.resumed),
         send_ip: facts.client_ip,
         sends_nothing,
     })
@@ -200,6 +220,7 @@ pub(super) async fn end(
         if finished {
             release_number(ctx, session, &pending.number).await;
             give_back_scheduled_call(ctx, session, pending, now).await;
+            give_back_unsent_first_code(ctx, session, pending, now).await;
         }
         tracing::info!(number = %masked, ending = ending.label(), "pending login ended");
     } else {
@@ -260,5 +281,34 @@ async fn give_back_scheduled_call(
         let at = pending.started_at;
         adjust_sends(ctx, pending.send_ip, &owner, &pending.number, at, -1).await;
         tracing::info!(number = %pending.number.masked(), "scheduled call not made; its count given back");
+    }
+}
+
+/// Claims the fate of `pending`'s first code while silent authentication still holds it
+/// back: either it is asked for sooner ("Send me a code instead"), or its count is given back
+/// when the login ends (signed in silently, abandoned), never both.
+pub(super) async fn claim_unsent_first_code(
+    ctx: &AuthContext,
+    pending: &PendingLogin,
+    now: u64,
+) -> bool {
+    pending.silent_at(now) && claim(ctx, pending, "first", now).await
+}
+
+/// Gives back the first code silent authentication made unnecessary, when it was still to
+/// come.
+async fn give_back_unsent_first_code(
+    ctx: &AuthContext,
+    session: &LoginSession,
+    pending: &PendingLogin,
+    now: u64,
+) {
+    if !claim_unsent_first_code(ctx, pending, now).await || pending.sends_nothing {
+        return;
+    }
+    if let Ok(owner) = session.owner_token().await {
+        let at = pending.started_at;
+        adjust_sends(ctx, pending.send_ip, &owner, &pending.number, at, -1).await;
+        tracing::info!(number = %pending.number.masked(), "first code not sent (silent authentication); its count given back");
     }
 }

@@ -15,6 +15,7 @@ mod passkey_sign_in;
 mod provider_start;
 mod resend;
 mod sends;
+mod silent;
 mod start;
 mod status;
 
@@ -27,6 +28,7 @@ pub use passkey_manage::{
 };
 pub use passkey_sign_in::{begin_passkey_sign_in, finish_passkey_sign_in};
 pub use resend::{change_number, resend_code};
+pub use silent::{silent_result, SILENT_RETURN_PATH};
 pub use start::start_login;
 pub use status::{logout, status};
 

@@ -21,6 +21,7 @@ pub(super) async fn send_code(
     lock: LockOutcome,
     sends_nothing: bool,
     channel: Channel,
+    silent_return: Option<String>,
 ) -> Result<Started, (AuthError, bool)> {
     let now = facts.now;
     // A test number sends nothing: the guard's figures are not touched.
@@ -39,6 +40,7 @@ pub(super) async fn send_code(
         locale: locales.next(),
         fallback_locales: locales.collect(),
         channel,
+        silent_return,
     };
     let result = start_fresh(ctx, &request, lock).await;
     // A counted send that did not happen (refused, failed, or a live request resumed) is
@@ -75,7 +77,11 @@ async fn start_fresh(
     }
     tracing::info!(number = %number.masked(), provider = ctx.provider.name(), resumed = started.resumed, "verification started");
     if !started.resumed {
-        metrics_names::send(request.channel.as_str());
+        let channel = match started.check_url {
+            Some(_) => "silent_auth",
+            None => request.channel.as_str(),
+        };
+        metrics_names::send(channel);
     }
     Ok(started)
 }

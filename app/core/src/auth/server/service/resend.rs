@@ -21,6 +21,9 @@ pub async fn resend_code(
 ) -> Result<String, AuthError> {
     let now = facts.now;
     let mut pending = live_pending(ctx, session, now).await?;
+    if pending.silent_at(now) {
+        return super::silent::skip_silent(ctx, session, facts, pending).await;
+    }
     let Some(next_channel) = pending
         .next_channel
         .filter(|_| pending.has_next_channel(now))

@@ -4,7 +4,7 @@ use super::device_sessions::{current_user, forget};
 use super::lifecycle::{end, Ending};
 use super::{expires_at, is_expired};
 use crate::auth::server::{AuthContext, LoginSession, PendingLogin, RequestFacts};
-use crate::auth::{AuthError, LoginStatus, LoginStep, PendingView};
+use crate::auth::{AuthError, LoginStatus, LoginStep, PendingView, SilentView};
 
 /// Signs out by destroying the server-side session. A pending login ends first, as "Use a
 /// different number" ends it: cancelled upstream (no call afterwards), its number free.
@@ -61,6 +61,14 @@ pub(super) fn pending_view(ctx: &AuthContext, pending: &PendingLogin, now: u64) 
         can_resend: pending.has_next_channel(now),
         next_channel: pending.next_channel,
         first_channel: pending.first_channel,
+        silent: pending
+            .check_url
+            .clone()
+            .filter(|_| pending.silent_at(now))
+            .map(|check_url| SilentView {
+                check_url,
+                code_in_secs: pending.silent_until.unwrap_or(now).saturating_sub(now),
+            }),
         call_in_secs: pending.call_in_secs(now),
         expires_in_secs: expires_at(ctx, pending).saturating_sub(now),
     }

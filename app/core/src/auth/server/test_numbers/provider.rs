@@ -59,6 +59,7 @@ impl VerifyProvider for TestNumberProvider {
                 Ok(Started {
                     request_id: RequestId::new(format!("{ID_PREFIX}{}:{random}", number.e164())),
                     resumed: false,
+                    check_url: None,
                 })
             }
             TestNumberUse::Expired => {

@@ -152,6 +152,7 @@ mod provider {
             Ok(Started {
                 request_id: RequestId::new("real"),
                 resumed: false,
+                check_url: None,
             })
         }
         async fn check(&self, _: &RequestId, _: &Pin) -> Result<(), CheckFailure> {
@@ -178,6 +179,7 @@ mod provider {
             locale: None,
             fallback_locales: Vec::new(),
             channel: crate::auth::Channel::Sms,
+            silent_return: None,
         }
     }
 

@@ -27,6 +27,7 @@ fn start_request() -> StartVerification {
         locale: Some("en-gb".to_owned()),
         fallback_locales: Vec::new(),
         channel: app_core::auth::Channel::Sms,
+        silent_return: None,
     }
 }
 

@@ -11,6 +11,7 @@ fn request_in(choices: &[&str]) -> StartVerification {
         locale: choices.next(),
         fallback_locales: choices.collect(),
         channel: app_core::auth::Channel::Sms,
+        silent_return: None,
     }
 }
 

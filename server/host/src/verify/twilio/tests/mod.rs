@@ -85,6 +85,7 @@ fn request(locale: Option<&str>) -> StartVerification {
         locale: locale.map(str::to_owned),
         fallback_locales: Vec::new(),
         channel: app_core::auth::Channel::Sms,
+        silent_return: None,
     }
 }
 

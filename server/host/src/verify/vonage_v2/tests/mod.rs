@@ -32,6 +32,7 @@ fn start_request(brand: &str, locale: Option<&str>) -> StartVerification {
         locale: locale.map(str::to_owned),
         fallback_locales: Vec::new(),
         channel: app_core::auth::Channel::Sms,
+        silent_return: None,
     }
 }
 

@@ -157,6 +157,7 @@ impl VerifyProvider for ScriptedProvider {
                 return Started {
                     request_id: RequestId::new(live.id.clone()),
                     resumed: true,
+                    check_url: None,
                 };
             }
             let index = requests.len() as u64;
@@ -174,6 +175,7 @@ impl VerifyProvider for ScriptedProvider {
             Started {
                 request_id: RequestId::new(id),
                 resumed: false,
+                check_url: None,
             }
         });
         self.pause().await;
@@ -246,6 +248,7 @@ impl VerifyProvider for ScriptedProvider {
             alternative: Some(Channel::WhatsApp),
             next: Some(Channel::Voice),
             auto_next_after: Some(Duration::from_secs(AUTO_CALL_AFTER)),
+            silent_first: false,
         }
     }
 

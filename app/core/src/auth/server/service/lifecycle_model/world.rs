@@ -87,6 +87,7 @@ impl World {
             flash_cookies: crate::auth::server::FlashCookies::random(false),
             default_language: crate::i18n::Locale::default(),
             redirect_hosts: Default::default(),
+            public_origin: None,
         };
         Self {
             ctx,

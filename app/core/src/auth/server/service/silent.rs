@@ -1,0 +1,149 @@
+//! Silent authentication (Vonage v2 `silent_auth`): the browser opens the request's
+//! `check_url` over the phone's mobile data, the mobile network confirms the number, and the
+//! browser comes back to `/login/silent` with the request's id and a code in the address
+//! fragment. The code signs in only the pending login of this same session, once; a failure
+//! (Wi-Fi, a network without support, a timeout) or "Send me a code instead" moves the login
+//! to its first code.
+
+use super::finish::check_and_sign_in;
+use super::lifecycle::{claim_unsent_first_code, end, Ending};
+use super::{is_expired, throttled};
+use crate::auth::server::verify_port::ControlFailure;
+use crate::auth::server::{AuthContext, LoginSession, PendingLogin, RequestFacts};
+use crate::auth::{AuthError, SilentOutcome};
+use crate::domain::Pin;
+
+/// The path the mobile network sends the browser back to.
+pub const SILENT_RETURN_PATH: &str = "/login/silent";
+
+/// Where silent authentication sends the browser back: `PUBLIC_URL` + [`SILENT_RETURN_PATH`],
+/// else (development) this request's own loopback address; `None` for a non-loopback host
+/// without `PUBLIC_URL`, whose `Host` header is not trusted to name the site.
+pub(super) fn return_address(ctx: &AuthContext, facts: &RequestFacts) -> Option<String> {
+    if let Some(origin) = &ctx.public_origin {
+        return Some(format!("{origin}{SILENT_RETURN_PATH}"));
+    }
+    let host: std::net::IpAddr = facts.host.as_deref()?.parse().ok()?;
+    if !host.is_loopback() {
+        return None;
+    }
+    let parts = leptos::prelude::use_context::<http::request::Parts>()?;
+    let authority = parts.headers.get(http::header::HOST)?.to_str().ok()?;
+    Some(format!("http://{authority}{SILENT_RETURN_PATH}"))
+}
+
+/// What the browser brought back from silent authentication, read from the address
+/// fragment by the `/login/silent` page:
+/// - `request_id` and `code`: the code is checked for this session's pending login, and only
+///   when `request_id` is that login's request (another session's result, or one for an ended
+///   login, is [`AuthError::NoPendingLogin`] / [`AuthError::BadRequest`] and changes
+///   nothing); a right code signs in once (the login's single ending) and answers
+///   `Ok(SilentOutcome::SignedIn(destination))`;
+/// - `error`: the mobile network could not confirm the number and the provider has moved to
+///   the first code by itself: [`SilentOutcome::CodeSent`] with the note to show;
+/// - nothing (a browser without JavaScript never sends the fragment): while silent
+///   authentication is still under way the provider is asked for the first code now, as
+///   with "Send me a code instead".
+pub async fn silent_result(
+    ctx: &AuthContext,
+    session: &LoginSession,
+    facts: &RequestFacts,
+    request_id: Option<&str>,
+    code: Option<&str>,
+    error: Option<&str>,
+) -> Result<SilentOutcome, AuthError> {
+    let now = facts.now;
+    let mut pending = session.pending().await?.ok_or(AuthError::NoPendingLogin)?;
+    if is_expired(ctx, &pending, now) {
+        end(ctx, session, now, &pending, Ending::Expired).await?;
+        return Err(AuthError::CodeExpired);
+    }
+    let locale = facts.locale();
+    match (request_id, code, error) {
+        (Some(id), Some(code), None) => {
+            if !same_request(&pending, id) {
+                tracing::warn!(number = %pending.number.masked(), "silent authentication result for another request refused");
+                return Err(AuthError::BadRequest);
+            }
+            let code = Pin::from_silent_auth(code).ok_or(AuthError::BadRequest);
+            let destination = check_and_sign_in(ctx, session, facts, code).await?;
+            Ok(SilentOutcome::SignedIn(destination))
+        }
+        (_, _, Some(reason)) => {
+            if pending.silent_until.is_some() {
+                let reason: String = reason.chars().take(64).collect();
+                tracing::info!(number = %pending.number.masked(), %reason, "silent authentication failed; the first code follows");
+                silent_over(ctx, &mut pending, now);
+                session.update_pending(&pending).await?;
+            }
+            let note = crate::i18n::td_string!(locale, silent.failed).to_owned();
+            Ok(SilentOutcome::CodeSent(note))
+        }
+        _ if pending.silent_at(now) => skip_silent(ctx, session, facts, pending)
+            .await
+            .map(SilentOutcome::CodeSent),
+        _ => {
+            let number = pending.number.international();
+            let note = crate::i18n::td_string!(locale, pin.code_sent_now, number = number);
+            Ok(SilentOutcome::CodeSent(note.to_owned()))
+        }
+    }
+}
+
+/// "Send me a code instead" while silent authentication is under way: the provider moves to
+/// the first code now (counted at the start, so not counted again). Answers the note to
+/// show.
+pub(super) async fn skip_silent(
+    ctx: &AuthContext,
+    session: &LoginSession,
+    facts: &RequestFacts,
+    mut pending: PendingLogin,
+) -> Result<String, AuthError> {
+    let now = facts.now;
+    if !claim_unsent_first_code(ctx, &pending, now).await {
+        return Err(AuthError::NoPendingLogin);
+    }
+    match ctx.provider.next_channel(&pending.request_id).await {
+        // Nothing left to move to: silent authentication had already ended upstream.
+        Ok(()) | Err(ControlFailure::NothingLeft) => {}
+        Err(ControlFailure::NotFound) => {
+            end(ctx, session, now, &pending, Ending::ProviderForgot).await?;
+            return Err(AuthError::CodeExpired);
+        }
+        Err(ControlFailure::Throttled) => return Err(throttled(ctx)),
+        Err(failure) => {
+            tracing::warn!(number = %pending.number.masked(), %failure, "moving on from silent authentication failed upstream");
+            return Err(AuthError::ServiceUnavailable);
+        }
+    }
+    silent_over(ctx, &mut pending, now);
+    pending.resend_at = now + ctx.resend_after.as_secs();
+    session.update_pending(&pending).await?;
+    let locale = facts.locale();
+    let number = pending.number.international();
+    Ok(crate::i18n::td_string!(locale, pin.code_sent_now, number = number).to_owned())
+}
+
+/// Silent authentication ended at `now`: the first code goes now, the next channel one step
+/// later.
+fn silent_over(ctx: &AuthContext, pending: &mut PendingLogin, now: u64) {
+    let plan = ctx.provider.delivery_plan();
+    pending.silent_until = None;
+    pending.check_url = None;
+    pending.auto_call_at = plan
+        .auto_next_after
+        .filter(|_| pending.next_channel.is_some())
+        .map(|step| now + step.as_secs());
+}
+
+/// `true` when `raw` names `pending`'s request, compared without an early exit.
+fn same_request(pending: &PendingLogin, raw: &str) -> bool {
+    let ours = pending.request_id.expose().as_bytes();
+    let theirs = raw.as_bytes();
+    ours.len() == theirs.len()
+        && ours
+            .iter()
+            .zip(theirs)
+            .fold(0u8, |diff, (a, b)| diff | (a ^ b))
+            == 0
+}
