@@ -1,7 +1,7 @@
 //! The HTML shell and the router.
 
 use crate::components::{CachedStylesheet, CarriedNote, LanguageMenu};
-use crate::pages::{AccountPage, HomePage, LoginPage, NotFound, VerifyPage};
+use crate::pages::{AccountPage, HomePage, LoginPage, NotFound, SilentReturnPage, VerifyPage};
 use app_core::i18n::{t_string, use_i18n, I18nContextProvider};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Meta, MetaTags, Title};
@@ -84,6 +84,7 @@ fn Routed() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async />
+                    <Route path=path!("/login/silent") view=SilentReturnPage />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                 </Routes>
             </main>

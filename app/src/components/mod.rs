@@ -17,6 +17,7 @@ mod pin_step;
 mod scheduled_call;
 mod session_list;
 mod signed_in_only;
+mod silent_step;
 
 pub use carried_note::CarriedNote;
 pub use countdown::countdown;
@@ -34,3 +35,4 @@ pub use pin_step::PinStep;
 pub use scheduled_call::scheduled_call;
 pub use session_list::SessionList;
 pub use signed_in_only::SignedInOnly;
+pub use silent_step::SilentStep;

@@ -39,6 +39,7 @@ pub fn PinStep(
         next_channel,
         call_in_secs,
         expires_in_secs,
+        ..
     } = pending;
     let expires_in = countdown(expires_in_secs);
     let resend_in = countdown(resend_in_secs);

@@ -57,7 +57,10 @@ pub fn LoginPage() -> impl IntoView {
                     <DevBanner show=status.dev_outbox />
                     <section class="card">
                         <h1>{t!(i18n, login.title)}</h1>
-                        <p>{t!(i18n, login.intro)}</p>
+                        <p>{match status.channel_choice.is_some() {
+                            true => t!(i18n, login.intro_choice).into_any(),
+                            false => t!(i18n, login.intro).into_any(),
+                        }}</p>
                         {pending_hint}
                         <PhoneStep typed initial_error=error next=next() initial_challenge=challenge
                             channel_choice=status.channel_choice.clone() />
