@@ -47,6 +47,10 @@ const passkeysPort = 3015;
 // WhatsApp beside text messages (channels.spec.ts): the phone step offers the choice.
 const channelsPort = 3016;
 
+// Silent authentication first (silent_auth.spec.ts): the emulator's check_url succeeds or
+// fails by /dev/reachability.
+const silentPort = 3017;
+
 const serverEnv = (port: number, extra: Record<string, string>) => ({
   ...(process.env as Record<string, string>),
   LEPTOS_OUTPUT_NAME: "passwordless",
@@ -82,7 +86,12 @@ export default defineConfig({
     trace: "retain-on-failure",
   },
   projects: [
-    { name: "chromium", use: chromium, testIgnore: /(guard|challenge|passkeys|channels)\.spec\.ts/ },
+    { name: "chromium", use: chromium, testIgnore: /(guard|challenge|passkeys|channels|silent_auth)\.spec\.ts/ },
+    {
+      name: "silent_auth",
+      testMatch: /silent_auth\.spec\.ts/,
+      use: { ...chromium, baseURL: `http://127.0.0.1:${silentPort}` },
+    },
     {
       name: "channels",
       testMatch: /channels\.spec\.ts/,
@@ -115,6 +124,7 @@ export default defineConfig({
       server(port, { EMULATOR_API: api, EMULATOR_CODE_TTL: "300" }),
     ),
     server(passkeysPort, {}),
+    server(silentPort, { VONAGE_WORKFLOW: "silent_auth,sms,voice" }),
     server(channelsPort, {
       VONAGE_WORKFLOW: "whatsapp,sms,voice",
       VONAGE_WHATSAPP_FROM: "447700900000",

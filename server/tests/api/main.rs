@@ -42,6 +42,7 @@ mod scale_out_support;
 mod scheduled_call;
 mod security;
 mod session_lifetime;
+mod silent_auth;
 mod soft_authenticator;
 mod sqlite_sessions;
 mod store_faults;
