@@ -19,9 +19,16 @@ async fn pending(app: &TestApp) -> Value {
 
 /// Opens `check_url` as the phone would and answers the fragment of where it was sent back.
 async fn open_check_url(check_url: &str) -> String {
-    let answer = new_client().get(check_url).send().await.expect("check_url reachable");
+    let answer = new_client()
+        .get(check_url)
+        .send()
+        .await
+        .expect("check_url reachable");
     assert_eq!(answer.status(), StatusCode::FOUND, "{check_url}");
-    let location = answer.headers()["location"].to_str().expect("text").to_owned();
+    let location = answer.headers()["location"]
+        .to_str()
+        .expect("text")
+        .to_owned();
     let (page, fragment) = location.split_once('#').expect("a fragment");
     assert!(page.ends_with("/login/silent"), "{location}");
     fragment.to_owned()
@@ -38,9 +45,15 @@ async fn start_silently(app: &TestApp, number: &str) -> String {
     let start = app.call("start_login", &[("number", number)]).await;
     assert_eq!(start.status, StatusCode::OK, "{}", start.body);
     let view = pending(app).await;
-    let check_url = view["silent"]["check_url"].as_str().expect("silent step").to_owned();
+    let check_url = view["silent"]["check_url"]
+        .as_str()
+        .expect("silent step")
+        .to_owned();
     assert!(
-        app.messages().await.iter().all(|m| m["to"] != number || m["channel"] == "silent_auth"),
+        app.messages()
+            .await
+            .iter()
+            .all(|m| m["to"] != number || m["channel"] == "silent_auth"),
         "no code is sent while the mobile network is asked"
     );
     check_url
@@ -86,7 +99,10 @@ async fn a_result_replayed_in_another_browser_is_refused() {
     let refused = attacker.call("silent_result", &fields).await;
     assert!(refused.body.contains("BadRequest"), "{}", refused.body);
     let status = attacker.call("login_status", &[]).await;
-    assert!(status.body.contains("Pending"), "the attacker is not signed in");
+    assert!(
+        status.body.contains("Pending"),
+        "the attacker is not signed in"
+    );
     // The owner's login is untouched and still signs in with its own result.
     let result = app.call("silent_result", &fields).await;
     assert!(result.body.contains("SignedIn"), "{}", result.body);
@@ -123,11 +139,18 @@ async fn without_javascript_the_return_page_asks_for_a_code() {
     let app = spawn_app_with(SILENT).await;
     start_silently(&app, NUMBER).await;
     let page = app.get("/verify").await;
-    assert!(page.body.contains("/silent-auth/"), "a plain link to check_url");
+    assert!(
+        page.body.contains("/silent-auth/"),
+        "a plain link to check_url"
+    );
     assert!(page.body.contains("Send me a code instead"));
     let landing = app.get("/login/silent").await;
     assert_eq!(landing.status, StatusCode::OK);
-    assert!(landing.body.contains("Send me a code instead"), "{}", landing.body);
+    assert!(
+        landing.body.contains("Send me a code instead"),
+        "{}",
+        landing.body
+    );
     let post = app.post_form("silent_result", &[]).await;
     assert_eq!(post.status, StatusCode::SEE_OTHER, "{}", post.body);
     assert_eq!(post.location(), "/verify");

@@ -70,11 +70,14 @@ pub struct PendingLogin {
     #[serde(default)]
     pub check_url: Option<String>,
     /// Unix seconds at which the provider gives up silent authentication and sends the first
-    /// code by itself; `None` once silent authentication is over (it failed, the person
-    /// asked for a code) or when the login never tried it. The first code was counted at the
-    /// start and is given back if the login ends before it.
+    /// code by itself; `None` when the login never tried it. Kept after silent
+    /// authentication ended: the provider may have moved on as early as the start, so its
+    /// own call may come from here on.
     #[serde(default)]
     pub silent_until: Option<u64>,
+    /// Silent authentication is known to be over (it failed, or the person asked for a code).
+    #[serde(default)]
+    pub silent_ended: bool,
     /// The client address the sends of this login were counted under.
     #[serde(default)]
     pub send_ip: Option<std::net::IpAddr>,
@@ -112,7 +115,7 @@ impl PendingLogin {
 
     /// `true` while silent authentication is under way: no code has been sent yet.
     pub fn silent_at(&self, now: u64) -> bool {
-        self.silent_until.is_some_and(|until| now < until)
+        !self.silent_ended && self.silent_until.is_some_and(|until| now < until)
     }
 
     /// Seconds until the provider's own call, while it is still to come.

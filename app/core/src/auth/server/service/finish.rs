@@ -23,17 +23,19 @@ pub async fn finish_login(
     raw_code: &str,
 ) -> Result<String, AuthError> {
     let code = Pin::parse(raw_code).map_err(AuthError::InvalidCode);
-    check_and_sign_in(ctx, session, facts, code).await
+    check_and_sign_in(ctx, session, facts, code, Ending::SignedInByCode).await
 }
 
-/// [`finish_login`] with the code already read: a typed one, or the one the mobile network
-/// handed the browser after silent authentication. A `code` that could not be read is
+/// [`finish_login`] with the code already read: a typed one (`signed_in` is
+/// [`Ending::SignedInByCode`]), or the one the mobile network handed the browser after silent
+/// authentication ([`Ending::SignedInSilently`]). A `code` that could not be read is
 /// answered after the expiry check, as a typed one is.
 pub(super) async fn check_and_sign_in(
     ctx: &AuthContext,
     session: &LoginSession,
     facts: &RequestFacts,
     code: Result<Pin, AuthError>,
+    signed_in: Ending,
 ) -> Result<String, AuthError> {
     let Some(mut pending) = session.pending().await? else {
         return Err(AuthError::NoPendingLogin);
@@ -70,7 +72,7 @@ pub(super) async fn check_and_sign_in(
         Ok(()) => {
             // Another request with this cookie ended the login meanwhile ("Use a different
             // number", logout): that ending stands, and nobody is signed in by this one.
-            if !end(ctx, session, now, &pending, Ending::SignedInByCode).await? {
+            if !end(ctx, session, now, &pending, signed_in).await? {
                 return Err(AuthError::NoPendingLogin);
             }
             // Nothing to clear when no wrong code counted (read just before the check; the

@@ -26,6 +26,9 @@ const CLAIM_MARGIN_SECS: u64 = 3600;
 pub(super) enum Ending {
     /// The right code: the provider stops the request.
     SignedInByCode,
+    /// The mobile network's code after silent authentication: the provider stops the
+    /// request, and silent authentication having succeeded, it never sent the first code.
+    SignedInSilently,
     /// A passkey signed this browser in over its pending code.
     SignedInByPasskey,
     /// Our cap of wrong codes for one login was reached.
@@ -52,7 +55,11 @@ impl Ending {
     fn needs_cancel(self) -> bool {
         !matches!(
             self,
-            Self::SignedInByCode | Self::ProviderExhausted | Self::ProviderForgot | Self::Expired
+            Self::SignedInByCode
+                | Self::SignedInSilently
+                | Self::ProviderExhausted
+                | Self::ProviderForgot
+                | Self::Expired
         )
     }
 
@@ -63,13 +70,17 @@ impl Ending {
     fn provider_said_finished(self) -> bool {
         matches!(
             self,
-            Self::SignedInByCode | Self::ProviderExhausted | Self::ProviderForgot
+            Self::SignedInByCode
+                | Self::SignedInSilently
+                | Self::ProviderExhausted
+                | Self::ProviderForgot
         )
     }
 
     fn label(self) -> &'static str {
         match self {
             Self::SignedInByCode => "signed in by code",
+            Self::SignedInSilently => "signed in silently",
             Self::SignedInByPasskey => "signed in by passkey",
             Self::WrongCodesExhausted => "wrong codes exhausted",
             Self::NumberLocked => "number locked",
@@ -183,6 +194,7 @@ pub(super) async fn begin(
         silent_until: step
             .filter(|_| started.check_url.is_some() && !started.resumed)
             .map(|step| now + step),
+        silent_ended: false,
         check_url: started.check_url.filter(|_| !started.resumed),
         send_ip: facts.client_ip,
         sends_nothing,
@@ -219,8 +231,11 @@ pub(super) async fn end(
         };
         if finished {
             release_number(ctx, session, &pending.number).await;
-            give_back_scheduled_call(ctx, session, pending, now).await;
-            give_back_unsent_first_code(ctx, session, pending, now).await;
+            let silently = ending == Ending::SignedInSilently;
+            give_back_scheduled_call(ctx, session, pending, now, silently).await;
+            if silently {
+                give_back_unsent_first_code(ctx, session, pending, now).await;
+            }
         }
         tracing::info!(number = %masked, ending = ending.label(), "pending login ended");
     } else {
@@ -267,14 +282,24 @@ pub(super) async fn claim_scheduled_call(
     pending.call_in_secs(now).is_some() && claim(ctx, pending, "call", now).await
 }
 
-/// Gives back the call the provider would have made by itself, when it was still to come.
+/// Gives back the call the provider would have made by itself, when it was surely still to
+/// come. After silent authentication the provider may have moved on as early as it failed
+/// (a moment after the start, reported late or never), so its call may come from
+/// `silent_until` on: only earlier, or after a silent sign-in (`silently`: no call ever), is
+/// it given back.
 async fn give_back_scheduled_call(
     ctx: &AuthContext,
     session: &LoginSession,
     pending: &PendingLogin,
     now: u64,
+    silently: bool,
 ) {
-    if !claim_scheduled_call(ctx, pending, now).await || pending.sends_nothing {
+    let maybe_made = pending.silent_until.is_some_and(|until| now >= until) && !silently;
+    // A silent login's "Send me a code instead" may have been the call (see
+    // `keep_scheduled_call`): whoever claims first decides.
+    let kept = pending.silent_until.is_some() && !claim(ctx, pending, "call-kept", now).await;
+    if maybe_made || kept || !claim_scheduled_call(ctx, pending, now).await || pending.sends_nothing
+    {
         return;
     }
     if let Ok(owner) = session.owner_token().await {
@@ -284,9 +309,18 @@ async fn give_back_scheduled_call(
     }
 }
 
+/// Keeps `pending`'s scheduled call counted for good: "Send me a code instead" asked the
+/// provider to move on, and if silent authentication had already failed upstream unseen,
+/// that move was the call. ("Call me instead" afterwards still works: it claims the call's
+/// own fate.)
+pub(super) async fn keep_scheduled_call(ctx: &AuthContext, pending: &PendingLogin, now: u64) {
+    let _ = claim(ctx, pending, "call-kept", now).await;
+}
+
 /// Claims the fate of `pending`'s first code while silent authentication still holds it
 /// back: either it is asked for sooner ("Send me a code instead"), or its count is given back
-/// when the login ends (signed in silently, abandoned), never both.
+/// when silent authentication signed the login in, never both. (Any other ending keeps it
+/// counted: the provider may have sent it already after a failure nobody reported.)
 pub(super) async fn claim_unsent_first_code(
     ctx: &AuthContext,
     pending: &PendingLogin,

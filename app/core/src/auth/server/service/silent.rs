@@ -6,7 +6,7 @@
 //! to its first code.
 
 use super::finish::check_and_sign_in;
-use super::lifecycle::{claim_unsent_first_code, end, Ending};
+use super::lifecycle::{claim_unsent_first_code, end, keep_scheduled_call, Ending};
 use super::{is_expired, throttled};
 use crate::auth::server::verify_port::ControlFailure;
 use crate::auth::server::{AuthContext, LoginSession, PendingLogin, RequestFacts};
@@ -66,11 +66,12 @@ pub async fn silent_result(
                 return Err(AuthError::BadRequest);
             }
             let code = Pin::from_silent_auth(code).ok_or(AuthError::BadRequest);
-            let destination = check_and_sign_in(ctx, session, facts, code).await?;
+            let destination =
+                check_and_sign_in(ctx, session, facts, code, Ending::SignedInSilently).await?;
             Ok(SilentOutcome::SignedIn(destination))
         }
         (_, _, Some(reason)) => {
-            if pending.silent_until.is_some() {
+            if pending.silent_until.is_some() && !pending.silent_ended {
                 let reason: String = reason.chars().take(64).collect();
                 tracing::info!(number = %pending.number.masked(), %reason, "silent authentication failed; the first code follows");
                 silent_over(ctx, &mut pending, now);
@@ -103,6 +104,9 @@ pub(super) async fn skip_silent(
     if !claim_unsent_first_code(ctx, &pending, now).await {
         return Err(AuthError::NoPendingLogin);
     }
+    // If silent authentication already failed upstream (nobody said so here), the provider
+    // sent the first code then, and this move is the call: it stays counted, never given back.
+    keep_scheduled_call(ctx, &pending, now).await;
     match ctx.provider.next_channel(&pending.request_id).await {
         // Nothing left to move to: silent authentication had already ended upstream.
         Ok(()) | Err(ControlFailure::NothingLeft) => {}
@@ -124,16 +128,18 @@ pub(super) async fn skip_silent(
     Ok(crate::i18n::td_string!(locale, pin.code_sent_now, number = number).to_owned())
 }
 
-/// Silent authentication ended at `now`: the first code goes now, the next channel one step
-/// later.
+/// Silent authentication ended by `now` (or at `silent_until`, when the provider gave up by
+/// itself before anybody said so): the first code went then, the next channel follows one
+/// step later.
 fn silent_over(ctx: &AuthContext, pending: &mut PendingLogin, now: u64) {
     let plan = ctx.provider.delivery_plan();
-    pending.silent_until = None;
+    let moved_at = pending.silent_until.map_or(now, |until| until.min(now));
+    pending.silent_ended = true;
     pending.check_url = None;
     pending.auto_call_at = plan
         .auto_next_after
         .filter(|_| pending.next_channel.is_some())
-        .map(|step| now + step.as_secs());
+        .map(|step| moved_at + step.as_secs());
 }
 
 /// `true` when `raw` names `pending`'s request, compared without an early exit.

@@ -1,6 +1,7 @@
 //! Model-based checks of the login lifecycle: random sequences of single operations and of
 //! operations sent together (the same cookie included), by three browsers on two numbers,
-//! with the clock moving, against the real service on in-memory stores and a scripted
+//! with the clock moving, with or without silent authentication first (its results brought
+//! back in the right browser or another, confirmed or failing), against the real service on in-memory stores and a scripted
 //! provider. After every step the invariants the lifecycle owns must hold:
 //! - every send counter covers the deliveries it stands for (SMS and calls, the provider's
 //!   own included) and stays within its limit, so deliveries never exceed the limits;
@@ -38,6 +39,7 @@ enum Step {
 #[derive(Clone, Debug)]
 struct Setup {
     v1_like: bool,
+    silent: bool,
     seed: u64,
 }
 
@@ -52,6 +54,8 @@ fn op() -> impl Strategy<Value = Op> {
         3 => (b.clone(), n.clone()).prop_map(|(browser, number)| Op::RightCode { browser, number }),
         3 => b.clone().prop_map(|browser| Op::WrongCode { browser }),
         2 => b.clone().prop_map(|browser| Op::CallMe { browser }),
+        2 => (b.clone(), n.clone(), any::<bool>())
+            .prop_map(|(browser, number, fails)| Op::Silent { browser, number, fails }),
         2 => b.clone().prop_map(|browser| Op::ChangeNumber { browser }),
         2 => b.clone().prop_map(|browser| Op::Logout { browser }),
         1 => (b.clone(), n).prop_map(|(browser, number)| Op::Passkey { browser, number }),
@@ -65,8 +69,12 @@ impl ReferenceStateMachine for Lifecycle {
     type Transition = Step;
 
     fn init_state() -> BoxedStrategy<Setup> {
-        (any::<bool>(), any::<u64>())
-            .prop_map(|(v1_like, seed)| Setup { v1_like, seed })
+        (any::<bool>(), any::<bool>(), any::<u64>())
+            .prop_map(|(v1_like, silent, seed)| Setup {
+                v1_like,
+                silent,
+                seed,
+            })
             .boxed()
     }
 
@@ -104,7 +112,7 @@ impl StateMachineTest for Lifecycle {
             .build()
             .expect("runtime");
         Harness {
-            world: World::new(setup.v1_like, setup.seed),
+            world: World::new(setup.v1_like, setup.silent, setup.seed),
             runtime,
             code_sign_ins: 0,
             ever_listed: Default::default(),

@@ -15,8 +15,16 @@ pub enum Op {
     RightCode { browser: usize, number: usize },
     /// Types a wrong code.
     WrongCode { browser: usize },
-    /// "Call me instead".
+    /// "Call me instead" ("Send me a code instead" while silent authentication is on).
     CallMe { browser: usize },
+    /// `NUMBERS[number]`'s phone opens its silent-authentication address (confirmed, or
+    /// failing when `fails`) and the result is brought back in `browser` (its own login's,
+    /// or another's: a replay).
+    Silent {
+        browser: usize,
+        number: usize,
+        fails: bool,
+    },
     /// "Use a different number".
     ChangeNumber { browser: usize },
     /// "Log out".
@@ -36,6 +44,7 @@ impl Op {
             | Op::RightCode { browser, .. }
             | Op::WrongCode { browser }
             | Op::CallMe { browser }
+            | Op::Silent { browser, .. }
             | Op::ChangeNumber { browser }
             | Op::Logout { browser }
             | Op::Passkey { browser, .. }

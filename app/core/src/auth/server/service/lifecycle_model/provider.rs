@@ -1,6 +1,8 @@
 //! A scripted Verify provider for the model checks: Vonage-like (one live request per number,
 //! an SMS at the start, its own call `AUTO_CALL_AFTER` later unless checked or cancelled,
-//! optionally refusing cancels in the first 30 s as Vonage v1 does), answering each call
+//! optionally refusing cancels in the first 30 s as Vonage v1 does, optionally trying silent
+//! authentication first for one `AUTO_CALL_AFTER` step, the SMS following when it fails,
+//! times out or is skipped), answering each call
 //! after a seeded number of scheduler turns so parallel requests interleave differently in
 //! every case. It records every delivery, so the checks compare counters with what a phone
 //! really received.
@@ -57,14 +59,29 @@ pub struct Request {
     pub called: bool,
     /// Whether a cancel was refused (then its call may still come, and must be counted).
     pub cancel_refused: bool,
+    /// When its SMS went out; `None` while silent authentication holds it back (or after
+    /// silent authentication succeeded: then it never goes).
+    pub first_at: Option<u64>,
+    /// When silent authentication gives up by itself, while it is under way.
+    pub silent_until: Option<u64>,
+    /// The mobile network confirmed the number: no SMS and no call will come by themselves.
+    pub silent_confirmed: bool,
 }
 
 impl Request {
-    /// Deliveries this request made or will still make by itself: its SMS, plus its call
-    /// once made or while still to come.
+    /// Deliveries this request made or will still make by itself: its SMS once sent or while
+    /// silent authentication may still give way to it, plus its call once made or while
+    /// still to come.
     pub fn committed(&self, now: u64) -> u32 {
-        let call_to_come = self.state == State::Live && now < self.started_at + AUTO_CALL_AFTER;
-        1 + u32::from(self.called || call_to_come)
+        let live = self.state == State::Live;
+        let first_to_come = live && self.silent_until.is_some();
+        let call_to_come = live
+            && !self.silent_confirmed
+            && match self.first_at {
+                Some(first) => now < first + AUTO_CALL_AFTER,
+                None => self.silent_until.is_some(),
+            };
+        u32::from(self.first_at.is_some() || first_to_come) + u32::from(self.called || call_to_come)
     }
 }
 
@@ -78,17 +95,24 @@ pub struct ScriptedProvider {
     inner: Mutex<Inner>,
     clock: ManualClock,
     refuses_early_cancel: bool,
+    silent_first: bool,
     turns: AtomicU64,
 }
 
 impl ScriptedProvider {
-    /// A provider on `clock`; `refuses_early_cancel` makes it Vonage-v1-like; `seed` drives
-    /// how late each answer comes.
-    pub fn new(clock: ManualClock, refuses_early_cancel: bool, seed: u64) -> Self {
+    /// A provider on `clock`; `refuses_early_cancel` makes it Vonage-v1-like, `silent_first`
+    /// tries silent authentication first; `seed` drives how late each answer comes.
+    pub fn new(
+        clock: ManualClock,
+        refuses_early_cancel: bool,
+        silent_first: bool,
+        seed: u64,
+    ) -> Self {
         Self {
             inner: Mutex::default(),
             clock,
             refuses_early_cancel,
+            silent_first,
             turns: AtomicU64::new(seed | 1),
         }
     }
@@ -114,6 +138,25 @@ impl ScriptedProvider {
             .map(|r| r.code.clone())
     }
 
+    /// The phone of `number` opens the check address of the number's newest live request
+    /// still under silent authentication: the network confirms it (answers the request's id
+    /// and code, as the redirect's fragment carries them) or, when `fails`, it gives way to
+    /// the SMS at once (answers `None`).
+    pub fn open_check_url(&self, number: &str, fails: bool) -> Option<(String, String)> {
+        self.with(|requests, now| {
+            let r = requests.iter_mut().rev().find(|r| {
+                r.number == number && r.state == State::Live && r.silent_until.is_some()
+            })?;
+            r.silent_until = None;
+            if fails {
+                r.first_at = Some(now);
+                return None;
+            }
+            r.silent_confirmed = true;
+            Some((r.id.clone(), r.code.clone()))
+        })
+    }
+
     /// Runs `act` on the requests after the due calls and expiries of `now`.
     fn with<T>(&self, act: impl FnOnce(&mut Vec<Request>, u64) -> T) -> T {
         let now = self.now();
@@ -122,7 +165,12 @@ impl ScriptedProvider {
             if request.state != State::Live {
                 continue;
             }
-            if !request.called && now >= request.started_at + AUTO_CALL_AFTER {
+            if let Some(until) = request.silent_until.filter(|until| now >= *until) {
+                request.silent_until = None;
+                request.first_at = Some(until);
+            }
+            let call_due = request.first_at.is_some_and(|f| now >= f + AUTO_CALL_AFTER);
+            if !request.called && call_due {
                 request.called = true;
             }
             if now >= request.started_at + REQUEST_TTL {
@@ -162,6 +210,7 @@ impl VerifyProvider for ScriptedProvider {
             }
             let index = requests.len() as u64;
             let id = format!("req-{index}");
+            let silent = self.silent_first;
             requests.push(Request {
                 id: id.clone(),
                 number,
@@ -171,11 +220,14 @@ impl VerifyProvider for ScriptedProvider {
                 wrong: 0,
                 called: false,
                 cancel_refused: false,
+                first_at: (!silent).then_some(now),
+                silent_until: silent.then_some(now + AUTO_CALL_AFTER),
+                silent_confirmed: false,
             });
             Started {
+                check_url: silent.then(|| format!("https://check.example/{id}")),
                 request_id: RequestId::new(id),
                 resumed: false,
-                check_url: None,
             }
         });
         self.pause().await;
@@ -190,6 +242,10 @@ impl VerifyProvider for ScriptedProvider {
             };
             if r.state != State::Live {
                 return Err(CheckFailure::NotFound);
+            }
+            if r.silent_until.is_some() {
+                // Vonage v2: 409, the current step takes no code.
+                return Err(CheckFailure::Unavailable("no code yet".into()));
             }
             if r.code == code.expose() {
                 r.state = State::Verified;
@@ -208,8 +264,14 @@ impl VerifyProvider for ScriptedProvider {
 
     async fn next_channel(&self, request_id: &RequestId) -> Result<(), ControlFailure> {
         self.pause().await;
-        let answer = self.with(|requests, _| {
+        let answer = self.with(|requests, now| {
             match requests.iter_mut().find(|r| r.id == request_id.expose()) {
+                Some(r) if r.state == State::Live && r.first_at.is_none() => {
+                    r.silent_until = None;
+                    r.silent_confirmed = false;
+                    r.first_at = Some(now);
+                    Ok(())
+                }
                 Some(r) if r.state == State::Live && r.called => Err(ControlFailure::NothingLeft),
                 Some(r) if r.state == State::Live => {
                     r.called = true;
@@ -248,7 +310,7 @@ impl VerifyProvider for ScriptedProvider {
             alternative: Some(Channel::WhatsApp),
             next: Some(Channel::Voice),
             auto_next_after: Some(Duration::from_secs(AUTO_CALL_AFTER)),
-            silent_first: false,
+            silent_first: self.silent_first,
         }
     }
 

@@ -45,10 +45,11 @@ pub struct World {
 }
 
 impl World {
-    /// A world whose provider refuses early cancels when `v1_like`, seeded with `seed`.
-    pub fn new(v1_like: bool, seed: u64) -> Self {
+    /// A world whose provider refuses early cancels when `v1_like` and tries silent
+    /// authentication first when `silent`, seeded with `seed`.
+    pub fn new(v1_like: bool, silent: bool, seed: u64) -> Self {
         let clock = ManualClock::new();
-        let provider = Arc::new(ScriptedProvider::new(clock.clone(), v1_like, seed));
+        let provider = Arc::new(ScriptedProvider::new(clock.clone(), v1_like, silent, seed));
         let counters = Arc::new(MemoryCounters::default());
         let locks = Arc::new(MemoryLocks::default());
         let rule = |max, secs| Rule {
@@ -149,6 +150,26 @@ impl World {
             Op::WrongCode { .. } => {
                 let _ = service::finish_login(ctx, &session, &facts, "000000").await;
                 (None, false)
+            }
+            Op::Silent { number, fails, .. } => {
+                let opened = self.provider.open_check_url(NUMBERS[*number], *fails);
+                let result = match &opened {
+                    Some((id, code)) => {
+                        let (id, code) = (Some(id.as_str()), Some(code.as_str()));
+                        service::silent_result(ctx, &session, &facts, id, code, None).await
+                    }
+                    None => {
+                        let failed = Some("silent_auth_failed");
+                        service::silent_result(ctx, &session, &facts, None, None, failed).await
+                    }
+                };
+                let who = match result {
+                    Ok(crate::auth::SilentOutcome::SignedIn(_)) => {
+                        self.signed_in_number(&session, facts.now).await
+                    }
+                    _ => None,
+                };
+                (who, true)
             }
             Op::CallMe { .. } => {
                 let _ = service::resend_code(ctx, &session, &facts).await;
