@@ -16,10 +16,14 @@
 //! - one live request per number: a second start answers v2 409 / v1 status "10" with the
 //!   live `request_id`;
 //! - v2 timing: `channel_timeout` (15–900 s, default [`EmulatorConfig::code_ttl`]; out of
-//!   range → 422 with `invalid_parameters`) and the `workflow` array (`sms`, `voice`; other
-//!   channels → 422). The first channel is delivered at the start; each next one starts by
+//!   range → 422 with `invalid_parameters`) and the `workflow` array (channels `sms`,
+//!   `voice`, `whatsapp`, `rcs`, `silent_auth`; others → 422; see [`v2_routes`] for each
+//!   channel's fields). The first channel is delivered at the start; each next one starts by
 //!   itself when the current one's `channel_timeout` elapses; the request ends (check → 404,
-//!   number free) when the last channel's timeout elapses. One code for the whole request;
+//!   number free) when the last channel's timeout elapses. One code for the whole request.
+//!   A WhatsApp or RCS step to a number it cannot reach fails at once and the next step is
+//!   made at the same moment (cause `fallback`; see [`reachability`]). A `silent_auth` first
+//!   step sends nothing: the start answers a `check_url` for the device (see [`v2_routes`]);
 //! - v1 timing: `workflow_id` 1–7 (default 1) picks the preset sequence and its default waits
 //!   (1: SMS, voice, voice with 125, 180, 300 s; 2: SMS, SMS, voice, same waits; 3: voice,
 //!   voice, 150, 150; 4: SMS, SMS, 120, 180; 5: SMS, voice, 120, 180; 6: SMS, 7: voice, each
@@ -39,9 +43,11 @@
 //!   event now (v1: with a new PIN if the old one has expired); the one after falls due a full
 //!   wait later, and the skipped automatic event does not happen. With nothing left: v2 409
 //!   `There are no more events left to trigger.` / v1 "19";
-//! - every delivery is in the outbox with its `cause`: `start`, `next` (an explicit move) or
-//!   `auto` (a timeout); SMS texts say how long the code has left (v1: the PIN expiry; v2: the
-//!   end of the request if nobody moves it on), voice reads the digits one by one;
+//! - every delivery is in the outbox with its `cause`: `start`, `next` (an explicit move),
+//!   `auto` (a timeout), `fallback` (the step before failed) or `check_url` (the device
+//!   opened a silent-authentication URL: an entry, nothing sent); SMS, WhatsApp and RCS texts
+//!   say how long the code has left (v1: the PIN expiry; v2: the end of the request if nobody
+//!   moves it on), voice reads the digits one by one;
 //! - a wrong code answers v2 400 / v1 "16"; the `max_wrong_codes`-th wrong code ends the
 //!   request with v2 410 / v1 "17" and frees the number. v1 documents 3 per PIN; v2's budget
 //!   is undocumented, so the emulator assumes [`EmulatorConfig::max_wrong_codes`];
@@ -67,7 +73,8 @@
 //! wrong content type, and any documented v1 status or v2 problem, optionally for one
 //! operation only) can be switched on for the API routes at runtime with `POST /dev/faults`
 //! or [`Emulator::set_fault`]; see [`faults`] for the contract. `GET|POST /dev/clock` shows
-//! and moves the emulator's time; see [`dev_clock`].
+//! and moves the emulator's time; see [`dev_clock`]. `GET|POST|DELETE /dev/reachability`
+//! says which numbers RCS, WhatsApp and silent authentication reach; see [`reachability`].
 
 mod auth;
 pub mod captcha;
@@ -79,17 +86,19 @@ mod message;
 mod outbox;
 mod outcomes;
 mod problem;
+pub mod reachability;
 mod state;
 mod timeline;
 pub mod twilio;
 mod v1_params;
 mod v1_routes;
 mod v1_timing;
-mod v2_routes;
+pub mod v2_routes;
 
 pub use auth::jwt::{ApplicationAuth, PublicKey};
 pub use faults::{Fault, FaultSetting, Operation};
 pub use outbox::{DeliveryCause, OutboxMessage};
+pub use reachability::ReachabilitySetting;
 
 use app_clock::Clock;
 use fault_listener::{FaultListener, ResetHandle};
@@ -130,6 +139,16 @@ pub struct EmulatorConfig {
     /// The Vonage application whose RS256 JWTs v2 accepts besides the key and secret.
     /// Default none: Bearer tokens answer 401.
     pub application: Option<ApplicationAuth>,
+    /// Numbers (E.164, `+` optional) that cannot receive RCS: an RCS step to them fails at
+    /// once and the next step is made (outbox cause `fallback`). Default none; changed at run
+    /// time with `/dev/reachability` (see [`reachability`]).
+    pub no_rcs: Vec<String>,
+    /// Numbers (E.164, `+` optional) not on WhatsApp: a WhatsApp step to them fails at once
+    /// and the next step is made. Default none.
+    pub no_whatsapp: Vec<String>,
+    /// Numbers (E.164, `+` optional) whose silent authentication fails: opening the
+    /// `check_url` makes the next step at once and answers the failure. Default none.
+    pub silent_auth_fails: Vec<String>,
 }
 
 impl Default for EmulatorConfig {
@@ -143,6 +162,9 @@ impl Default for EmulatorConfig {
             api_secret: "emulator".to_owned(),
             cancel_settle: Duration::from_secs(5),
             application: None,
+            no_rcs: Vec::new(),
+            no_whatsapp: Vec::new(),
+            silent_auth_fails: Vec::new(),
         }
     }
 }
@@ -158,6 +180,9 @@ impl fmt::Debug for EmulatorConfig {
             .field("api_secret", &"…")
             .field("cancel_settle", &self.cancel_settle)
             .field("application", &self.application)
+            .field("no_rcs", &self.no_rcs)
+            .field("no_whatsapp", &self.no_whatsapp)
+            .field("silent_auth_fails", &self.silent_auth_fails)
             .finish()
     }
 }
@@ -194,27 +219,34 @@ impl Emulator {
     /// `GET|POST /verify/check/json`, `GET|POST /verify/control/json`. Every call goes
     /// through the current [`Fault`] (the `reset` fault needs [`Self::serve`]). Plus the
     /// Twilio-compatible API (`/v2/Services/{VA}/…`, see [`twilio`]), which the generic faults
-    /// (latency, statuses, resets, bodies) reach too.
+    /// (latency, statuses, resets, bodies) reach too. Plus the device's silent-authentication
+    /// `GET /v2/verify/{id}/silent-auth/{token}` (a start's `check_url`), which faults never
+    /// reach: it stands for the mobile network, not the Verify API.
     pub fn api_router(&self) -> axum::Router {
         let vonage = v2_routes::routes()
             .merge(v1_routes::routes())
             .with_state(self.state.clone());
+        let device = v2_routes::device_routes().with_state(self.state.clone());
         vonage
             .merge(twilio::routes(self.twilio.clone()))
             .route_layer(axum::middleware::from_fn_with_state(
                 self.faults.clone(),
                 fault_inject::inject,
             ))
+            .merge(device)
     }
 
     /// The developer pages: `GET /dev/messages` (JSON array of [`OutboxMessage`], newest
     /// first), `GET /dev/outbox` (HTML, refreshes every 3 s), the fault switch
     /// `GET|POST /dev/faults` (JSON [`FaultSetting`], see [`faults`]) and the emulator's time
-    /// `GET|POST /dev/clock` (see [`dev_clock`]) and the CAPTCHA stand-ins under
-    /// `/dev/captcha/` (see [`captcha`]). Codes in clear: mount only in development.
+    /// `GET|POST /dev/clock` (see [`dev_clock`]), which numbers RCS, WhatsApp and silent
+    /// authentication reach `GET|POST|DELETE /dev/reachability` (see [`reachability`]) and the
+    /// CAPTCHA stand-ins under `/dev/captcha/` (see [`captcha`]). Codes in clear: mount only
+    /// in development.
     pub fn dev_router(&self) -> axum::Router {
         outbox::routes()
             .merge(dev_clock::routes())
+            .merge(reachability::routes())
             .with_state(self.state.clone())
             .merge(faults::routes().with_state(self.faults.clone()))
             .merge(captcha::routes())
@@ -247,6 +279,18 @@ impl Emulator {
         setting.validate()?;
         self.faults.set(setting);
         Ok(())
+    }
+
+    /// Changes which numbers RCS, WhatsApp and silent authentication reach (the same switch
+    /// as `POST /dev/reachability`, see [`reachability`]); `Err` says why the change was
+    /// refused and nothing changes.
+    pub fn set_reachability(&self, setting: &ReachabilitySetting) -> Result<(), String> {
+        self.state.set_reachability(setting).map(|_| ())
+    }
+
+    /// Back to the configured reachability (as `DELETE /dev/reachability`).
+    pub fn reset_reachability(&self) {
+        self.state.reset_reachability();
     }
 
     /// The fault setting in force (as `GET /dev/faults` shows it).
