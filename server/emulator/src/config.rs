@@ -36,7 +36,7 @@ pub struct EmulatorConfig {
     pub application: Option<ApplicationAuth>,
     /// Numbers (E.164, `+` optional) that cannot receive RCS: an RCS step to them fails at
     /// once and the next step is made (outbox cause `fallback`). Default none; changed at run
-    /// time with `/dev/reachability` (see [`reachability`]).
+    /// time with `/dev/reachability` (see [`crate::reachability`]).
     pub no_rcs: Vec<String>,
     /// Numbers (E.164, `+` optional) not on WhatsApp: a WhatsApp step to them fails at once
     /// and the next step is made. Default none.

@@ -3,7 +3,7 @@
 //! channel at once), single use, and the channel timeout moving past it.
 
 use super::support::*;
-use crate::{DeliveryCause, EmulatorConfig};
+use crate::{DeliveryCause, EmulatorConfig, Fault, FaultSetting};
 use app_clock::ManualClock;
 use reqwest::redirect::Policy;
 use reqwest::{Client, StatusCode};
@@ -121,12 +121,20 @@ async fn success_redirects_with_the_code_in_the_fragment_and_the_code_completes_
 }
 
 #[tokio::test]
-async fn success_without_redirect_url_answers_json_and_nothing_follows_by_itself() {
+async fn success_without_redirect_url_answers_json_faults_aside_and_nothing_follows() {
     let clock = ManualClock::new();
     let (emulator, base) = serve_with(Arc::new(clock.clone())).await;
     let (id, url) = start(&base, &silent_then_sms(None)).await;
     clock.advance(Duration::from_secs(30));
+    let outage = FaultSetting {
+        fault: Fault::Status { status: 503 },
+        ..FaultSetting::default()
+    };
+    emulator.set_fault(outage).expect("a valid fault");
     let (status, location, body) = open(&url).await;
+    emulator
+        .set_fault(FaultSetting::default())
+        .expect("no fault");
     assert_eq!((status, location), (StatusCode::OK, None));
     assert_eq!(body["request_id"], id);
     let code = body["code"].as_str().expect("code").to_owned();

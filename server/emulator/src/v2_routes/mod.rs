@@ -17,7 +17,7 @@
 //!
 //! Vonage's `email` and `whatsapp_interactive` channels answer 422.
 
-mod check_url;
+pub mod check_url;
 mod parse;
 
 use super::auth;
