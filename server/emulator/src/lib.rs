@@ -16,10 +16,14 @@
 //! - one live request per number: a second start answers v2 409 / v1 status "10" with the
 //!   live `request_id`;
 //! - v2 timing: `channel_timeout` (15–900 s, default [`EmulatorConfig::code_ttl`]; out of
-//!   range → 422 with `invalid_parameters`) and the `workflow` array (`sms`, `voice`; other
-//!   channels → 422). The first channel is delivered at the start; each next one starts by
+//!   range → 422 with `invalid_parameters`) and the `workflow` array (channels `sms`,
+//!   `voice`, `whatsapp`, `rcs`, `silent_auth`; others → 422; see [`v2_routes`] for each
+//!   channel's fields). The first channel is delivered at the start; each next one starts by
 //!   itself when the current one's `channel_timeout` elapses; the request ends (check → 404,
-//!   number free) when the last channel's timeout elapses. One code for the whole request;
+//!   number free) when the last channel's timeout elapses. One code for the whole request.
+//!   A WhatsApp or RCS step to a number it cannot reach fails at once and the next step is
+//!   made at the same moment (cause `fallback`; see [`reachability`]). A `silent_auth` first
+//!   step sends nothing: the start answers a `check_url` for the device (see [`v2_routes`]);
 //! - v1 timing: `workflow_id` 1–7 (default 1) picks the preset sequence and its default waits
 //!   (1: SMS, voice, voice with 125, 180, 300 s; 2: SMS, SMS, voice, same waits; 3: voice,
 //!   voice, 150, 150; 4: SMS, SMS, 120, 180; 5: SMS, voice, 120, 180; 6: SMS, 7: voice, each
@@ -39,9 +43,11 @@
 //!   event now (v1: with a new PIN if the old one has expired); the one after falls due a full
 //!   wait later, and the skipped automatic event does not happen. With nothing left: v2 409
 //!   `There are no more events left to trigger.` / v1 "19";
-//! - every delivery is in the outbox with its `cause`: `start`, `next` (an explicit move) or
-//!   `auto` (a timeout); SMS texts say how long the code has left (v1: the PIN expiry; v2: the
-//!   end of the request if nobody moves it on), voice reads the digits one by one;
+//! - every delivery is in the outbox with its `cause`: `start`, `next` (an explicit move),
+//!   `auto` (a timeout), `fallback` (the step before failed) or `check_url` (the device
+//!   opened a silent-authentication URL: an entry, nothing sent); SMS, WhatsApp and RCS texts
+//!   say how long the code has left (v1: the PIN expiry; v2: the end of the request if nobody
+//!   moves it on), voice reads the digits one by one;
 //! - a wrong code answers v2 400 / v1 "16"; the `max_wrong_codes`-th wrong code ends the
 //!   request with v2 410 / v1 "17" and frees the number. v1 documents 3 per PIN; v2's budget
 //!   is undocumented, so the emulator assumes [`EmulatorConfig::max_wrong_codes`];
@@ -67,10 +73,12 @@
 //! wrong content type, and any documented v1 status or v2 problem, optionally for one
 //! operation only) can be switched on for the API routes at runtime with `POST /dev/faults`
 //! or [`Emulator::set_fault`]; see [`faults`] for the contract. `GET|POST /dev/clock` shows
-//! and moves the emulator's time; see [`dev_clock`].
+//! and moves the emulator's time; see [`dev_clock`]. `GET|POST|DELETE /dev/reachability`
+//! says which numbers RCS, WhatsApp and silent authentication reach; see [`reachability`].
 
 mod auth;
 pub mod captcha;
+mod config;
 pub mod dev_clock;
 mod fault_inject;
 mod fault_listener;
@@ -79,88 +87,29 @@ mod message;
 mod outbox;
 mod outcomes;
 mod problem;
+pub mod reachability;
 mod state;
 mod timeline;
 pub mod twilio;
 mod v1_params;
 mod v1_routes;
 mod v1_timing;
-mod v2_routes;
+pub mod v2_routes;
 
 pub use auth::jwt::{ApplicationAuth, PublicKey};
+pub use config::EmulatorConfig;
 pub use faults::{Fault, FaultSetting, Operation};
 pub use outbox::{DeliveryCause, OutboxMessage};
+pub use reachability::ReachabilitySetting;
 
 use app_clock::Clock;
 use fault_listener::{FaultListener, ResetHandle};
 use faults::FaultSwitch;
 use state::EmulatorState;
-use std::collections::HashMap;
 use std::fmt;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-
-/// How the emulator behaves.
-#[derive(Clone)]
-pub struct EmulatorConfig {
-    /// The timing a start gets when it leaves it out: v1 `pin_expiry` (the PIN's lifetime)
-    /// and v2 `channel_timeout` (each channel's wait before the next). Default 300 s, as
-    /// Vonage's defaults; at most a year is honoured.
-    pub code_ttl: Duration,
-    /// Wrong codes that end a request: the last of them gets v2 410 / v1 "17" instead of
-    /// 400 / "16". v1 counts per PIN (a new PIN starts a fresh budget); v2's budget is not
-    /// documented, so the emulator assumes this one for the whole request. Default 3 (values
-    /// below 1 count as 1).
-    pub max_wrong_codes: u32,
-    /// Numbers in E.164 (`+15555550100`; a missing `+` is tolerated) that always get the
-    /// given code instead of a random one. Default none.
-    pub test_numbers: HashMap<String, String>,
-    /// Host of the site the codes are for; SMS texts then end with the WebOTP line
-    /// `@host #code`. Default none.
-    pub webotp_host: Option<String>,
-    /// The only accepted API key (v2 Basic user, v1 `api_key`). Default `emulator`.
-    pub api_key: String,
-    /// The only accepted API secret (v2 Basic password, v1 `api_secret`). Default `emulator`.
-    pub api_secret: String,
-    /// How long after a v2 cancel (`DELETE`) a start for the same number still answers 409
-    /// with the cancelled `request_id`, as Vonage is reported to do. Default 5 s; zero frees
-    /// the number at once; at most a year is honoured.
-    pub cancel_settle: Duration,
-    /// The Vonage application whose RS256 JWTs v2 accepts besides the key and secret.
-    /// Default none: Bearer tokens answer 401.
-    pub application: Option<ApplicationAuth>,
-}
-
-impl Default for EmulatorConfig {
-    fn default() -> Self {
-        Self {
-            code_ttl: Duration::from_secs(300),
-            max_wrong_codes: 3,
-            test_numbers: HashMap::new(),
-            webotp_host: None,
-            api_key: "emulator".to_owned(),
-            api_secret: "emulator".to_owned(),
-            cancel_settle: Duration::from_secs(5),
-            application: None,
-        }
-    }
-}
-
-impl fmt::Debug for EmulatorConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("EmulatorConfig")
-            .field("code_ttl", &self.code_ttl)
-            .field("max_wrong_codes", &self.max_wrong_codes)
-            .field("test_numbers", &self.test_numbers.len())
-            .field("webotp_host", &self.webotp_host)
-            .field("api_key", &self.api_key)
-            .field("api_secret", &"…")
-            .field("cancel_settle", &self.cancel_settle)
-            .field("application", &self.application)
-            .finish()
-    }
-}
 
 /// A running set of emulator rules and its outbox. Cheap to clone: clones share state.
 #[derive(Clone)]
@@ -194,27 +143,34 @@ impl Emulator {
     /// `GET|POST /verify/check/json`, `GET|POST /verify/control/json`. Every call goes
     /// through the current [`Fault`] (the `reset` fault needs [`Self::serve`]). Plus the
     /// Twilio-compatible API (`/v2/Services/{VA}/…`, see [`twilio`]), which the generic faults
-    /// (latency, statuses, resets, bodies) reach too.
+    /// (latency, statuses, resets, bodies) reach too. Plus the device's silent-authentication
+    /// `GET /v2/verify/{id}/silent-auth/{token}` (a start's `check_url`), which faults never
+    /// reach: it stands for the mobile network, not the Verify API.
     pub fn api_router(&self) -> axum::Router {
         let vonage = v2_routes::routes()
             .merge(v1_routes::routes())
             .with_state(self.state.clone());
+        let device = v2_routes::device_routes().with_state(self.state.clone());
         vonage
             .merge(twilio::routes(self.twilio.clone()))
             .route_layer(axum::middleware::from_fn_with_state(
                 self.faults.clone(),
                 fault_inject::inject,
             ))
+            .merge(device)
     }
 
     /// The developer pages: `GET /dev/messages` (JSON array of [`OutboxMessage`], newest
     /// first), `GET /dev/outbox` (HTML, refreshes every 3 s), the fault switch
     /// `GET|POST /dev/faults` (JSON [`FaultSetting`], see [`faults`]) and the emulator's time
-    /// `GET|POST /dev/clock` (see [`dev_clock`]) and the CAPTCHA stand-ins under
-    /// `/dev/captcha/` (see [`captcha`]). Codes in clear: mount only in development.
+    /// `GET|POST /dev/clock` (see [`dev_clock`]), which numbers RCS, WhatsApp and silent
+    /// authentication reach `GET|POST|DELETE /dev/reachability` (see [`reachability`]) and the
+    /// CAPTCHA stand-ins under `/dev/captcha/` (see [`captcha`]). Codes in clear: mount only
+    /// in development.
     pub fn dev_router(&self) -> axum::Router {
         outbox::routes()
             .merge(dev_clock::routes())
+            .merge(reachability::routes())
             .with_state(self.state.clone())
             .merge(faults::routes().with_state(self.faults.clone()))
             .merge(captcha::routes())
@@ -247,6 +203,18 @@ impl Emulator {
         setting.validate()?;
         self.faults.set(setting);
         Ok(())
+    }
+
+    /// Changes which numbers RCS, WhatsApp and silent authentication reach (the same switch
+    /// as `POST /dev/reachability`, see [`reachability`]); `Err` says why the change was
+    /// refused and nothing changes.
+    pub fn set_reachability(&self, setting: &ReachabilitySetting) -> Result<(), String> {
+        self.state.set_reachability(setting).map(|_| ())
+    }
+
+    /// Back to the configured reachability (as `DELETE /dev/reachability`).
+    pub fn reset_reachability(&self) {
+        self.state.reset_reachability();
     }
 
     /// The fault setting in force (as `GET /dev/faults` shows it).

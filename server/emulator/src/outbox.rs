@@ -21,7 +21,8 @@ pub(crate) const OUTBOX_CAPACITY: usize = 200;
 pub struct OutboxMessage {
     /// Destination in E.164 with `+`, e.g. `+447400123123`.
     pub to: String,
-    /// `sms` or `voice`.
+    /// `sms`, `voice`, `whatsapp`, `rcs` or `silent_auth` (an entry, nothing sent: the
+    /// device got the code through `check_url`).
     pub channel: String,
     /// The code, in clear: this is a development tool.
     pub code: String,
@@ -29,12 +30,14 @@ pub struct OutboxMessage {
     /// French, German, Portuguese or Arabic; English for any other): in English, SMS `Your
     /// {brand} code is {code}. It expires in {N} minutes.`, voice `This is {brand}. Your code
     /// is 1 2 3 4 5 6.` (digits read one by one); Twilio's `Your {name} verification code is:
-    /// {code}`. An SMS ends with the WebOTP line `@host #code` when a host is configured.
+    /// {code}`. WhatsApp and RCS use the SMS wording. An SMS ends with the WebOTP line
+    /// `@host #code` when a host is configured. A `silent_auth` entry has an English note.
     pub text: String,
     /// When it was sent, RFC 3339 UTC, e.g. `2020-01-01T14:00:00.000Z`: for a delivery the
     /// emulator noticed late (see [`DeliveryCause::Auto`]), the time it was due.
     pub sent_at: String,
-    /// What made it: the start, an explicit next-channel call, or a channel timeout.
+    /// What made it: the start, an explicit next-channel call, a channel timeout, the failure
+    /// of the step before, or the device opening a silent-authentication `check_url`.
     #[serde(default)]
     pub cause: DeliveryCause,
     /// The request it belongs to (v2 UUID or v1 32-hex id).
@@ -49,7 +52,7 @@ pub struct OutboxMessage {
     pub locale: Option<String>,
 }
 
-/// What made a delivery. JSON: `"start"`, `"next"` or `"auto"`.
+/// What made a delivery. JSON: `"start"`, `"next"`, `"auto"`, `"fallback"` or `"check_url"`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeliveryCause {
@@ -60,15 +63,22 @@ pub enum DeliveryCause {
     Next,
     /// The emulator moved on by itself when the previous channel's wait elapsed.
     Auto,
+    /// The previous step failed at once (its channel could not reach the number, or silent
+    /// authentication failed), so this one was made at the same moment.
+    Fallback,
+    /// The device opened the silent-authentication `check_url` and got the code.
+    CheckUrl,
 }
 
 impl DeliveryCause {
-    /// The JSON name: `start`, `next` or `auto`.
+    /// The JSON name: `start`, `next`, `auto`, `fallback` or `check_url`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Start => "start",
             Self::Next => "next",
             Self::Auto => "auto",
+            Self::Fallback => "fallback",
+            Self::CheckUrl => "check_url",
         }
     }
 }

@@ -101,6 +101,7 @@ fn start_reply(state: &EmulatorState, params: &Params) -> Result<Value, Value> {
             .get("lg")
             .map(String::as_str)
             .filter(|lg| !lg.is_empty()),
+        silent_auth: None,
     };
     match state.start(&request) {
         StartOutcome::Started { request_id } => {
@@ -139,7 +140,8 @@ fn check_reply(state: &EmulatorState, params: &Params) -> Result<Value, Value> {
             "status": "17",
             "error_text": "The wrong code was provided too many times. Request terminated",
         })),
-        CheckOutcome::NotFound => Err(json!({
+        // v1 has no silent authentication, so no step ever waits for a device.
+        CheckOutcome::NotFound | CheckOutcome::NoCode => Err(json!({
             "request_id": request_id,
             "status": "6",
             "error_text": format!(

@@ -1,5 +1,6 @@
-//! What a delivery looks like: the SMS and voice texts (in the request's language, see
-//! [`texts`]), the log line and the outbox entry; plus the random codes and request ids.
+//! What a delivery looks like: the SMS, voice, WhatsApp and RCS texts (in the request's
+//! language, see [`texts`]), the silent-authentication note, the log line and the outbox
+//! entry; plus the random codes and request ids.
 
 pub(crate) mod texts;
 
@@ -10,9 +11,11 @@ use std::time::{Duration, SystemTime};
 use texts::Language;
 
 /// "Sends" the code of `pending` on its current channel at `at`: logs it and returns the
-/// outbox entry, written in the language of the request's locale ([`texts`]). SMS texts say
-/// how long the code has left and end with the WebOTP origin-bound line `@host #code` when
-/// `webotp_host` is set, so browsers offer the code only on that site.
+/// outbox entry, written in the language of the request's locale ([`texts`]). SMS, WhatsApp
+/// and RCS texts say how long the code has left (one wording for the three); SMS texts end
+/// with the WebOTP origin-bound line `@host #code` when `webotp_host` is set, so browsers
+/// offer the code only on that site. A silent-authentication entry records that the device
+/// got the code (nothing is sent); its note is in English.
 pub(crate) fn deliver(
     pending: &Pending,
     request_id: &str,
@@ -23,17 +26,23 @@ pub(crate) fn deliver(
     let channel = pending.channel();
     let code = &pending.code;
     let language = Language::of(pending.locale.as_deref());
+    let minutes = || {
+        let left = pending
+            .code_valid_until()
+            .duration_since(at)
+            .unwrap_or(Duration::ZERO);
+        left.as_secs().div_ceil(60).max(1)
+    };
     let text = match channel {
         Channel::Sms => {
-            let left = pending
-                .code_valid_until()
-                .duration_since(at)
-                .unwrap_or(Duration::ZERO);
-            let minutes = left.as_secs().div_ceil(60).max(1);
-            let text = texts::vonage_sms(language, &pending.brand, code, minutes);
+            let text = texts::vonage_sms(language, &pending.brand, code, minutes());
             with_webotp(text, webotp_host, code)
         }
+        Channel::WhatsApp | Channel::Rcs => {
+            texts::vonage_sms(language, &pending.brand, code, minutes())
+        }
         Channel::Voice => texts::vonage_voice(language, &pending.brand, &spoken(code)),
+        Channel::SilentAuth => SILENT_AUTH_NOTE.to_owned(),
     };
     // A development tool: showing the code in the log is the point of it. Never use the
     // emulator with real users.
@@ -57,6 +66,11 @@ pub(crate) fn deliver(
         locale: pending.locale.clone(),
     }
 }
+
+/// The outbox text of a completed silent authentication (a note for developers).
+pub(crate) const SILENT_AUTH_NOTE: &str =
+    "Silent authentication: the network confirmed the number and the device got the code \
+     through check_url. Nothing was sent.";
 
 /// An SMS `text` with the WebOTP origin-bound line `@host #code` after a blank line, when a
 /// host is set.

@@ -3,15 +3,19 @@
 //! (the injected [`Clock`] plus an offset). How a request moves on over time is in
 //! [`super::timeline`]; it is evaluated lazily, at the start of every operation here.
 
+mod device;
 mod outcomes;
 mod pool;
 
-use super::message::{deliver, new_id};
+use super::message::new_id;
 use super::outbox::{rfc3339, DeliveryCause, OutboxMessage};
-use super::timeline::{Api, Pending};
+use super::reachability::Reachability;
+use super::timeline::{Api, Deliverer, Pending};
 use super::EmulatorConfig;
 use app_clock::Clock;
-pub(crate) use outcomes::{CancelOutcome, CheckOutcome, NewRequest, NextOutcome, StartOutcome};
+pub(crate) use outcomes::{
+    CancelOutcome, CheckOutcome, CheckUrlOutcome, NewRequest, NextOutcome, StartOutcome,
+};
 use pool::{Inner, Settling};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
@@ -47,10 +51,18 @@ impl EmulatorState {
             .collect();
         config.code_ttl = config.code_ttl.min(MAX_CONFIGURED_WAIT);
         config.cancel_settle = config.cancel_settle.min(MAX_CONFIGURED_WAIT);
+        let reach = Reachability::configured(
+            &config.no_rcs,
+            &config.no_whatsapp,
+            &config.silent_auth_fails,
+        );
         Self {
             config,
             clock,
-            inner: Mutex::new(Inner::default()),
+            inner: Mutex::new(Inner {
+                reach,
+                ..Inner::default()
+            }),
         }
     }
 
@@ -122,7 +134,7 @@ impl EmulatorState {
             return StartOutcome::Busy;
         }
         let request_id = new_id(request.api);
-        let pending = Pending::new(
+        let mut pending = Pending::new(
             request.api,
             number.clone(),
             request.brand.to_owned(),
@@ -131,26 +143,30 @@ impl EmulatorState {
             request.plan.clone(),
             now,
         )
-        .with_locale(request.locale);
-        let webotp_host = self.config.webotp_host.as_deref();
-        let message = deliver(
-            &pending,
-            &request_id,
-            now,
-            DeliveryCause::Start,
-            webotp_host,
-        );
-        inner.outbox.push(message);
+        .with_locale(request.locale)
+        .with_silent_auth(request.silent_auth.clone());
+        let d = Deliverer {
+            webotp_host: self.config.webotp_host.as_deref(),
+            reach: &inner.reach,
+        };
+        let messages = pending.begin(&request_id, &d);
+        for message in messages {
+            inner.outbox.push(message);
+        }
         inner.insert(request_id.clone(), pending);
         StartOutcome::Started { request_id }
     }
 
-    /// Checks a code; a right code or a budget-exhausting wrong one ends the request.
+    /// Checks a code; a right code or a budget-exhausting wrong one ends the request. While
+    /// a silent-authentication step waits for the device no code is checked (nor counted).
     pub(crate) fn check(&self, request_id: &str, code: &str) -> CheckOutcome {
         let (mut inner, now) = self.lock_at_now();
         let Some(pending) = inner.by_id.get_mut(request_id) else {
             return CheckOutcome::NotFound;
         };
+        if pending.waits_for_device() {
+            return CheckOutcome::NoCode;
+        }
         if pending.matches(code, now) {
             inner.remove(request_id);
             return CheckOutcome::Verified;
@@ -167,18 +183,23 @@ impl EmulatorState {
     /// Makes the next event of a live request now (v1: with a new PIN if the old one has
     /// expired); the following event then falls due a full wait later.
     pub(crate) fn next_channel(&self, request_id: &str) -> NextOutcome {
-        let (mut inner, now) = self.lock_at_now();
+        let (mut guard, now) = self.lock_at_now();
+        let inner = &mut *guard;
         let Some(pending) = inner.by_id.get_mut(request_id) else {
             return NextOutcome::NotFound;
         };
-        let webotp_host = self.config.webotp_host.as_deref();
-        let Some(message) = pending.move_on(request_id, now, DeliveryCause::Next, webotp_host)
-        else {
+        let d = Deliverer {
+            webotp_host: self.config.webotp_host.as_deref(),
+            reach: &inner.reach,
+        };
+        let Some(messages) = pending.move_on(request_id, now, DeliveryCause::Next, &d) else {
             return NextOutcome::NothingLeft;
         };
         let channel = pending.channel();
         let wake = pending.wakes_at();
-        inner.outbox.push(message);
+        for message in messages {
+            inner.outbox.push(message);
+        }
         inner.wake_by(wake);
         NextOutcome::Sent(channel)
     }

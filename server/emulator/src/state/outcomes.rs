@@ -1,7 +1,8 @@
 //! What the rules' operations take and answer: a validated start request and the outcome of
 //! each operation.
 
-use crate::timeline::{Api, Channel, Plan};
+pub(crate) use crate::timeline::CheckUrlOutcome;
+use crate::timeline::{Api, Channel, Plan, SilentAuth};
 
 /// A validated start request.
 #[derive(Clone, Debug)]
@@ -14,6 +15,8 @@ pub(crate) struct NewRequest<'a> {
     pub api: Api,
     /// The locale asked for (v2 `locale`, v1 `lg`), as sent.
     pub locale: Option<&'a str>,
+    /// v2: the `check_url` token and `redirect_url` of a first, silent-authentication step.
+    pub silent_auth: Option<SilentAuth>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,6 +40,9 @@ pub(crate) enum CheckOutcome {
     WrongCode,
     /// Wrong code that used up the budget; the request is gone.
     TooManyAttempts,
+    /// The current step is silent authentication waiting for the device: no code yet (v2
+    /// 409 no-code); nothing counted.
+    NoCode,
     /// Unknown, expired, verified, cancelled or terminated.
     NotFound,
 }

@@ -1,9 +1,10 @@
 //! The maps behind [`EmulatorState`](super::EmulatorState): live requests by id and by
-//! number, numbers settling after a v2 cancel, the clock offset and the outbox, and how they
-//! are brought up to a given time.
+//! number, numbers settling after a v2 cancel, the clock offset, the reachability settings
+//! and the outbox, and how they are brought up to a given time.
 
 use crate::outbox::Outbox;
-use crate::timeline::Pending;
+use crate::reachability::Reachability;
+use crate::timeline::{Deliverer, Pending};
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
 
@@ -25,6 +26,8 @@ pub(super) struct Inner {
     /// Added to the injected clock (`/dev/clock`, [`crate::Emulator::advance`]).
     pub(super) offset: Duration,
     pub(super) outbox: Outbox,
+    /// Which numbers RCS, WhatsApp and silent authentication reach (`/dev/reachability`).
+    pub(super) reach: Reachability,
 }
 
 impl Inner {
@@ -35,8 +38,12 @@ impl Inner {
             return;
         }
         let mut made = Vec::new();
+        let d = Deliverer {
+            webotp_host,
+            reach: &self.reach,
+        };
         for (request_id, pending) in &mut self.by_id {
-            made.extend(pending.catch_up(request_id, now, webotp_host));
+            made.extend(pending.catch_up(request_id, now, &d));
         }
         made.sort_by_key(|(at, _)| *at);
         for (_, message) in made {

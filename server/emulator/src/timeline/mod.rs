@@ -1,87 +1,25 @@
 //! A request's timeline: which channel is delivered when, when a v1 PIN runs out and is
-//! replaced, and when the request ends. Evaluated lazily: [`Pending::catch_up`] replays
-//! every event that fell due since the request was last looked at, each stamped with the time
-//! it was due.
+//! replaced, when a step the number cannot receive falls back to the next, and when the
+//! request ends. Evaluated lazily: [`Pending::catch_up`] replays every event that fell due
+//! since the request was last looked at, each stamped with the time it was due.
+
+mod channel;
+mod plan;
+mod silent;
 
 use super::message::{deliver, random_code};
 use super::outbox::{DeliveryCause, OutboxMessage};
+use super::reachability::Reachability;
+pub(crate) use channel::{Api, Channel};
+pub(crate) use plan::Plan;
+pub(crate) use silent::{CheckUrlOutcome, SilentAuth};
 use std::time::{Duration, SystemTime};
 
-/// Which vendor API a request was started on; decides its id shape and its rules.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Api {
-    /// Verify v2: UUID ids, one code for the whole request, cancel at any time.
-    V2,
-    /// Verify v1: 32-hex ids, a PIN that can expire and be replaced, the v1 cancel rules.
-    V1,
-}
-
-impl Api {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Self::V2 => "v2",
-            Self::V1 => "v1",
-        }
-    }
-}
-
-/// A workflow step's channel.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Channel {
-    Sms,
-    Voice,
-}
-
-impl Channel {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Self::Sms => "sms",
-            Self::Voice => "voice",
-        }
-    }
-}
-
-/// The delivery plan of a request: its channels in order, the wait after each (before the
-/// next event, or before the end for the last one) and, for v1, how long a PIN lives.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Plan {
-    /// Never empty.
-    events: Vec<Channel>,
-    /// As long as `events`.
-    waits: Vec<Duration>,
-    /// v1 `pin_expiry`; `None` (v2): one code for the whole request.
-    code_lifetime: Option<Duration>,
-}
-
-impl Plan {
-    /// `events` in order with `waits[i]` after event `i`; missing waits repeat the last one
-    /// given (300 s if none), an empty `events` counts as `[Sms]`.
-    pub(crate) fn new(
-        events: &[Channel],
-        waits: &[Duration],
-        code_lifetime: Option<Duration>,
-    ) -> Self {
-        let events = if events.is_empty() {
-            vec![Channel::Sms]
-        } else {
-            events.to_vec()
-        };
-        let fallback = waits.last().copied().unwrap_or(Duration::from_secs(300));
-        let waits = (0..events.len())
-            .map(|i| waits.get(i).copied().unwrap_or(fallback))
-            .collect();
-        Self {
-            events,
-            waits,
-            code_lifetime,
-        }
-    }
-
-    /// v2: every channel waits `channel_timeout` before the next one starts (or the request
-    /// ends), and the code is the same throughout.
-    pub(crate) fn every(events: &[Channel], channel_timeout: Duration) -> Self {
-        Self::new(events, &[channel_timeout], None)
-    }
+/// What a delivery depends on besides the request: the WebOTP host SMS texts end with and
+/// which numbers each channel reaches.
+pub(crate) struct Deliverer<'a> {
+    pub(crate) webotp_host: Option<&'a str>,
+    pub(crate) reach: &'a Reachability,
 }
 
 /// One live request.
@@ -108,10 +46,19 @@ pub(crate) struct Pending {
     /// The locale the start asked for (v2 `locale`, v1 `lg`), as sent; the messages are
     /// written in its language.
     pub(crate) locale: Option<String>,
+    /// The silent-authentication step's check URL state, when the workflow starts with one.
+    silent: Option<SilentAuth>,
+    /// Set when silent authentication handed the code to the device: nothing more is sent
+    /// by itself; the request waits for the code until one wait after that.
+    awaiting_code: bool,
+    /// Set when the last step failed (its channel could not reach the number): the request
+    /// ends at that time.
+    failed_at: Option<SystemTime>,
 }
 
 impl Pending {
-    /// A request whose first event is made at `now` with a new code (or `fixed_code`).
+    /// A request whose first event is due at `now` with a new code (or `fixed_code`); make
+    /// it with [`Self::begin`].
     pub(crate) fn new(
         api: Api,
         number: String,
@@ -139,12 +86,21 @@ impl Pending {
             code_expires_at,
             wrong_codes: 0,
             locale: None,
+            silent: None,
+            awaiting_code: false,
+            failed_at: None,
         }
     }
 
     /// The same request, its messages asked for in `locale`.
     pub(crate) fn with_locale(mut self, locale: Option<&str>) -> Self {
         self.locale = locale.map(str::to_owned);
+        self
+    }
+
+    /// The same request with the state of its first, silent-authentication step.
+    pub(crate) fn with_silent_auth(mut self, silent: Option<SilentAuth>) -> Self {
+        self.silent = silent;
         self
     }
 
@@ -157,15 +113,23 @@ impl Pending {
             .unwrap_or(Channel::Sms)
     }
 
-    /// When the next event falls due by itself; `None` on the last event.
+    /// When the next event falls due by itself; `None` on the last event, once the request
+    /// has failed, or while it waits for a code silent authentication handed out.
     pub(crate) fn next_due(&self) -> Option<SystemTime> {
+        if self.failed_at.is_some() || self.awaiting_code {
+            return None;
+        }
         let wait = self.plan.waits.get(self.step).copied()?;
         (self.step + 1 < self.plan.events.len()).then(|| self.step_at + wait)
     }
 
-    /// When the request ends unless something happens first: never before its next event;
-    /// after the last one, once that event's wait has elapsed and (v1) its PIN has expired.
+    /// When the request ends unless something happens first: when its last step failed;
+    /// never before its next event; after the last one, once that event's wait has elapsed
+    /// and (v1) its PIN has expired.
     pub(crate) fn ends_at(&self) -> Option<SystemTime> {
+        if let Some(failed) = self.failed_at {
+            return Some(failed);
+        }
         if self.next_due().is_some() {
             return None;
         }
@@ -203,21 +167,27 @@ impl Pending {
         self.step + 1 < self.plan.events.len()
     }
 
+    /// Makes the first event (at the start time) and returns its deliveries: none for a
+    /// silent-authentication step, several when a step falls back.
+    pub(crate) fn begin(&mut self, request_id: &str, d: &Deliverer<'_>) -> Vec<OutboxMessage> {
+        self.enter(request_id, self.started_at, DeliveryCause::Start, d)
+    }
+
     /// Makes the next event at `at` (a v1 PIN that has expired by then is replaced first,
-    /// which also resets the wrong-code budget) and returns its delivery; `None` when no
+    /// which also resets the wrong-code budget) and returns its deliveries; `None` when no
     /// event is left.
     pub(crate) fn move_on(
         &mut self,
         request_id: &str,
         at: SystemTime,
         cause: DeliveryCause,
-        webotp_host: Option<&str>,
-    ) -> Option<OutboxMessage> {
+        d: &Deliverer<'_>,
+    ) -> Option<Vec<OutboxMessage>> {
         if !self.has_next() {
             return None;
         }
         self.step += 1;
-        self.step_at = at;
+        self.awaiting_code = false;
         if let (Some(expiry), Some(lifetime)) = (self.code_expires_at, self.plan.code_lifetime) {
             if at >= expiry {
                 self.code = self
@@ -228,7 +198,43 @@ impl Pending {
                 self.wrong_codes = 0;
             }
         }
-        Some(deliver(self, request_id, at, cause, webotp_host))
+        Some(self.enter(request_id, at, cause, d))
+    }
+
+    /// Makes the current step at `at`: nothing for silent authentication (the device opens
+    /// `check_url`), else a delivery on its channel; a channel that cannot reach the number
+    /// fails at once and the next step is made (cause `fallback`), or, with none left, the
+    /// request ends at `at`.
+    fn enter(
+        &mut self,
+        request_id: &str,
+        at: SystemTime,
+        cause: DeliveryCause,
+        d: &Deliverer<'_>,
+    ) -> Vec<OutboxMessage> {
+        let mut cause = cause;
+        loop {
+            self.step_at = at;
+            let channel = self.channel();
+            if channel == Channel::SilentAuth {
+                return Vec::new();
+            }
+            if d.reach.reaches(&self.number, channel) {
+                return vec![deliver(self, request_id, at, cause, d.webotp_host)];
+            }
+            tracing::info!(
+                target: "emulator",
+                to = %self.number,
+                channel = channel.as_str(),
+                "the number cannot be reached on this channel; the step fails"
+            );
+            if !self.has_next() {
+                self.failed_at = Some(at);
+                return Vec::new();
+            }
+            self.step += 1;
+            cause = DeliveryCause::Fallback;
+        }
     }
 
     /// Makes every event that fell due up to `now`, each at the time it was due, and returns
@@ -237,12 +243,12 @@ impl Pending {
         &mut self,
         request_id: &str,
         now: SystemTime,
-        webotp_host: Option<&str>,
+        d: &Deliverer<'_>,
     ) -> Vec<(SystemTime, OutboxMessage)> {
         let mut made = Vec::new();
         while let Some(due) = self.next_due().filter(|due| *due <= now) {
-            match self.move_on(request_id, due, DeliveryCause::Auto, webotp_host) {
-                Some(message) => made.push((due, message)),
+            match self.move_on(request_id, due, DeliveryCause::Auto, d) {
+                Some(messages) => made.extend(messages.into_iter().map(|m| (due, m))),
                 None => break,
             }
         }

@@ -1,10 +1,23 @@
 //! Unit tests of one request's timeline, on explicit times.
 
 use super::*;
+use crate::reachability::Reachability;
 use std::time::{Duration, SystemTime};
 
 fn secs(n: u64) -> Duration {
     Duration::from_secs(n)
+}
+
+/// Every channel reaches every number.
+fn everywhere() -> Reachability {
+    Reachability::default()
+}
+
+fn deliverer(reach: &Reachability) -> Deliverer<'_> {
+    Deliverer {
+        webotp_host: None,
+        reach,
+    }
 }
 
 fn new_pending(plan: Plan, api: Api) -> (Pending, SystemTime) {
@@ -44,7 +57,8 @@ fn v1_events_fall_due_a_wait_apart_and_late_ones_carry_their_due_time() {
     assert_eq!(pending.next_due(), Some(t0 + secs(125)));
     assert_eq!(pending.ends_at(), None);
     let first_code = pending.code.clone();
-    let made = pending.catch_up("id", t0 + secs(1_000), None);
+    let reach = everywhere();
+    let made = pending.catch_up("id", t0 + secs(1_000), &deliverer(&reach));
     let times: Vec<SystemTime> = made.iter().map(|(at, _)| *at).collect();
     assert_eq!(times, [t0 + secs(125), t0 + secs(305)]);
     assert_eq!(made[0].1.code, first_code, "the PIN still lives at 125");
@@ -90,11 +104,15 @@ fn v2_keeps_one_code_and_ends_after_the_last_channel_timeout() {
     let (mut pending, t0) = new_pending(plan, Api::V2);
     let code = pending.code.clone();
     assert_eq!(pending.code_valid_until(), t0 + secs(300));
-    let made = pending.move_on("id", t0 + secs(40), DeliveryCause::Next, None);
-    assert_eq!(
-        made.map(|m| (m.channel, m.code)),
-        Some(("voice".to_owned(), code.clone()))
-    );
+    let reach = everywhere();
+    let d = deliverer(&reach);
+    let made = pending.move_on("id", t0 + secs(40), DeliveryCause::Next, &d);
+    let made: Vec<_> = made
+        .expect("a voice call")
+        .into_iter()
+        .map(|m| (m.channel, m.code))
+        .collect();
+    assert_eq!(made, [("voice".to_owned(), code.clone())]);
     assert_eq!(
         pending.ends_at(),
         Some(t0 + secs(190)),
@@ -102,6 +120,27 @@ fn v2_keeps_one_code_and_ends_after_the_last_channel_timeout() {
     );
     assert!(pending.matches(&code, t0 + secs(189)));
     assert!(pending
-        .move_on("id", t0 + secs(41), DeliveryCause::Next, None)
+        .move_on("id", t0 + secs(41), DeliveryCause::Next, &d)
         .is_none());
+}
+
+#[test]
+fn an_unreachable_step_falls_back_at_once_and_an_unreachable_last_step_ends_the_request() {
+    let reach = Reachability::configured(&["447400123123".to_owned()], &[], &[]);
+    let d = deliverer(&reach);
+    let plan = Plan::every(&[Channel::Rcs, Channel::Sms, Channel::Rcs], secs(60));
+    let (mut pending, t0) = new_pending(plan, Api::V2);
+    let made = pending.begin("id", &d);
+    let made: Vec<_> = made.iter().map(|m| (m.channel.as_str(), m.cause)).collect();
+    assert_eq!(made, [("sms", DeliveryCause::Fallback)]);
+    assert_eq!(pending.next_due(), Some(t0 + secs(60)));
+    assert!(
+        pending.catch_up("id", t0 + secs(60), &d).is_empty(),
+        "no RCS"
+    );
+    assert_eq!(
+        pending.ends_at(),
+        Some(t0 + secs(60)),
+        "the last step failed"
+    );
 }

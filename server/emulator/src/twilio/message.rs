@@ -1,5 +1,5 @@
-//! What a Twilio delivery looks like: the SMS and call texts, the log line and the outbox
-//! entry; plus the random codes.
+//! What a Twilio delivery looks like: the SMS, WhatsApp (the SMS wording, no WebOTP line)
+//! and call texts, the log line and the outbox entry; plus the random codes.
 
 use super::state::{Live, TwilioChannel};
 use crate::message::texts::{self, Language};
@@ -28,6 +28,7 @@ pub(super) fn deliver(
             let text = texts::twilio_sms(language, name, code);
             ("sms", with_webotp(text, webotp_host, code))
         }
+        TwilioChannel::WhatsApp => ("whatsapp", texts::twilio_sms(language, name, code)),
         TwilioChannel::Call => ("voice", texts::twilio_voice(language, name, &spoken(code))),
     };
     // A development tool: showing the code in the log is the point of it.

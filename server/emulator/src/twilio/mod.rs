@@ -1,6 +1,7 @@
 //! Twilio Verify v2 over HTTP (form-encoded bodies, HTTP Basic `AccountSid:AuthToken`):
 //!
-//! - `POST /v2/Services/{VA}/Verifications` (`To` E.164 with `+`, `Channel` `sms`|`call`,
+//! - `POST /v2/Services/{VA}/Verifications` (`To` E.164 with `+`, `Channel`
+//!   `sms`|`call`|`whatsapp` (other channels: 400 `60200` naming `Channel`),
 //!   optional `Locale` (the message's language), `CustomFriendlyName`) → 201 with the verification (`sid` `VE…`,
 //!   `status: "pending"`, `valid: false`, `send_code_attempts`). A pending verification to the
 //!   same `To` is reused for 10 minutes: the same sid, the same code delivered again on the
@@ -15,7 +16,9 @@
 //!   `Channel`, `Locale`, `Code` or `Status` → 400 `60200` naming it; missing or empty Basic
 //!   credentials → 401 `20003`; a service sid not starting with `VA` → 404 `20404`.
 //!
-//! Every delivery goes to the shared outbox (a call as channel `voice`, reading the digits).
+//! Every delivery goes to the shared outbox (a call as channel `voice`, reading the digits;
+//! WhatsApp as channel `whatsapp` with the SMS wording). Every number is on WhatsApp here:
+//! the reachability settings are for Vonage v2 workflows only.
 //! The fault switch does not apply to these routes.
 
 mod message;
@@ -89,6 +92,7 @@ async fn start(
     let channel = match field("Channel") {
         Some("sms") => TwilioChannel::Sms,
         Some("call") => TwilioChannel::Call,
+        Some("whatsapp") => TwilioChannel::WhatsApp,
         _ => return invalid("Channel"),
     };
     let locale = field("Locale");

@@ -84,6 +84,27 @@ async fn start_answers_201_with_the_verification_and_sends_the_code() {
 }
 
 #[tokio::test]
+async fn whatsapp_is_delivered_to_the_outbox_and_checks_like_sms() {
+    let (emulator, _, base) = serve().await;
+    let (status, body) = start(&base, "whatsapp").await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["channel"], "whatsapp");
+    assert_eq!(body["send_code_attempts"][0]["channel"], "whatsapp");
+    let message = emulator.messages()[0].clone();
+    assert_eq!(
+        (message.channel.as_str(), message.to.as_str()),
+        ("whatsapp", TO)
+    );
+    assert!(message.text.contains(&message.code), "{}", message.text);
+    let sid = body["sid"].as_str().expect("sid");
+    let (status, checked) = check(&base, sid, &message.code).await;
+    assert_eq!(
+        (status, checked["status"].as_str()),
+        (StatusCode::OK, Some("approved"))
+    );
+}
+
+#[tokio::test]
 async fn a_second_start_reuses_the_sid_and_code_until_the_sixth_send() {
     let (emulator, _, base) = serve().await;
     let (_, first) = start(&base, "sms").await;

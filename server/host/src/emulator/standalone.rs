@@ -32,8 +32,9 @@ pub enum StandaloneError {
 
 /// Parses `args` (after the `emulator` word), serves until SIGINT/SIGTERM.
 /// `EMULATOR_CODE_TTL`, `EMULATOR_TEST_NUMBERS`, `EMULATOR_API_KEY`, `EMULATOR_API_SECRET`,
-/// `EMULATOR_CANCEL_SETTLE`, `EMULATOR_APPLICATION_ID` and `EMULATOR_PUBLIC_KEY` apply as for
-/// the in-process emulator.
+/// `EMULATOR_CANCEL_SETTLE`, `EMULATOR_APPLICATION_ID`, `EMULATOR_PUBLIC_KEY`,
+/// `EMULATOR_NO_RCS`, `EMULATOR_NO_WHATSAPP` and `EMULATOR_SILENT_AUTH_FAIL` apply as for the
+/// in-process emulator.
 pub async fn run(
     args: &[String],
     env: impl Fn(&str) -> Option<String>,
@@ -66,6 +67,9 @@ pub async fn run(
             api_secret: settings.api_secret.expose_secret().to_owned(),
             cancel_settle: settings.cancel_settle,
             application: settings.application.clone(),
+            no_rcs: settings.no_rcs.clone(),
+            no_whatsapp: settings.no_whatsapp.clone(),
+            silent_auth_fails: settings.silent_auth_fail.clone(),
             ..EmulatorConfig::default()
         },
         Arc::new(SystemClock),

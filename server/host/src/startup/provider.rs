@@ -76,6 +76,9 @@ pub(super) async fn choose(
                         api_secret: settings.api_secret.expose_secret().to_owned(),
                         cancel_settle: settings.cancel_settle,
                         application: settings.application.clone(),
+                        no_rcs: settings.no_rcs.clone(),
+                        no_whatsapp: settings.no_whatsapp.clone(),
+                        silent_auth_fails: settings.silent_auth_fail.clone(),
                     },
                     clock.clone(),
                 );

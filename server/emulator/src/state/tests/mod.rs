@@ -32,6 +32,7 @@ fn request(to: &str, api: Api) -> NewRequest<'_> {
         plan,
         api,
         locale: None,
+        silent_auth: None,
     }
 }
 

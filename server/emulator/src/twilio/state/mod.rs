@@ -25,14 +25,16 @@ const FRIENDLY_NAME: &str = "Verify emulator";
 pub(crate) enum TwilioChannel {
     Sms,
     Call,
+    WhatsApp,
 }
 
 impl TwilioChannel {
-    /// `sms` or `call` (Twilio's words; the outbox says `voice` for a call).
+    /// `sms`, `call` or `whatsapp` (Twilio's words; the outbox says `voice` for a call).
     pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Sms => "sms",
             Self::Call => "call",
+            Self::WhatsApp => "whatsapp",
         }
     }
 }

@@ -44,6 +44,20 @@ fn a_bad_settling_window_names_its_variable() {
     assert_eq!(e.variable, "EMULATOR_CANCEL_SETTLE");
 }
 
+#[test]
+fn numbers_the_channels_cannot_reach_are_read() {
+    let s = settings(&[
+        ("EMULATOR_NO_RCS", "447700900001, +447700900002"),
+        ("EMULATOR_SILENT_AUTH_FAIL", "+15555550100"),
+    ])
+    .expect("valid");
+    assert_eq!(s.no_rcs, ["+447700900001", "+447700900002"]);
+    assert!(s.no_whatsapp.is_empty());
+    assert_eq!(s.silent_auth_fail, ["+15555550100"]);
+    let e = settings(&[("EMULATOR_NO_WHATSAPP", "+4477,abc")]).expect_err("invalid");
+    assert_eq!(e.variable, "EMULATOR_NO_WHATSAPP");
+}
+
 /// A public key made for the emulator's own tests.
 const PUBLIC_PEM: &str = include_str!("../../../../emulator/src/auth/tests/test_app.pub.pem");
 

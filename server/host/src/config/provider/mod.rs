@@ -1,6 +1,7 @@
 //! `VERIFY_PROVIDER` and the settings of the provider it names.
 
 mod application;
+mod reach;
 
 use super::emulator_api::{parse_emulator_api, EmulatorApi};
 use super::values::{parse_or, parse_test_numbers};
@@ -61,12 +62,20 @@ pub struct EmulatorSettings {
     /// `EMULATOR_APPLICATION_ID` and `EMULATOR_PUBLIC_KEY` (a PEM file's path, or the PEM
     /// text): the Vonage application whose JWTs its Verify v2 accepts (default none).
     pub application: Option<ApplicationAuth>,
+    /// `EMULATOR_NO_RCS`: `+447700900001,...` numbers whose phones cannot receive RCS (a
+    /// v2 RCS step falls back to the next channel at once; default none).
+    pub no_rcs: Vec<String>,
+    /// `EMULATOR_NO_WHATSAPP`: numbers not on WhatsApp (default none).
+    pub no_whatsapp: Vec<String>,
+    /// `EMULATOR_SILENT_AUTH_FAIL`: numbers whose silent authentication fails (default none).
+    pub silent_auth_fail: Vec<String>,
 }
 
 impl EmulatorSettings {
     /// Reads `EMULATOR_ADDR`, `EMULATOR_CODE_TTL`, `EMULATOR_TEST_NUMBERS`,
     /// `EMULATOR_API_KEY`, `EMULATOR_API_SECRET`, `EMULATOR_CANCEL_SETTLE`, `EMULATOR_API`,
-    /// `EMULATOR_APPLICATION_ID` and `EMULATOR_PUBLIC_KEY` (blank values count as unset);
+    /// `EMULATOR_APPLICATION_ID`, `EMULATOR_PUBLIC_KEY`, `EMULATOR_NO_RCS`,
+    /// `EMULATOR_NO_WHATSAPP` and `EMULATOR_SILENT_AUTH_FAIL` (blank values count as unset);
     /// used by the site and by the standalone `server emulator`.
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         Ok(Self {
@@ -90,6 +99,9 @@ impl EmulatorSettings {
                 "5",
             )?),
             application: application::parse_application(&get)?,
+            no_rcs: reach::parse_numbers("EMULATOR_NO_RCS", &get)?,
+            no_whatsapp: reach::parse_numbers("EMULATOR_NO_WHATSAPP", &get)?,
+            silent_auth_fail: reach::parse_numbers("EMULATOR_SILENT_AUTH_FAIL", &get)?,
         })
     }
 }

@@ -1,28 +1,41 @@
 //! Verify v2 over HTTP: `POST /v2/verify`, `POST /v2/verify/{id}`, `DELETE /v2/verify/{id}`,
-//! `POST /v2/verify/{id}/next_workflow`.
-//! Errors are RFC 7807 `application/problem+json` bodies shaped like Vonage's.
+//! `POST /v2/verify/{id}/next_workflow`, and the device's `GET` of a silent-authentication
+//! `check_url`. Errors are RFC 7807 `application/problem+json` bodies shaped like Vonage's.
+//!
+//! Workflow channels (each step's `to`: E.164 digits without `+`; the first step's is the
+//! request's number), else 422 `invalid-params` naming `workflow[i].<field>`:
+//! - `sms`, `voice`: as Vonage (other fields ignored);
+//! - `whatsapp`: `from` required (the WhatsApp Business number, E.164 without `+`), else 422
+//!   naming `workflow[i].from`; delivered to the outbox as channel `whatsapp` with the SMS
+//!   wording, unless the number is not on WhatsApp ([`crate::reachability`]);
+//! - `rcs`: `from` (the agent id) optional; delivered as channel `rcs` with the SMS wording,
+//!   unless the phone cannot receive RCS: then the step fails at once and the next step is
+//!   made (outbox cause `fallback`);
+//! - `silent_auth`: only as the first step (else 422 naming `workflow[i].channel`);
+//!   `redirect_url` optional (an absolute http(s) URL), `sandbox` optional (a boolean,
+//!   accepted and ignored). See [`check_url`] for what it does.
+//!
+//! Vonage's `email` and `whatsapp_interactive` channels answer 422.
+
+pub mod check_url;
+mod parse;
 
 use super::auth;
 use super::problem::{invalid_params, not_found, problem, throttled, unauthorised};
 use super::state::{
     CancelOutcome, CheckOutcome, EmulatorState, NewRequest, NextOutcome, StartOutcome,
 };
-use super::timeline::{Api, Channel, Plan};
-use super::valid_number;
+use super::timeline::{Api, Plan, SilentAuth};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
+pub(crate) use check_url::device_routes;
+use parse::parse_start;
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
-use std::time::Duration;
-
-const BRAND_MAX_CHARS: usize = 16;
-/// `channel_timeout` range, seconds.
-const CHANNEL_TIMEOUT_SECS: std::ops::RangeInclusive<u64> = 15..=900;
-const DEFAULT_CODE_LENGTH: u64 = 4;
 
 pub(crate) fn routes() -> Router<Arc<EmulatorState>> {
     Router::new()
@@ -41,8 +54,14 @@ async fn start(
     }
     let parsed = match parse_start(&body, state.config().code_ttl) {
         Ok(parsed) => parsed,
-        Err(invalid) => return invalid_params(invalid),
+        Err(invalid) => {
+            return invalid_params(invalid.iter().map(|(n, r)| (n.as_str(), *r)).collect())
+        }
     };
+    let silent_auth = parsed
+        .silent_auth
+        .map(|redirect_url| SilentAuth::new(check_url::new_token(), redirect_url));
+    let token = silent_auth.as_ref().map(|s| s.token.clone());
     let request = NewRequest {
         to: &parsed.to,
         brand: &parsed.brand,
@@ -50,13 +69,16 @@ async fn start(
         plan: Plan::every(&parsed.workflow, parsed.channel_timeout),
         api: Api::V2,
         locale: parsed.locale.as_deref(),
+        silent_auth,
     };
     match state.start(&request) {
-        StartOutcome::Started { request_id } => (
-            StatusCode::ACCEPTED,
-            axum::Json(json!({ "request_id": request_id })),
-        )
-            .into_response(),
+        StartOutcome::Started { request_id } => {
+            let mut body = json!({ "request_id": request_id });
+            if let Some(token) = token {
+                body["check_url"] = Value::String(check_url::url(&headers, &request_id, &token));
+            }
+            (StatusCode::ACCEPTED, axum::Json(body)).into_response()
+        }
         StartOutcome::Concurrent { request_id } => problem(
             StatusCode::CONFLICT,
             "conflict",
@@ -111,6 +133,13 @@ async fn check(
             "An incorrect code has been provided too many times. Workflow terminated.".to_owned(),
             Map::new(),
         ),
+        CheckOutcome::NoCode => problem(
+            StatusCode::CONFLICT,
+            "no-code",
+            "Conflict",
+            "The current Verify workflow step does not support a code.".to_owned(),
+            Map::new(),
+        ),
         CheckOutcome::NotFound => not_found(&request_id),
     }
 }
@@ -152,103 +181,5 @@ async fn next_workflow(
             Map::new(),
         ),
         NextOutcome::NotFound => not_found(&request_id),
-    }
-}
-
-struct ParsedStart {
-    to: String,
-    brand: String,
-    code_length: usize,
-    /// Every step's channel, in order (the first step's `to` is the request's number).
-    workflow: Vec<Channel>,
-    /// How long each channel waits before the next starts (or the request ends).
-    channel_timeout: Duration,
-    /// `locale`, as sent.
-    locale: Option<String>,
-}
-
-/// Validates a start body; a missing `channel_timeout` is `default_timeout`. `Err` lists
-/// `(parameter, reason)` pairs.
-fn parse_start(
-    body: &[u8],
-    default_timeout: Duration,
-) -> Result<ParsedStart, Vec<(&'static str, &'static str)>> {
-    let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(body) else {
-        return Err(vec![("body", "must be a JSON object")]);
-    };
-    let mut invalid = Vec::new();
-    let brand = match body.get("brand").and_then(Value::as_str) {
-        Some(b) if !b.is_empty() && b.chars().count() <= BRAND_MAX_CHARS => b.to_owned(),
-        _ => {
-            invalid.push(("brand", "must be 1 to 16 characters"));
-            String::new()
-        }
-    };
-    let code_length = match body.get("code_length") {
-        None => DEFAULT_CODE_LENGTH,
-        Some(v) => match v.as_u64() {
-            Some(n) if (4..=10).contains(&n) => n,
-            _ => {
-                invalid.push(("code_length", "must be an integer from 4 to 10"));
-                DEFAULT_CODE_LENGTH
-            }
-        },
-    };
-    let channel_timeout = match body.get("channel_timeout") {
-        None => default_timeout,
-        Some(v) => match v.as_u64() {
-            Some(secs) if CHANNEL_TIMEOUT_SECS.contains(&secs) => Duration::from_secs(secs),
-            _ => {
-                invalid.push(("channel_timeout", "must be an integer from 15 to 900"));
-                default_timeout
-            }
-        },
-    };
-    let locale = match body.get("locale") {
-        None => None,
-        Some(Value::String(locale)) => Some(locale.clone()),
-        Some(_) => {
-            invalid.push(("locale", "must be a string"));
-            None
-        }
-    };
-    let steps = body
-        .get("workflow")
-        .and_then(Value::as_array)
-        .filter(|w| !w.is_empty());
-    let Some(steps) = steps else {
-        invalid.push(("workflow", "must be a non-empty array"));
-        return Err(invalid);
-    };
-    let mut first = None;
-    let mut workflow = Vec::with_capacity(steps.len());
-    for step in steps {
-        let channel = match step.get("channel").and_then(Value::as_str) {
-            Some("sms") => Channel::Sms,
-            Some("voice") => Channel::Voice,
-            _ => {
-                invalid.push(("workflow.channel", "the emulator supports sms and voice"));
-                continue;
-            }
-        };
-        match step.get("to").and_then(Value::as_str) {
-            Some(to) if valid_number(to) => {
-                first.get_or_insert_with(|| to.to_owned());
-                workflow.push(channel);
-            }
-            _ => invalid.push(("workflow.to", "must be an E.164 number without +")),
-        }
-    }
-    match first {
-        Some(to) if invalid.is_empty() => Ok(ParsedStart {
-            to,
-            brand,
-            // Bounded to 4..=10 above.
-            code_length: usize::try_from(code_length).unwrap_or(4),
-            workflow,
-            channel_timeout,
-            locale,
-        }),
-        _ => Err(invalid),
     }
 }
