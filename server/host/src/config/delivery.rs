@@ -9,6 +9,9 @@ use crate::verify::VonageDelivery;
 use app_core::auth::Channel;
 use std::time::Duration;
 
+/// Vonage's `channel_timeout` whenever a workflow uses silent authentication, in seconds.
+pub const SILENT_AUTH_STEP: u64 = 60;
+
 /// The longest a Vonage code is kept: v1 `pin_expiry` and v2's two channel timeouts are set
 /// to fit in it.
 pub const VONAGE_LIFETIME: Duration = Duration::from_secs(300);
@@ -69,8 +72,17 @@ pub(super) fn parse_delivery(
     let call = sequence.next.is_some() || sequence.silent;
     let lifetime = login_ttl.min(VONAGE_LIFETIME);
     let shortest = if legacy { 60 } else { 15 };
-    let default = (lifetime.as_secs() / 2).clamp(shortest, 150).to_string();
+    let default = match sequence.silent {
+        true => SILENT_AUTH_STEP.to_string(),
+        false => (lifetime.as_secs() / 2).clamp(shortest, 150).to_string(),
+    };
     let call_after: u64 = parse_or("AUTO_CALL_AFTER", get("AUTO_CALL_AFTER"), &default)?;
+    if sequence.silent && call_after != SILENT_AUTH_STEP {
+        return Err(fail(
+            "AUTO_CALL_AFTER",
+            format!("must be {SILENT_AUTH_STEP} with silent_auth in VONAGE_WORKFLOW: Vonage fixes channel_timeout at {SILENT_AUTH_STEP} s when silent authentication is used"),
+        ));
+    }
     if call && !(shortest..=900).contains(&call_after) {
         return Err(fail(
             "AUTO_CALL_AFTER",
@@ -206,6 +218,26 @@ mod tests {
             "{}",
             v1.problem
         );
+    }
+
+    #[test]
+    fn silent_authentication_takes_vonages_60_second_steps() {
+        let delivery =
+            parse(&[("VONAGE_WORKFLOW", "silent_auth,sms,voice")], false).expect("valid");
+        assert!(delivery.silent);
+        assert_eq!(delivery.next_after, Duration::from_secs(60));
+        assert_eq!(delivery.v2_code_lifetime(), Duration::from_secs(180));
+        let other = parse(
+            &[
+                ("VONAGE_WORKFLOW", "silent_auth,sms"),
+                ("AUTO_CALL_AFTER", "90"),
+            ],
+            false,
+        )
+        .expect_err("Vonage fixes it");
+        assert_eq!(other.variable, "AUTO_CALL_AFTER");
+        let v1 = parse(&[("VONAGE_WORKFLOW", "silent_auth,sms")], true).expect_err("v2 only");
+        assert_eq!(v1.variable, "VONAGE_WORKFLOW");
     }
 
     #[test]
