@@ -1,5 +1,8 @@
 //! The same login journeys through each client the app has, against the emulator speaking
-//! that vendor's API (`EMULATOR_API`): a client proves itself by passing all of them.
+//! that vendor's API (`EMULATOR_API`): a client proves itself by passing all of them. Vonage
+//! v2 is the default client, so the journeys every other test drives run through it already:
+//! a right code in `login_flow`, a wrong one, too many and an expired code in `pending_rules`,
+//! "Call me" in `lifecycle`, throttling in `faults`; only the change of number is here for it.
 
 use crate::helpers::{shown, spawn_app_with, wrong_code, TestApp};
 use reqwest::StatusCode;
@@ -146,9 +149,16 @@ macro_rules! journeys {
     };
 }
 
-journeys!(vonage, "vonage");
 journeys!(vonage_legacy, "vonage-legacy");
 journeys!(twilio, "twilio");
+
+/// Vonage v2, the default client: its other journeys are the default app's tests.
+mod vonage {
+    #[tokio::test]
+    async fn change_number_then_sign_in_with_another() {
+        super::change_number_then_sign_in_with_another("vonage").await
+    }
+}
 
 /// The provider's answer under `fault` for a start and for a check: the user sees `expected`
 /// for both, and the login survives the check.
@@ -173,11 +183,6 @@ mod trouble {
     use super::upstream_trouble;
     use serde_json::json;
 
-    #[tokio::test]
-    async fn throttled_vonage() {
-        let fault = json!({"kind": "v2_problem", "status": 429});
-        upstream_trouble("vonage", fault, "Throttled").await
-    }
     #[tokio::test]
     async fn throttled_vonage_legacy() {
         let fault = json!({"kind": "v1_status", "status": 1});

@@ -1,3 +1,9 @@
+//! The Twilio client against a fake Twilio (wiremock on loopback): `start` here, `check` and
+//! the control calls in [`check`] and [`control`], the `Locale` sent in [`locale`]. The login
+//! journeys, against a fake and against the emulator's Twilio API, run once per client in the
+//! provider contract suite (`verify::contract`); these tests pin what its fakes do not: the
+//! forms sent, undocumented answers, operator faults, `Retry-After` and redaction.
+
 use super::*;
 use crate::verify::test_support::{number, pin, refused_base_url};
 use secrecy::SecretString;
@@ -9,7 +15,6 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 mod check;
 mod control;
-mod emulated;
 mod locale;
 
 pub const ACCOUNT: &str = "ACtestaccountsid0000000000000000";

@@ -1,5 +1,6 @@
-//! `check`: the form it posts, each documented status, and outages (other statuses, non-200,
-//! garbage, timeouts) reported without the code or the request id.
+//! `check`: the form it posts, and outages (other statuses, non-200, garbage, timeouts)
+//! reported without the code or the request id. The documented statuses ("16", "17", "6",
+//! "1") run in the contract suite.
 
 use super::*;
 use wiremock::matchers::header;
@@ -32,19 +33,6 @@ async fn check_posts_form_with_request_id_and_code() {
             ("code", "123456"),
         ])
     );
-}
-
-#[tokio::test]
-async fn check_maps_each_documented_status() {
-    for (status, expected) in [
-        ("16", CheckFailure::WrongCode),
-        ("17", CheckFailure::TooManyAttempts),
-        ("6", CheckFailure::NotFound),
-        ("1", CheckFailure::Throttled),
-    ] {
-        let reply = ok_json(json!({"request_id": ID, "status": status, "error_text": "x"}));
-        assert_eq!(check_with(reply).await, Err(expected), "status {status}");
-    }
 }
 
 #[tokio::test]

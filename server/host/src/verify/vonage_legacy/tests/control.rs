@@ -1,5 +1,6 @@
-//! `next_channel` and `cancel` (`/verify/control/json`): the form they post, the statuses
-//! they share, status 19 read per command, and outages reported without the request id.
+//! `next_channel` and `cancel` (`/verify/control/json`): the form they post, status 19 read
+//! per command, and outages reported without the request id. The statuses they share ("6",
+//! "1") run in the contract suite.
 
 use super::*;
 use wiremock::matchers::header;
@@ -27,20 +28,6 @@ async fn control_posts_form_with_request_id_and_cmd() {
                 ("cmd", cmd),
             ])
         );
-    }
-}
-
-#[tokio::test]
-async fn control_maps_shared_statuses() {
-    for call in [Call::Next, Call::Cancel] {
-        for (status, expected) in [
-            ("6", ControlFailure::NotFound),
-            ("1", ControlFailure::Throttled),
-        ] {
-            let reply = ok_json(json!({"status": status, "error_text": "x"}));
-            let result = control_with(call, reply).await;
-            assert_eq!(result, Err(expected), "{call:?} status {status}");
-        }
     }
 }
 

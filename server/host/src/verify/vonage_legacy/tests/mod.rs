@@ -1,6 +1,9 @@
 //! The Verify v1 client against a fake Vonage (wiremock on loopback): `start` here, `check`
 //! and the control calls in [`check`] and [`control`], outcomes an operator must tell apart
-//! from outages in [`outcomes`].
+//! from outages in [`outcomes`]. The login journeys (fresh and resumed starts, wrong and
+//! right codes, resends, cancels, expiry, throttling, outages, a stalled upstream) run once
+//! per client in the provider contract suite (`verify::contract`); these tests pin what its
+//! fakes do not: the forms sent, unexpected answers, operator faults and redaction.
 
 use super::*;
 use crate::verify::test_support::{number, pin, refused_base_url, settings, DIGITS, KEY, SECRET};
@@ -149,17 +152,6 @@ async fn start_omits_lg_when_locale_unknown() {
         .await
         .expect("started");
     assert!(!sent_form(&server).await.contains_key("lg"));
-}
-
-#[tokio::test]
-async fn start_status_10_resumes_the_live_request() {
-    let reply = ok_json(json!({
-        "request_id": ID, "status": "10",
-        "error_text": "Concurrent verifications to the same number are not allowed",
-    }));
-    let started = start_with(reply).await.expect("resumed");
-    assert_eq!(started.request_id.expose(), ID);
-    assert!(started.resumed);
 }
 
 #[tokio::test]

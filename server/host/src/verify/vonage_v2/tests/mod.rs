@@ -1,6 +1,9 @@
 //! The Verify v2 client against a fake Vonage (wiremock on loopback): `start` here, `check`
 //! and the control calls in [`check`] and [`control`], outcomes an operator must tell apart
-//! from outages in [`outcomes`].
+//! from outages in [`outcomes`]. The login journeys (fresh and resumed starts, wrong and
+//! right codes, resends, cancels, expiry, throttling, outages, a stalled start) run once per
+//! client in the provider contract suite (`verify::contract`); these tests pin what its fakes
+//! do not: the requests sent, unexpected answers, operator faults and redaction.
 
 use super::*;
 use crate::verify::test_support::{number, pin, refused_base_url, settings, DIGITS, KEY, SECRET};
@@ -174,18 +177,6 @@ async fn start_omits_unknown_locale_and_cuts_brand_to_16_chars() {
 }
 
 #[tokio::test]
-async fn start_conflict_with_request_id_resumes_the_live_request() {
-    let reply = ResponseTemplate::new(409).set_body_json(json!({
-        "title": "Conflict",
-        "detail": "Concurrent verifications to the same number are not allowed",
-        "request_id": ID,
-    }));
-    let started = start_with_reply(reply).await.expect("resumed");
-    assert_eq!(started.request_id.expose(), ID);
-    assert!(started.resumed);
-}
-
-#[tokio::test]
 async fn start_conflict_without_request_id_is_unavailable() {
     assert_unavailable(start_with_reply(problem_reply(409, "Conflict")).await);
 }
@@ -211,29 +202,6 @@ async fn start_with_garbage_body_is_unavailable() {
     assert_unavailable(start_with_reply(garbage).await);
     let no_id = ResponseTemplate::new(202).set_body_json(json!({"request_id": ""}));
     assert_unavailable(start_with_reply(no_id).await);
-}
-
-#[tokio::test]
-async fn start_times_out_as_unavailable() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(202)
-                .set_body_json(json!({"request_id": ID}))
-                .set_delay(Duration::from_secs(3)),
-        )
-        .mount(&server)
-        .await;
-    let client = client(&server.uri(), Duration::from_millis(200));
-
-    let result = client.start(&start_request("Passwordless", None)).await;
-
-    match result {
-        Err(StartFailure::Unavailable(detail)) => {
-            assert!(detail.contains("timeout"), "{detail}")
-        }
-        other => panic!("expected a timeout, got {other:?}"),
-    }
 }
 
 #[tokio::test]
