@@ -9,6 +9,7 @@ export PATH="$PWD/.tools/npm/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 # .env says (the SQLite and PostgreSQL stores have tests of their own).
 export VERIFY_PROVIDER=emulator SESSION_STORE=memory ACCOUNT_STORE=memory
 unset VONAGE_API_KEY VONAGE_API_SECRET VONAGE_BASE_URL VONAGE_WORKFLOW AUTO_CALL_AFTER EMULATOR_API \
+  VONAGE_APPLICATION_ID VONAGE_PRIVATE_KEY \
   TWILIO_ACCOUNT_SID TWILIO_AUTH_TOKEN TWILIO_VERIFY_SERVICE_SID TWILIO_BASE_URL
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }

@@ -4,6 +4,7 @@ mod account_sessions;
 mod accounts;
 mod announced_calls;
 mod anonymous_sessions;
+mod application_jwt;
 mod challenge;
 mod challenge_binding;
 mod channels;

@@ -7,8 +7,8 @@ use crate::config::ProviderConfig;
 use crate::config::{Config, EmulatorApi, EmulatorSettings};
 use crate::emulator::{Emulator, EmulatorConfig};
 use crate::verify::{
-    ProviderHealth, Timed, TwilioClient, TwilioSettings, VonageLegacyClient, VonageSettings,
-    VonageV2Client,
+    ProviderHealth, Timed, TwilioClient, TwilioSettings, VonageApplication, VonageLegacyClient,
+    VonageSettings, VonageV2Client,
 };
 use app_core::auth::server::verify_port::VerifyProvider;
 use app_core::clock::Clock;
@@ -92,7 +92,7 @@ pub(super) async fn choose(
                 tracing::info!(%addr, "Verify emulator listening; codes appear at /dev/outbox");
                 let base = url::Url::parse(&format!("http://{addr}"))
                     .map_err(|e| StartupError::Provider(e.to_string()))?;
-                let client = emulator_client(settings, &base, config, &health)?;
+                let client = emulator_client(settings, &base, config, &health, &clock)?;
                 (client, Some(emulator), base)
             }
             ProviderConfig::Vonage(c) => {
@@ -100,6 +100,7 @@ pub(super) async fn choose(
                     .with_base_url(c.base_url.clone())
                     .with_timeouts(config.connect_timeout, config.timeout)
                     .with_delivery(config.delivery.clone());
+                let settings = signed_as(settings, c.application.as_ref(), &clock);
                 (
                     timed(VonageV2Client::new(settings), &health)?,
                     None,
@@ -188,14 +189,30 @@ fn timed<P: VerifyProvider>(
     Ok(Arc::new(Timed::new(client, health.clone())))
 }
 
+/// `settings` authenticating as `application` (`VONAGE_APPLICATION_ID`), if any, with tokens
+/// dated by the site's injected clock (the one the in-process emulator checks them with).
+fn signed_as(
+    settings: VonageSettings,
+    application: Option<&VonageApplication>,
+    clock: &Arc<dyn Clock>,
+) -> VonageSettings {
+    match application {
+        Some(application) => {
+            settings.with_application(application.clone().with_clock(clock.clone()))
+        }
+        None => settings,
+    }
+}
+
 /// The client for `emulator.api`, pointed at the emulator listening at `base` with its
-/// credentials (`EMULATOR_API_KEY` / `EMULATOR_API_SECRET`; Twilio's Account SID and Auth
-/// Token), behind [`Timed`].
+/// credentials (`EMULATOR_API_KEY` / `EMULATOR_API_SECRET`, or v2 JWTs of the application
+/// `VONAGE_APPLICATION_ID` names; Twilio's Account SID and Auth Token), behind [`Timed`].
 fn emulator_client(
     emulator: &EmulatorSettings,
     base: &url::Url,
     config: &Config,
     health: &ProviderHealth,
+    clock: &Arc<dyn Clock>,
 ) -> Result<Arc<dyn VerifyProvider>, StartupError> {
     let failed = |e: crate::verify::ClientBuildError| StartupError::Provider(e.to_string());
     let vonage = || {
@@ -206,7 +223,12 @@ fn emulator_client(
     };
     Ok(match emulator.api {
         EmulatorApi::Vonage => Arc::new(Timed::new(
-            VonageV2Client::new(vonage()).map_err(failed)?,
+            VonageV2Client::new(signed_as(
+                vonage(),
+                emulator.vonage_application.as_ref(),
+                clock,
+            ))
+            .map_err(failed)?,
             health.clone(),
         )),
         EmulatorApi::VonageLegacy => Arc::new(Timed::new(

@@ -1,7 +1,8 @@
 //! Verify provider adapters: HTTP clients implementing
 //! [`VerifyProvider`](app_core::auth::server::verify_port::VerifyProvider), one file per API.
 //!
-//! - [`VonageV2Client`] speaks Vonage Verify v2 (`POST /v2/verify`, JSON, HTTP Basic auth).
+//! - [`VonageV2Client`] speaks Vonage Verify v2 (`POST /v2/verify`, JSON, HTTP Basic auth, or
+//!   a Vonage application's JWT when [`VonageSettings::application`] is set).
 //! - [`VonageLegacyClient`] speaks Vonage Verify v1 (`POST /verify/json`, form-encoded), the API
 //!   of the original tutorial.
 //!
@@ -25,6 +26,7 @@ mod twilio;
 mod twilio_reply;
 mod twilio_settings;
 mod vonage_delivery;
+mod vonage_jwt;
 mod vonage_legacy;
 mod vonage_v2;
 mod vonage_v2_problem;
@@ -32,6 +34,7 @@ mod vonage_v2_problem;
 pub use timed::{ProviderHealth, Timed, PROVIDER_FAULTS, UPSTREAM_SECONDS};
 pub use twilio::{TwilioClient, TwilioSettings};
 pub use vonage_delivery::VonageDelivery;
+pub use vonage_jwt::VonageApplication;
 pub use vonage_legacy::VonageLegacyClient;
 pub use vonage_v2::VonageV2Client;
 
@@ -49,7 +52,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How to reach a Vonage-compatible Verify API. Shared by the v2 and the legacy client.
 ///
-/// `Debug` prints `api_secret` as `[REDACTED]`.
+/// `Debug` prints `api_secret` as `[REDACTED]` and the application's id without its key.
 #[derive(Clone, Debug)]
 pub struct VonageSettings {
     /// Scheme, host and optional path prefix; the API paths (`/v2/verify`, `/verify/json`) are
@@ -66,6 +69,10 @@ pub struct VonageSettings {
     /// The delivery sequence sent with every start. Default SMS, then a call at 150 s, for
     /// a 300 s login.
     pub delivery: VonageDelivery,
+    /// The Vonage application whose JWTs (`Authorization: Bearer`) authenticate every Verify
+    /// v2 call instead of the key and secret. Default none: HTTP Basic. The v1 client
+    /// ignores it (v1 has no application authentication; configuration refuses it there).
+    pub application: Option<VonageApplication>,
 }
 
 impl VonageSettings {
@@ -78,6 +85,7 @@ impl VonageSettings {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
             delivery: VonageDelivery::default(),
+            application: None,
         }
     }
 
@@ -91,6 +99,13 @@ impl VonageSettings {
     pub fn with_timeouts(mut self, connect_timeout: Duration, timeout: Duration) -> Self {
         self.connect_timeout = connect_timeout;
         self.timeout = timeout;
+        self
+    }
+
+    /// The same settings authenticating Verify v2 calls as `application` (Bearer JWTs)
+    /// instead of with the key and secret.
+    pub fn with_application(mut self, application: VonageApplication) -> Self {
+        self.application = Some(application);
         self
     }
 

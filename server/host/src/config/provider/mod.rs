@@ -2,11 +2,13 @@
 
 mod application;
 mod reach;
+mod vonage_application;
 
 use super::emulator_api::{parse_emulator_api, EmulatorApi};
 use super::values::{parse_or, parse_test_numbers};
 use super::ConfigError;
 use crate::emulator::ApplicationAuth;
+use crate::verify::VonageApplication;
 use secrecy::SecretString;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -37,6 +39,10 @@ pub struct VonageCredentials {
     pub api_secret: SecretString,
     /// `VONAGE_BASE_URL`.
     pub base_url: url::Url,
+    /// `VONAGE_APPLICATION_ID` and `VONAGE_PRIVATE_KEY` (a PEM file's path, or the PEM text):
+    /// the application whose JWTs authenticate Verify v2 calls instead of the key and
+    /// secret (default none; refused for v1). `Debug` shows its id only.
+    pub application: Option<VonageApplication>,
 }
 
 /// How the in-process emulator behaves.
@@ -69,6 +75,11 @@ pub struct EmulatorSettings {
     pub no_whatsapp: Vec<String>,
     /// `EMULATOR_SILENT_AUTH_FAIL`: numbers whose silent authentication fails (default none).
     pub silent_auth_fail: Vec<String>,
+    /// `VONAGE_APPLICATION_ID` and `VONAGE_PRIVATE_KEY` with `EMULATOR_API=vonage`: the
+    /// application the app's v2 client signs its JWTs as, which `application` must name.
+    /// Read by [`super::Config`] only (`from_lookup` leaves it none: the standalone emulator
+    /// has no client). `Debug` shows its id only.
+    pub vonage_application: Option<VonageApplication>,
 }
 
 impl EmulatorSettings {
@@ -102,13 +113,15 @@ impl EmulatorSettings {
             no_rcs: reach::parse_numbers("EMULATOR_NO_RCS", &get)?,
             no_whatsapp: reach::parse_numbers("EMULATOR_NO_WHATSAPP", &get)?,
             silent_auth_fail: reach::parse_numbers("EMULATOR_SILENT_AUTH_FAIL", &get)?,
+            vonage_application: None,
         })
     }
 }
 
 /// Chooses the provider: `VERIFY_PROVIDER`, else Vonage v2 when both credentials are set,
-/// else the emulator; then reads that provider's settings. `get` answers trimmed, non-blank
-/// values only.
+/// else the emulator; then reads that provider's settings, with the Vonage application
+/// (`VONAGE_APPLICATION_ID`, `VONAGE_PRIVATE_KEY`) for a Verify v2 client only. `get`
+/// answers trimmed, non-blank values only.
 pub(super) fn parse_provider(
     get: &impl Fn(&str) -> Option<String>,
 ) -> Result<ProviderConfig, ConfigError> {
@@ -145,13 +158,42 @@ pub(super) fn parse_provider(
             api_key: required("VONAGE_API_KEY")?,
             api_secret: SecretString::from(required("VONAGE_API_SECRET")?),
             base_url: parsed,
+            application: None,
         })
     };
     let provider = match provider_name.as_str() {
-        "emulator" => ProviderConfig::Emulator(EmulatorSettings::from_lookup(get)?),
-        "vonage" => ProviderConfig::Vonage(credentials()?),
-        "vonage-legacy" => ProviderConfig::VonageLegacy(credentials()?),
-        "twilio" => ProviderConfig::Twilio(super::twilio::parse_twilio(get)?),
+        "emulator" => {
+            let mut settings = EmulatorSettings::from_lookup(get)?;
+            settings.vonage_application = match settings.api {
+                EmulatorApi::Vonage => {
+                    vonage_application::parse_for_emulator(get, settings.application.as_ref())?
+                }
+                EmulatorApi::VonageLegacy => {
+                    vonage_application::refuse(get, "EMULATOR_API=vonage-legacy (Verify v1)")?;
+                    None
+                }
+                EmulatorApi::Twilio => {
+                    vonage_application::refuse(get, "EMULATOR_API=twilio")?;
+                    None
+                }
+            };
+            ProviderConfig::Emulator(settings)
+        }
+        "vonage" => {
+            let credentials = credentials()?;
+            ProviderConfig::Vonage(VonageCredentials {
+                application: vonage_application::parse_vonage_application(get)?,
+                ..credentials
+            })
+        }
+        "vonage-legacy" => {
+            vonage_application::refuse(get, "VERIFY_PROVIDER=vonage-legacy (Verify v1)")?;
+            ProviderConfig::VonageLegacy(credentials()?)
+        }
+        "twilio" => {
+            vonage_application::refuse(get, "VERIFY_PROVIDER=twilio")?;
+            ProviderConfig::Twilio(super::twilio::parse_twilio(get)?)
+        }
         other => {
             return Err(fail(
                 "VERIFY_PROVIDER",

@@ -5,8 +5,10 @@
 //! the clock. Passing here proves the adapter and the emulator agree.
 
 use super::{journeys, Situation, Upstream, Vendor, CLIENT_TIMEOUT, STALL};
-use crate::emulator::{Emulator, EmulatorConfig, Fault, FaultSetting, OutboxMessage};
-use crate::verify::test_support::number;
+use crate::emulator::{
+    ApplicationAuth, Emulator, EmulatorConfig, Fault, FaultSetting, OutboxMessage, PublicKey,
+};
+use crate::verify::test_support::{application, number, APP_ID, APP_PUBLIC_PEM};
 use crate::verify::{
     TwilioClient, TwilioSettings, VonageLegacyClient, VonageSettings, VonageV2Client,
 };
@@ -37,9 +39,42 @@ pub(super) struct EmulatorUpstream {
 impl EmulatorUpstream {
     /// Serves a fresh emulator and builds `vendor`'s adapter against it.
     pub(super) async fn new(vendor: Vendor) -> Self {
+        Self::serve(vendor, EmulatorConfig::default(), |settings, _| settings).await
+    }
+
+    /// Vonage v2 authenticating as the test application: the emulator accepts its JWTs
+    /// (`EMULATOR_APPLICATION_ID` and its public key), and the client knows no key and
+    /// secret the emulator accepts, so Basic would fail.
+    pub(super) async fn with_application() -> Self {
+        let config = EmulatorConfig {
+            application: Some(ApplicationAuth {
+                application_id: APP_ID.to_owned(),
+                public_key: Some(
+                    PublicKey::from_pem(APP_PUBLIC_PEM.as_bytes()).expect("test public key"),
+                ),
+            }),
+            api_secret: "not-the-clients-secret".to_owned(),
+            ..EmulatorConfig::default()
+        };
+        // Tokens dated by the emulator's clock, which the journeys move past expiry.
+        Self::serve(Vendor::VonageV2, config, |settings, clock| {
+            settings.with_application(application().with_clock(Arc::new(clock.clone())))
+        })
+        .await
+    }
+
+    /// Serves an emulator with `config` and builds `vendor`'s adapter against it, its Vonage
+    /// settings passed through `vonage_settings`.
+    async fn serve(
+        vendor: Vendor,
+        config: EmulatorConfig,
+        vonage_settings: impl Fn(VonageSettings, &ManualClock) -> VonageSettings,
+    ) -> Self {
         let clock = ManualClock::new();
-        let config = EmulatorConfig::default();
-        let (key, secret) = (config.api_key.clone(), config.api_secret.clone());
+        let (key, secret) = (
+            EmulatorConfig::default().api_key,
+            EmulatorConfig::default().api_secret,
+        );
         let emulator = Emulator::new(config, Arc::new(clock.clone()));
         let addr = emulator
             .serve(([127, 0, 0, 1], 0).into(), |dev| dev)
@@ -47,9 +82,10 @@ impl EmulatorUpstream {
             .expect("bind the emulator");
         let base = Url::parse(&format!("http://{addr}")).expect("emulator URL");
         let vonage = || {
-            VonageSettings::new(key.clone(), SecretString::from(secret.clone()))
+            let settings = VonageSettings::new(key.clone(), SecretString::from(secret.clone()))
                 .with_base_url(base.clone())
-                .with_timeouts(CLIENT_TIMEOUT, CLIENT_TIMEOUT)
+                .with_timeouts(CLIENT_TIMEOUT, CLIENT_TIMEOUT);
+            vonage_settings(settings, &clock)
         };
         let provider: Box<dyn VerifyProvider> = match vendor {
             Vendor::VonageV2 => Box::new(VonageV2Client::new(vonage()).expect("v2 client")),

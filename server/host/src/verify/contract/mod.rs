@@ -192,6 +192,15 @@ contract_target!(
 );
 contract_target!(twilio_on_emulator, EmulatorUpstream::new(Vendor::Twilio));
 contract_target!(vonage_v2_on_fake, vonage_v2_fake::VonageV2Fake::new());
+// Vonage v2 authenticating as an application (Bearer JWTs, no key and secret).
+contract_target!(
+    vonage_v2_jwt_on_emulator,
+    EmulatorUpstream::with_application()
+);
+contract_target!(
+    vonage_v2_jwt_on_fake,
+    vonage_v2_fake::VonageV2Fake::with_application()
+);
 contract_target!(vonage_v1_on_fake, vonage_v1_fake::VonageV1Fake::new());
 contract_target!(twilio_on_fake, twilio_fake::TwilioFake::new());
 

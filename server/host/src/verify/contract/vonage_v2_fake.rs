@@ -2,16 +2,21 @@
 //! the bodies Vonage documents (202 `{request_id}`, 200 `{request_id, status: "completed"}`,
 //! RFC 7807 `application/problem+json` problems for 400/404/409/410/429/500). Passing here
 //! proves `VonageV2Client` reads the documented API, not just the emulator's rendering of it.
+//! Every call must carry the client's credentials, HTTP Basic or, with an application, a
+//! Bearer JWT whose signature and claims verify (Basic is then refused); anything else gets
+//! the documented 401.
 
 use super::{last_field, Situation, Upstream, Vendor, CLIENT_TIMEOUT, STALL};
-use crate::verify::test_support::{pin, settings};
+use crate::verify::test_support::{
+    application, application_claims, pin, settings, APP_ID, APP_PUBLIC_PEM, KEY, SECRET,
+};
 use crate::verify::VonageV2Client;
 use app_core::auth::server::verify_port::VerifyProvider;
 use app_core::domain::Pin;
 use async_trait::async_trait;
 use serde_json::{json, Value};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::matchers::{basic_auth, method, path};
+use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
 
 /// A v2 request id (a UUID) and the code the fake "sent".
 const ID: &str = "c11236f4-00bf-4b89-84ba-88b25df97315";
@@ -21,14 +26,51 @@ const CODE: &str = "271828";
 pub(super) struct VonageV2Fake {
     server: MockServer,
     provider: VonageV2Client,
+    auth: Auth,
+}
+
+/// The credentials the fake accepts.
+#[derive(Clone, Copy)]
+enum Auth {
+    /// HTTP Basic with the test key and secret.
+    Basic,
+    /// A Bearer JWT of the test application, signed with its key.
+    Application,
 }
 
 impl VonageV2Fake {
+    /// The client with the API key and secret.
     pub(super) async fn new() -> Self {
         let server = MockServer::start().await;
         let provider =
             VonageV2Client::new(settings(&server.uri(), CLIENT_TIMEOUT)).expect("v2 client");
-        Self { server, provider }
+        Self {
+            server,
+            provider,
+            auth: Auth::Basic,
+        }
+    }
+
+    /// The client authenticating as the test application (`VONAGE_APPLICATION_ID`).
+    pub(super) async fn with_application() -> Self {
+        let server = MockServer::start().await;
+        let settings = settings(&server.uri(), CLIENT_TIMEOUT).with_application(application());
+        let provider = VonageV2Client::new(settings).expect("v2 client");
+        Self {
+            server,
+            provider,
+            auth: Auth::Application,
+        }
+    }
+
+    /// Answers 401 to every call without the expected credentials, before any other mock.
+    async fn guard(&self) {
+        let detail = "You did not provide correct credentials.";
+        Mock::given(WrongCredentials(self.auth))
+            .respond_with(problem(401, "unauthorized", "Unauthorized", detail))
+            .with_priority(1)
+            .mount(&self.server)
+            .await;
     }
 
     async fn mount(&self, verb: &str, route: String, reply: ResponseTemplate) {
@@ -45,6 +87,27 @@ impl VonageV2Fake {
             .respond_with(reply)
             .mount(&self.server)
             .await;
+    }
+}
+
+/// Matches a request whose `Authorization` the fake does not accept.
+struct WrongCredentials(Auth);
+
+impl Match for WrongCredentials {
+    fn matches(&self, request: &Request) -> bool {
+        match self.0 {
+            Auth::Basic => !basic_auth(KEY, SECRET).matches(request),
+            Auth::Application => {
+                let header = request.headers.get(http::header::AUTHORIZATION);
+                let token = header
+                    .and_then(|value| value.to_str().ok())
+                    .and_then(|value| value.strip_prefix("Bearer "));
+                let now = std::time::SystemTime::now();
+                !token.is_some_and(|token| {
+                    application_claims(token, APP_PUBLIC_PEM, APP_ID, now).is_ok()
+                })
+            }
+        }
     }
 }
 
@@ -89,6 +152,7 @@ impl Upstream for VonageV2Fake {
 
     async fn arrange(&self, situation: Situation) {
         self.server.reset().await;
+        self.guard().await;
         match situation {
             Situation::Fresh => {
                 let accepted = ResponseTemplate::new(202).set_body_json(json!({"request_id": ID}));
@@ -170,4 +234,47 @@ impl Upstream for VonageV2Fake {
     async fn sent_locale(&self) -> Option<String> {
         last_field(&self.server, "/v2/verify", "locale").await
     }
+}
+
+/// The fake refuses what Vonage would: Basic when it expects the application's JWT, a JWT
+/// of another application, and a JWT when it expects Basic.
+#[tokio::test]
+async fn the_fake_refuses_other_credentials() {
+    use crate::verify::test_support::APP_PRIVATE_PEM;
+    use crate::verify::VonageApplication;
+    use app_core::auth::server::verify_port::{OperatorFault, StartFailure};
+
+    let refused = |result: Result<_, StartFailure>| {
+        matches!(
+            result,
+            Err(StartFailure::OperatorFault(OperatorFault::Credentials, _))
+        )
+    };
+    let request = super::journeys::request_in("en-gb");
+    let jwt = VonageV2Fake::with_application().await;
+    jwt.arrange(Situation::Fresh).await;
+    let basic = VonageV2Client::new(settings(&jwt.server.uri(), CLIENT_TIMEOUT)).expect("client");
+    assert!(refused(basic.start(&request).await), "Basic refused");
+    let other_id = "bbbbbbbb-bbbb-cccc-dddd-0123456789ab";
+    let other = VonageApplication::from_pem(other_id, APP_PRIVATE_PEM.as_bytes()).expect("key");
+    let settings_other = settings(&jwt.server.uri(), CLIENT_TIMEOUT).with_application(other);
+    let other = VonageV2Client::new(settings_other).expect("client");
+    assert!(
+        refused(other.start(&request).await),
+        "another application refused"
+    );
+    assert!(
+        jwt.provider.start(&request).await.is_ok(),
+        "its own JWT accepted"
+    );
+
+    let basic = VonageV2Fake::new().await;
+    basic.arrange(Situation::Fresh).await;
+    let settings_jwt =
+        settings(&basic.server.uri(), CLIENT_TIMEOUT).with_application(application());
+    let jwt = VonageV2Client::new(settings_jwt).expect("client");
+    assert!(
+        refused(jwt.start(&request).await),
+        "a JWT refused by a Basic fake"
+    );
 }

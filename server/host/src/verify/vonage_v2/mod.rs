@@ -1,7 +1,7 @@
 //! Vonage Verify v2 client: `POST {base}/v2/verify` to start, `POST {base}/v2/verify/{id}` to
 //! check, `POST {base}/v2/verify/{id}/next_workflow` to move to the next channel and
 //! `DELETE {base}/v2/verify/{id}` to cancel; JSON bodies, HTTP Basic auth with the API key and
-//! secret.
+//! secret, or a Bearer JWT of the Vonage application when one is configured.
 
 use super::backoff::{send_noting, Backoff};
 use super::locales::vonage_v2_locale;
@@ -79,6 +79,9 @@ impl VonageV2Client {
     }
 
     fn authed(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        if let Some(application) = &self.settings.application {
+            return application.authorize(request);
+        }
         request.basic_auth(
             &self.settings.api_key,
             Some(self.settings.api_secret.expose_secret()),
