@@ -230,6 +230,14 @@ impl Config {
                 "required with silent_auth in VONAGE_WORKFLOW: the mobile network sends the browser back to PUBLIC_URL/login/silent".into(),
             ));
         }
+        if delivery.silent
+            && matches!(&provider, ProviderConfig::Vonage(c) if c.application.is_none())
+        {
+            return Err(fail(
+                "VONAGE_APPLICATION_ID",
+                "required with silent_auth in VONAGE_WORKFLOW: Vonage takes silent authentication only from an application's JWT (set VONAGE_APPLICATION_ID and VONAGE_PRIVATE_KEY)".into(),
+            ));
+        }
         let emulator_public = parse_yes_no("EMULATOR_PUBLIC", get("EMULATOR_PUBLIC"))?;
         if emulator_public && get("VERIFY_PROVIDER").as_deref() != Some("emulator") {
             return Err(fail(

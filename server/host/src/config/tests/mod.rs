@@ -4,6 +4,7 @@
 use super::*;
 use std::collections::HashMap;
 
+mod channels;
 mod limits;
 mod shared_sign_in;
 
