@@ -95,7 +95,7 @@ impl VonageV2Client {
     async fn try_start(&self, request: &StartVerification) -> Result<Started, StartFailure> {
         let to = request.number.digits();
         let delivery = &self.settings.delivery;
-        let silent = delivery.silent.then(|| Step {
+        let silent = delivery.silent.then_some(Step {
             channel: "silent_auth",
             to,
             from: None,
