@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { expectPinStep, expectSignedIn, latestCode, open, submitCode, submitNumber, uniqueNumber } from "./helpers";
 
 // A site sending codes by WhatsApp or text message (VONAGE_WORKFLOW=whatsapp,sms,voice), on a
@@ -9,6 +10,26 @@ async function newestChannel(request: APIRequestContext, e164: string): Promise<
   const response = await request.get("/dev/messages");
   const messages: { to: string; channel: string }[] = await response.json();
   return messages.find((m) => m.to === e164)?.channel;
+}
+
+async function expectNoViolations(page: Page, state: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  expect(summary, `axe violations on ${state}`).toEqual([]);
+}
+
+for (const colorScheme of ["light", "dark"] as const) {
+  test(`the choice and the code step pass axe (${colorScheme})`, async ({ browser }) => {
+    const context = await browser.newContext({ colorScheme });
+    const page = await context.newPage();
+    const number = uniqueNumber();
+    await open(page, "/login");
+    await expectNoViolations(page, "phone step with a channel choice");
+    await submitNumber(page, number.typed);
+    await expectPinStep(page, number.e164);
+    await expectNoViolations(page, "code step after WhatsApp");
+    await context.close();
+  });
 }
 
 for (const js of [true, false]) {

@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import { expectPinStep, expectSignedIn, latestCode, open, submitCode, submitNumber, uniqueNumber } from "./helpers";
 
@@ -27,6 +28,29 @@ test.describe("JavaScript on", () => {
     await expectPinStep(page, number.e164);
     await expect(page.getByText("Your mobile network couldn't confirm your number")).toBeVisible();
     await expect(page.getByText("We sent a text message with a 6-digit code")).toBeVisible();
+    await submitCode(page, await latestCode(page.request, number.e164));
+    await expectSignedIn(page, number.e164);
+  });
+});
+
+test.describe("JavaScript on, the network out of reach", () => {
+  test("coming back without a result leaves the silent step, not a loop; it passes axe and offers a code", async ({ page }) => {
+    // The check address cannot be reached (Wi-Fi, no mobile data): a browser error page.
+    await page.route("**/silent-auth/**", (route) => route.abort());
+    const number = uniqueNumber();
+    await open(page, "/login");
+    const failed = page.waitForEvent("requestfailed", (request) => request.url().includes("/silent-auth/"));
+    await submitNumber(page, number.typed);
+    await failed;
+    await page.goBack();
+    await expect(page.getByRole("heading", { name: "Confirming your number" })).toBeVisible();
+    await expect(page).toHaveURL(/\/verify$/);
+    await expect(page.getByText(/we'll send a code in 1:0\d|we'll send a code in 0:5\d/)).toBeVisible();
+    const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+    expect(results.violations.map((v) => v.id), "axe on the silent step").toEqual([]);
+    await page.getByRole("button", { name: "Send me a code instead" }).click();
+    await expectPinStep(page, number.e164);
+    await expect(page.getByText(/We've sent a code to/)).toBeVisible();
     await submitCode(page, await latestCode(page.request, number.e164));
     await expectSignedIn(page, number.e164);
   });

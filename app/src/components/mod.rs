@@ -1,5 +1,6 @@
 //! Small building blocks shared by the pages.
 
+pub(crate) mod browser_storage;
 mod carried_note;
 mod countdown;
 mod destination;

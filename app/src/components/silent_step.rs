@@ -1,5 +1,6 @@
 use crate::auth::api::ResendCode;
 use crate::auth::SilentView;
+use crate::components::browser_storage::Storage;
 use crate::components::countdown;
 use crate::components::format::minutes_seconds;
 use app_core::i18n::{t, td_string, use_i18n};
@@ -7,10 +8,13 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
+/// The `sessionStorage` key remembering the check address this tab has opened.
+const OPENED_KEY: &str = "passwordless.silent.opened";
+
 /// Silent authentication under way: the mobile network is asked to confirm `number`. With
-/// JavaScript the browser opens the provider's `check_url` at once (the way Vonage documents
-/// it for browsers) and comes back to `/login/silent`; without, the same address is a plain
-/// link. "Send me a code instead" (a post to `resend_code`) moves to the first code now;
+/// JavaScript the browser opens the provider's `check_url` at once, once per login in this
+/// tab (the way Vonage documents it for browsers) and comes back to `/login/silent`; without,
+/// the same address is a plain link. "Send me a code instead" (a post to `resend_code`) moves to the first code now;
 /// `on_code` is called when a code is on its way (asked for, or the provider's own wait over)
 /// with the note to show.
 #[component]
@@ -29,6 +33,12 @@ pub fn SilentStep(
     let error = RwSignal::new(None::<String>);
     let check_url = silent.check_url.clone();
     Effect::new(move |_| {
+        // Opened once per login in this tab: coming back without a result (a network error
+        // page, the back button) leaves the link and "Send me a code instead", not a loop.
+        if Storage::Session.item(OPENED_KEY).as_deref() == Some(check_url.as_str()) {
+            return;
+        }
+        Storage::Session.set_item(OPENED_KEY, &check_url);
         if let Err(failure) = window().location().assign(&check_url) {
             leptos::logging::error!("could not open the check address: {failure:?}");
         }

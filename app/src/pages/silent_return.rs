@@ -12,14 +12,17 @@ use leptos_router::hooks::use_navigate;
 /// which only the page's script can read. It hands them to the `silent_result` server
 /// function and goes on: signed in, or to the code step saying a code is on its way.
 /// Without JavaScript the fragment never leaves the browser: the page offers "Send me a
-/// code instead" (a plain post).
+/// code instead" (a plain post), hidden once the script runs.
 #[component]
 pub fn SilentReturnPage() -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let report = ServerAction::<SilentResult>::new();
     let error = RwSignal::new(None::<String>);
+    // Until the script runs, the page is what a browser without JavaScript keeps.
+    let hydrated = RwSignal::new(false);
     Effect::new(move |_| {
+        hydrated.set(true);
         let fragment = window().location().hash().unwrap_or_default();
         report.dispatch(from_fragment(&fragment));
     });
@@ -49,12 +52,12 @@ pub fn SilentReturnPage() -> impl IntoView {
             <h1>{t!(i18n, silent.title)}</h1>
             <p role="status">{t!(i18n, silent.returning)}</p>
             <p class="field-error" role="alert">{move || error.get()}</p>
-            <noscript>
+            <div hidden=move || hydrated.get()>
                 <p>{t!(i18n, silent.no_result)}</p>
                 <form method="post" action=SilentResult::url()>
                     <button type="submit">{t!(i18n, silent.send_code)}</button>
                 </form>
-            </noscript>
+            </div>
             <Show when=move || error.with(Option::is_some)>
                 <a class="button" href="/verify">{t!(i18n, common.try_again)}</a>
             </Show>

@@ -3,9 +3,8 @@
 //! Only a hint for the offer: the server never relies on it. Storage that is off or full
 //! reads as "nothing remembered".
 
-use leptos::prelude::*;
-use leptos::wasm_bindgen::{JsCast, JsValue};
-use leptos::web_sys::js_sys::{Date, Function, Reflect};
+use crate::components::browser_storage::Storage;
+use leptos::web_sys::js_sys::Date;
 
 const HAS_PASSKEY: &str = "passwordless.passkey.here";
 const PUT_OFF_UNTIL: &str = "passwordless.passkey.offer_put_off_until";
@@ -36,27 +35,10 @@ fn now_secs() -> u64 {
     (Date::now() / 1000.0) as u64
 }
 
-fn storage_call(name: &str) -> Option<(JsValue, Function)> {
-    // Reading `localStorage` itself throws where storage is blocked.
-    let storage = Reflect::get(&window(), &JsValue::from_str("localStorage"))
-        .ok()
-        .filter(JsValue::is_object)?;
-    let function = Reflect::get(&storage, &JsValue::from_str(name))
-        .ok()?
-        .dyn_into::<Function>()
-        .ok()?;
-    Some((storage, function))
-}
-
 fn item(key: &str) -> Option<String> {
-    let (storage, get) = storage_call("getItem")?;
-    get.call1(&storage, &JsValue::from_str(key))
-        .ok()?
-        .as_string()
+    Storage::Local.item(key)
 }
 
 fn set_item(key: &str, value: &str) {
-    if let Some((storage, set)) = storage_call("setItem") {
-        let _ = set.call2(&storage, &JsValue::from_str(key), &JsValue::from_str(value));
-    }
+    Storage::Local.set_item(key, value);
 }
