@@ -42,6 +42,7 @@ test.describe("JavaScript on, the network out of reach", () => {
     const failed = page.waitForEvent("requestfailed", (request) => request.url().includes("/silent-auth/"));
     await submitNumber(page, number.typed);
     await failed;
+    await expect(page).toHaveURL(/^chrome-error:/); // Chromium's page for an unreachable site
     await page.goBack();
     await expect(page.getByRole("heading", { name: "Confirming your number" })).toBeVisible();
     await expect(page).toHaveURL(/\/verify$/);
