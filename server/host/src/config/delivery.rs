@@ -9,7 +9,9 @@ use crate::verify::VonageDelivery;
 use app_core::auth::Channel;
 use std::time::Duration;
 
-/// Vonage's `channel_timeout` whenever a workflow uses silent authentication, in seconds.
+/// The `channel_timeout` sent whenever a workflow uses silent authentication, in seconds
+/// (reportedly fixed by Vonage for such workflows; sent explicitly so the login's announced
+/// times hold either way).
 pub const SILENT_AUTH_STEP: u64 = 60;
 
 /// The longest a Vonage code is kept: v1 `pin_expiry` and v2's two channel timeouts are set
@@ -80,7 +82,7 @@ pub(super) fn parse_delivery(
     if sequence.silent && call_after != SILENT_AUTH_STEP {
         return Err(fail(
             "AUTO_CALL_AFTER",
-            format!("must be {SILENT_AUTH_STEP} with silent_auth in VONAGE_WORKFLOW: Vonage fixes channel_timeout at {SILENT_AUTH_STEP} s when silent authentication is used"),
+            format!("must be {SILENT_AUTH_STEP} with silent_auth in VONAGE_WORKFLOW (Vonage is said to fix channel_timeout at {SILENT_AUTH_STEP} s for such workflows; the app sends it explicitly)"),
         ));
     }
     if call && !(shortest..=900).contains(&call_after) {
