@@ -124,8 +124,11 @@ export default defineConfig({
       server(port, { EMULATOR_API: api, EMULATOR_CODE_TTL: "300" }),
     ),
     server(passkeysPort, {}),
-    server(silentPort, { VONAGE_WORKFLOW: "silent_auth,sms,voice" }),
+    // Codes live 300 s here (the suite's main server uses 20 s): silent authentication's
+    // steps are 60 s each.
+    server(silentPort, { VONAGE_WORKFLOW: "silent_auth,sms,voice", EMULATOR_CODE_TTL: "300" }),
     server(channelsPort, {
+      EMULATOR_CODE_TTL: "300",
       VONAGE_WORKFLOW: "whatsapp,sms,voice",
       VONAGE_WHATSAPP_FROM: "447700900000",
     }),
