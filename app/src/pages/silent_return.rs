@@ -8,9 +8,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 
 /// `/login/silent`: where the mobile network sends the browser back after silent
-/// authentication, with `#request_id=…&code=…` (or `#error=…`) in the address fragment,
-/// which only the page's script can read. It hands them to the `silent_result` server
-/// function and goes on: signed in, or to the code step saying a code is on its way.
+/// authentication, with the result in the address fragment, which only the page's script
+/// can read. It hands the fragment as it is to the `silent_result` server function (which
+/// reads it) and goes on: signed in, or to the code step saying a code is on its way.
 /// Without JavaScript the fragment never leaves the browser: the page offers "Send me a
 /// code instead" (a plain post), hidden once the script runs.
 #[component]
@@ -23,8 +23,8 @@ pub fn SilentReturnPage() -> impl IntoView {
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| {
         hydrated.set(true);
-        let fragment = window().location().hash().unwrap_or_default();
-        report.dispatch(from_fragment(&fragment));
+        let fragment = window().location().hash().ok();
+        report.dispatch(SilentResult { fragment });
     });
     let navigate = use_navigate();
     Effect::new(move |_| match report.value().get() {
@@ -62,79 +62,5 @@ pub fn SilentReturnPage() -> impl IntoView {
                 <a class="button" href="/verify">{t!(i18n, common.try_again)}</a>
             </Show>
         </section>
-    }
-}
-
-/// The server function's fields from `#request_id=…&code=…` or `#error=…`.
-fn from_fragment(fragment: &str) -> SilentResult {
-    let mut result = SilentResult {
-        request_id: None,
-        code: None,
-        error: None,
-    };
-    let pairs = fragment.trim_start_matches('#').trim_start_matches('?');
-    for (key, value) in url_pairs(pairs) {
-        match key.as_str() {
-            "request_id" => result.request_id = Some(value),
-            "code" => result.code = Some(value),
-            "error" | "error_description" if result.error.is_none() => result.error = Some(value),
-            _ => {}
-        }
-    }
-    result
-}
-
-/// `a=1&b=2` as decoded pairs (`%xx` and `+`); a pair that does not decode is skipped.
-fn url_pairs(raw: &str) -> Vec<(String, String)> {
-    raw.split('&')
-        .filter_map(|pair| {
-            let (key, value) = pair.split_once('=')?;
-            Some((decode(key)?, decode(value)?))
-        })
-        .collect()
-}
-
-fn decode(raw: &str) -> Option<String> {
-    let bytes = raw.replace('+', " ").into_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        match bytes[index] {
-            b'%' => {
-                let hex = std::str::from_utf8(bytes.get(index + 1..index + 3)?).ok()?;
-                out.push(u8::from_str_radix(hex, 16).ok()?);
-                index += 3;
-            }
-            byte => {
-                out.push(byte);
-                index += 1;
-            }
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_the_result_or_the_error_from_the_fragment() {
-        let ok = from_fragment("#request_id=c1-23&code=si9s%2BfG");
-        assert_eq!(ok.request_id.as_deref(), Some("c1-23"));
-        assert_eq!(ok.code.as_deref(), Some("si9s+fG"));
-        assert_eq!(ok.error, None);
-        let failed = from_fragment("#error=network_not_supported&request_id=c1");
-        assert_eq!(failed.error.as_deref(), Some("network_not_supported"));
-        let nothing = from_fragment("");
-        assert_eq!(
-            (nothing.request_id, nothing.code, nothing.error),
-            (None, None, None)
-        );
-        assert_eq!(
-            from_fragment("#code=%zz").code,
-            None,
-            "undecodable pairs are skipped"
-        );
     }
 }

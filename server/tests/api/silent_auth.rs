@@ -64,10 +64,8 @@ async fn the_mobile_networks_result_signs_in_this_browser_once() {
     let app = spawn_app_with(SILENT).await;
     let check_url = start_silently(&app, NUMBER).await;
     let fragment = open_check_url(&check_url).await;
-    let fields = [
-        ("request_id", field(&fragment, "request_id")),
-        ("code", field(&fragment, "code")),
-    ];
+    let with_hash = format!("#{fragment}");
+    let fields = [("fragment", with_hash.as_str())];
     let before = app.call("login_status", &[]).await;
     let result = app.call("silent_result", &fields).await;
     assert_eq!(result.status, StatusCode::OK, "{}", result.body);
@@ -86,10 +84,7 @@ async fn a_result_replayed_in_another_browser_is_refused() {
     let app = spawn_app_with(SILENT).await;
     let check_url = start_silently(&app, NUMBER).await;
     let fragment = open_check_url(&check_url).await;
-    let fields = [
-        ("request_id", field(&fragment, "request_id")),
-        ("code", field(&fragment, "code")),
-    ];
+    let fields = [("fragment", fragment.as_str())];
     // A browser with no login at all, and one waiting for a login of its own.
     let stranger = app.other_browser();
     let refused = stranger.call("silent_result", &fields).await;
@@ -121,9 +116,10 @@ async fn when_the_network_cannot_confirm_a_text_follows_at_once() {
         .expect("switch reachable");
     assert_eq!(switch.status(), StatusCode::OK);
     let fragment = open_check_url(&check_url).await;
-    let error = field(&fragment, "error");
-    assert!(!error.is_empty(), "{fragment}");
-    let result = app.call("silent_result", &[("error", error)]).await;
+    assert!(!field(&fragment, "error").is_empty(), "{fragment}");
+    let result = app
+        .call("silent_result", &[("fragment", fragment.as_str())])
+        .await;
     assert!(result.body.contains("CodeSent"), "{}", result.body);
     assert!(result.body.contains("couldn"), "says so: {}", result.body);
     let view = pending(&app).await;

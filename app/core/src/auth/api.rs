@@ -151,30 +151,20 @@ pub async fn get_signed_in() -> Result<super::SignedInAccount, AuthError> {
     result
 }
 
-/// The result silent authentication brought back to `/login/silent` (read there from the
-/// address fragment): signs in with the mobile network's code when it belongs to this
-/// session's pending login, else the login goes on with a code (and the note says so).
-/// No-JS (no fields: the fragment never reaches a server): asks for the first code now,
-/// then 303 to `/verify` with the note.
+/// The result silent authentication brought back to `/login/silent`: `fragment` is that
+/// address's fragment as the page read it (`request_id=…&code=…`, or `error=…`), parsed
+/// here. Signs in with the mobile network's code when it belongs to this session's pending
+/// login, else the login goes on with a code (and the note says so). No-JS (no field: the
+/// fragment never reaches a server): asks for the first code now, then 303 to `/verify` with
+/// the note.
 #[server(prefix = "/api", endpoint = "silent_result")]
-pub async fn silent_result(
-    request_id: Option<String>,
-    code: Option<String>,
-    error: Option<String>,
-) -> Result<super::SilentOutcome, AuthError> {
-    use super::server::{form_redirect, is_html_form_post, keep_flash, request_scope, service};
+pub async fn silent_result(fragment: Option<String>) -> Result<super::SilentOutcome, AuthError> {
+    use super::server::service::{self, SilentReturn};
+    use super::server::{form_redirect, is_html_form_post, keep_flash, request_scope};
     use super::{Flash, SilentOutcome};
     let (ctx, session, facts) = request_scope().await?;
-    let blank = |field: Option<String>| field.filter(|value| !value.trim().is_empty());
-    let result = service::silent_result(
-        &ctx,
-        &session,
-        &facts,
-        blank(request_id).as_deref(),
-        blank(code).as_deref(),
-        blank(error).as_deref(),
-    )
-    .await;
+    let brought = SilentReturn::parse(fragment.as_deref().unwrap_or_default());
+    let result = service::silent_result(&ctx, &session, &facts, &brought).await;
     let destination = match &result {
         Ok(SilentOutcome::SignedIn(to)) => to.clone(),
         _ => "/verify".to_owned(),

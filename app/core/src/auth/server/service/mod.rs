@@ -28,7 +28,7 @@ pub use passkey_manage::{
 };
 pub use passkey_sign_in::{begin_passkey_sign_in, finish_passkey_sign_in};
 pub use resend::{change_number, resend_code};
-pub use silent::{silent_result, SILENT_RETURN_PATH};
+pub use silent::{silent_result, SilentReturn, SILENT_RETURN_PATH};
 pub use start::start_login;
 pub use status::{logout, status};
 

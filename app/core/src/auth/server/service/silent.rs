@@ -48,10 +48,10 @@ pub async fn silent_result(
     ctx: &AuthContext,
     session: &LoginSession,
     facts: &RequestFacts,
-    request_id: Option<&str>,
-    code: Option<&str>,
-    error: Option<&str>,
+    brought: &SilentReturn,
 ) -> Result<SilentOutcome, AuthError> {
+    let (request_id, code) = (brought.request_id.as_deref(), brought.code.as_deref());
+    let error = brought.error.as_deref();
     let now = facts.now;
     let mut pending = session.pending().await?.ok_or(AuthError::NoPendingLogin)?;
     if is_expired(ctx, &pending, now) {
@@ -88,6 +88,41 @@ pub async fn silent_result(
             let note = crate::i18n::td_string!(locale, pin.code_sent_now, number = number);
             Ok(SilentOutcome::CodeSent(note.to_owned()))
         }
+    }
+}
+
+/// What the browser brought back from the mobile network, read from the return address's
+/// fragment (`request_id=…&code=…`, or `error=…`; `%xx` and `+` decoded; at most 512 bytes
+/// read, other keys ignored).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SilentReturn {
+    /// The provider's request the result is for.
+    pub request_id: Option<String>,
+    /// The code the mobile network handed over.
+    pub code: Option<String>,
+    /// Why the network could not confirm the number.
+    pub error: Option<String>,
+}
+
+impl SilentReturn {
+    /// Reads `fragment` (with or without its leading `#`); blank values count as absent.
+    pub fn parse(fragment: &str) -> Self {
+        let fragment = fragment
+            .trim()
+            .trim_start_matches('#')
+            .trim_start_matches('?');
+        let fragment = fragment.get(..fragment.len().min(512)).unwrap_or_default();
+        let mut brought = Self::default();
+        for (key, value) in url::form_urlencoded::parse(fragment.as_bytes()) {
+            let value = Some(value.trim().to_owned()).filter(|v| !v.is_empty());
+            match key.as_ref() {
+                "request_id" => brought.request_id = value,
+                "code" => brought.code = value,
+                "error" if brought.error.is_none() => brought.error = value,
+                _ => {}
+            }
+        }
+        brought
     }
 }
 
@@ -152,4 +187,26 @@ fn same_request(pending: &PendingLogin, raw: &str) -> bool {
             .zip(theirs)
             .fold(0u8, |diff, (a, b)| diff | (a ^ b))
             == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SilentReturn;
+
+    #[test]
+    fn reads_the_result_or_the_error_from_the_fragment() {
+        let ok = SilentReturn::parse("#request_id=c1-23&code=si9s%2BfG&other=x");
+        assert_eq!(ok.request_id.as_deref(), Some("c1-23"));
+        assert_eq!(ok.code.as_deref(), Some("si9s+fG"));
+        assert_eq!(ok.error, None);
+        let failed = SilentReturn::parse("error=silent_auth_failed&request_id=c1");
+        assert_eq!(failed.error.as_deref(), Some("silent_auth_failed"));
+        assert_eq!(SilentReturn::parse(""), SilentReturn::default());
+        assert_eq!(
+            SilentReturn::parse("#code=&request_id=%20"),
+            SilentReturn::default()
+        );
+        let long = format!("code={}", "9".repeat(2000));
+        assert_eq!(SilentReturn::parse(&long).code.map(|c| c.len()), Some(507));
+    }
 }

@@ -153,16 +153,18 @@ impl World {
             }
             Op::Silent { number, fails, .. } => {
                 let opened = self.provider.open_check_url(NUMBERS[*number], *fails);
-                let result = match &opened {
-                    Some((id, code)) => {
-                        let (id, code) = (Some(id.as_str()), Some(code.as_str()));
-                        service::silent_result(ctx, &session, &facts, id, code, None).await
-                    }
-                    None => {
-                        let failed = Some("silent_auth_failed");
-                        service::silent_result(ctx, &session, &facts, None, None, failed).await
-                    }
+                let brought = match opened {
+                    Some((id, code)) => service::SilentReturn {
+                        request_id: Some(id),
+                        code: Some(code),
+                        error: None,
+                    },
+                    None => service::SilentReturn {
+                        error: Some("silent_auth_failed".into()),
+                        ..Default::default()
+                    },
                 };
+                let result = service::silent_result(ctx, &session, &facts, &brought).await;
                 let who = match result {
                     Ok(crate::auth::SilentOutcome::SignedIn(_)) => {
                         self.signed_in_number(&session, facts.now).await
