@@ -78,17 +78,11 @@ pub async fn finish_login(code: String) -> Result<String, AuthError> {
 /// Answers the confirmation to show. No-JS: 303 back to `/verify` with it.
 #[server(prefix = "/api", endpoint = "resend_code")]
 pub async fn resend_code() -> Result<String, AuthError> {
-    use super::server::{form_redirect, is_html_form_post, keep_flash, request_scope, service};
-    use super::Flash;
+    use super::server::{form_redirect, keep_notice_for_form, request_scope, service};
     let (ctx, session, facts) = request_scope().await?;
     let result = service::resend_code(&ctx, &session, &facts).await;
-    if let (Ok(notice), true) = (&result, is_html_form_post()) {
-        let flash = Flash {
-            notice: Some(notice.clone()),
-            ..Flash::default()
-        };
-        // In the signed flash cookie; losing it only loses a confirmation line.
-        keep_flash(&ctx, &facts, &flash);
+    if let Ok(notice) = &result {
+        keep_notice_for_form(&ctx, &facts, notice);
     }
     form_redirect(&ctx, &facts, &session, result, "/verify", "/verify", None).await
 }
@@ -160,8 +154,8 @@ pub async fn get_signed_in() -> Result<super::SignedInAccount, AuthError> {
 #[server(prefix = "/api", endpoint = "silent_result")]
 pub async fn silent_result(fragment: Option<String>) -> Result<super::SilentOutcome, AuthError> {
     use super::server::service::{self, SilentReturn};
-    use super::server::{form_redirect, is_html_form_post, keep_flash, request_scope};
-    use super::{Flash, SilentOutcome};
+    use super::server::{form_redirect, keep_notice_for_form, request_scope};
+    use super::SilentOutcome;
     let (ctx, session, facts) = request_scope().await?;
     let brought = SilentReturn::parse(fragment.as_deref().unwrap_or_default());
     let result = service::silent_result(&ctx, &session, &facts, &brought).await;
@@ -169,12 +163,8 @@ pub async fn silent_result(fragment: Option<String>) -> Result<super::SilentOutc
         Ok(SilentOutcome::SignedIn(to)) => to.clone(),
         _ => "/verify".to_owned(),
     };
-    if let (Ok(SilentOutcome::CodeSent(note)), true) = (&result, is_html_form_post()) {
-        let flash = Flash {
-            notice: Some(note.clone()),
-            ..Flash::default()
-        };
-        keep_flash(&ctx, &facts, &flash);
+    if let Ok(SilentOutcome::CodeSent(note)) = &result {
+        keep_notice_for_form(&ctx, &facts, note);
     }
     form_redirect(
         &ctx,

@@ -32,8 +32,8 @@ pub use login_session::{LoginSession, PendingLogin, SignedInUser};
 pub use redirect_hosts::RedirectHosts;
 pub use request_facts::RequestFacts;
 pub use scope::{
-    error_status_for_fetch, form_redirect, is_html_form_post, keep_flash, request_scope,
-    take_flash_cookie, ClientIp,
+    error_status_for_fetch, form_redirect, is_html_form_post, keep_flash, keep_notice_for_form,
+    request_scope, take_flash_cookie, ClientIp,
 };
 pub use signed_in::{signed_in, signed_in_with};
 pub use store::StoreError;

@@ -96,6 +96,20 @@ pub fn keep_flash(ctx: &AuthContext, facts: &RequestFacts, flash: &Flash) {
     }
 }
 
+/// For a plain form post (no JavaScript), keeps `notice` (a confirmation such as "We're
+/// calling … now") for the page the post is redirected to; a hydrated page shows the answer
+/// itself.
+pub fn keep_notice_for_form(ctx: &AuthContext, facts: &RequestFacts, notice: &str) {
+    if is_html_form_post() {
+        let flash = Flash {
+            notice: Some(notice.to_owned()),
+            ..Flash::default()
+        };
+        // In the signed flash cookie; losing it only loses a confirmation line.
+        keep_flash(ctx, facts, &flash);
+    }
+}
+
 /// The one-shot message the request's flash cookie carries, when its signature verifies and
 /// it is fresh at `now`; a present cookie (valid or not) is expired on this answer, so the
 /// message shows once. Without a flash cookie the answer sets none.
