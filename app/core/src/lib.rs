@@ -8,6 +8,6 @@ pub mod clock;
 pub mod domain;
 pub mod language;
 
-// The translations: `build.rs` generates `i18n` (one typed key per text, `Locale`) from
-// `locales/*.json`, so a missing key or argument does not build.
-include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+/// The translations (one typed key per text, `Locale`), generated from `locales/*.json` by
+/// the `app-i18n` crate, so a missing key or argument does not build.
+pub use app_i18n::i18n;

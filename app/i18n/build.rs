@@ -1,5 +1,6 @@
-//! Generates the `i18n` module from `locales/*.json`: one typed key per text, checked at
-//! compile time in every `t!`/`td_string!` call (a missing key or argument does not build).
+//! Generates the `i18n` module from `app/core/locales/*.json`: one typed key per text,
+//! checked at compile time in every `t!`/`td_string!` call (a missing key or argument does
+//! not build).
 
 use leptos_i18n_build::{Config, ParseOptions, TranslationsInfos};
 use std::error::Error;
@@ -13,7 +14,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     let config = Config::new("en")?
         .add_locales(["es", "fr", "de", "pt-BR", "ar"])?
         .parse_options(options);
-    let translations = TranslationsInfos::parse(config)?;
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").ok_or("cargo sets CARGO_MANIFEST_DIR")?;
+    // The catalogues stay beside the login's core, where their tests read them.
+    let catalogues = PathBuf::from(manifest).join("../core");
+    let translations = TranslationsInfos::parse_at_dir(catalogues, config)?;
     translations.emit_diagnostics();
     translations.rerun_if_locales_changed();
     translations.generate_i18n_module(module_dir)?;
