@@ -9,16 +9,16 @@ use super::recently_cancelled::RecentlyCancelled;
 use super::vonage_v2_problem::{
     control_failure, describe, is_number_parameter, operator_fault, problem,
 };
-use super::{endpoint, excerpt, http_client, truncate_chars, ClientBuildError, VonageSettings};
+use super::{endpoint, excerpt, http_client, ClientBuildError, VonageSettings};
 use app_core::auth::server::verify_port::{
     CheckFailure, ControlFailure, DeliveryPlan, OperatorFault, RequestId, StartFailure,
     StartVerification, Started, VerifyProvider,
 };
 use app_core::domain::Pin;
 use async_trait::async_trait;
+use bodies::{Accepted, CheckBody, Checked, StartBody};
 use reqwest::StatusCode;
 use secrecy::ExposeSecret;
-use serde::{Deserialize, Serialize};
 use url::Url;
 
 /// Longest brand Verify v2 accepts (the SDKs enforce 1–16 characters).
@@ -93,32 +93,8 @@ impl VonageV2Client {
     }
 
     async fn try_start(&self, request: &StartVerification) -> Result<Started, StartFailure> {
-        let to = request.number.digits();
-        let delivery = &self.settings.delivery;
-        let silent = delivery.silent.then_some(Step {
-            channel: "silent_auth",
-            to,
-            from: None,
-            redirect_url: request.silent_return.as_deref(),
-        });
-        let codes = delivery
-            .v2_workflow(request.channel)
-            .into_iter()
-            .map(|(channel, from)| Step {
-                channel: channel.as_str(),
-                to,
-                from,
-                redirect_url: None,
-            });
-        let workflow = silent.into_iter().chain(codes).collect();
         let locale = vonage_v2_locale(request);
-        let body = StartBody {
-            brand: truncate_chars(&request.brand, BRAND_MAX_CHARS),
-            code_length: CODE_LENGTH,
-            locale: locale.as_deref(),
-            channel_timeout: delivery.v2_channel_timeout(),
-            workflow,
-        };
+        let body = StartBody::new(request, &self.settings.delivery, locale.as_deref());
         let url = self
             .url(&["v2", "verify"])
             .map_err(StartFailure::Unavailable)?;
@@ -258,45 +234,6 @@ impl VerifyProvider for VonageV2Client {
     }
 }
 
-#[derive(Serialize)]
-struct StartBody<'a> {
-    brand: String,
-    code_length: u8,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    locale: Option<&'a str>,
-    channel_timeout: u64,
-    workflow: Vec<Step<'a>>,
-}
-
-#[derive(Serialize)]
-struct Step<'a> {
-    channel: &'static str,
-    to: &'a str,
-    /// The WhatsApp sender number or RCS agent.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    from: Option<&'a str>,
-    /// Where silent authentication sends the browser back.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    redirect_url: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct CheckBody<'a> {
-    code: &'a str,
-}
-
-#[derive(Deserialize)]
-struct Accepted {
-    request_id: String,
-    /// Silent authentication's address (only when the workflow starts with it).
-    #[serde(default)]
-    check_url: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct Checked {
-    status: String,
-}
-
+mod bodies;
 #[cfg(test)]
 mod tests;

@@ -3,6 +3,7 @@
 
 mod account;
 mod challenge;
+mod claims;
 mod device_sessions;
 mod finish;
 mod guard;

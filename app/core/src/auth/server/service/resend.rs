@@ -1,6 +1,7 @@
 //! "Send again" (next channel: the call) and "Use a different number" (cancel upstream).
 
-use super::lifecycle::{claim_scheduled_call, end, Ending};
+use super::claims::claim_scheduled_call;
+use super::lifecycle::{end, Ending};
 use super::sends::reserve_sends;
 use super::{is_expired, throttled};
 use crate::auth::server::metrics_names;

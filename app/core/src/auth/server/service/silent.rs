@@ -5,8 +5,9 @@
 //! (Wi-Fi, a network without support, a timeout) or "Send me a code instead" moves the login
 //! to its first code.
 
+use super::claims::{claim_unsent_first_code, keep_scheduled_call};
 use super::finish::check_and_sign_in;
-use super::lifecycle::{claim_unsent_first_code, end, keep_scheduled_call, Ending};
+use super::lifecycle::{end, Ending};
 use super::{is_expired, throttled};
 use crate::auth::server::verify_port::ControlFailure;
 use crate::auth::server::{AuthContext, LoginSession, PendingLogin, RequestFacts};

@@ -16,6 +16,7 @@
 mod invariants;
 mod ops;
 mod provider;
+mod request;
 mod sessions;
 mod world;
 
