@@ -66,7 +66,8 @@ pub struct PendingLogin {
     #[serde(default = "call_next")]
     pub next_channel: Option<Channel>,
     /// Silent authentication's address for this login's request (Vonage v2 `check_url`),
-    /// while [`Self::silent_until`] is to come; shown only on this session's page.
+    /// shown only on this session's page; `None` once silent authentication is known to be
+    /// over (it failed, or the person asked for a code), or when it was never tried.
     #[serde(default)]
     pub check_url: Option<String>,
     /// Unix seconds at which the provider gives up silent authentication and sends the first
@@ -75,9 +76,6 @@ pub struct PendingLogin {
     /// own call may come from here on.
     #[serde(default)]
     pub silent_until: Option<u64>,
-    /// Silent authentication is known to be over (it failed, or the person asked for a code).
-    #[serde(default)]
-    pub silent_ended: bool,
     /// The client address the sends of this login were counted under.
     #[serde(default)]
     pub send_ip: Option<std::net::IpAddr>,
@@ -115,7 +113,7 @@ impl PendingLogin {
 
     /// `true` while silent authentication is under way: no code has been sent yet.
     pub fn silent_at(&self, now: u64) -> bool {
-        !self.silent_ended && self.silent_until.is_some_and(|until| now < until)
+        self.check_url.is_some() && self.silent_until.is_some_and(|until| now < until)
     }
 
     /// Seconds until the provider's own call, while it is still to come.

@@ -190,7 +190,6 @@ pub(super) async fn begin(
         silent_until: step
             .filter(|_| started.check_url.is_some() && !started.resumed)
             .map(|step| now + step),
-        silent_ended: false,
         check_url: started.check_url.filter(|_| !started.resumed),
         send_ip: facts.client_ip,
         sends_nothing,

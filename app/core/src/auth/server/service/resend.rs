@@ -59,10 +59,8 @@ pub async fn resend_code(
             let locale = facts.locale();
             let number = pending.number.international();
             Ok(match next_channel {
-                Channel::Voice => {
-                    crate::i18n::td_string!(locale, pin.calling_now, number = number).to_owned()
-                }
-                _ => crate::i18n::td_string!(locale, pin.texting_now, number = number).to_owned(),
+                Channel::Voice => crate::i18n::td_string!(locale, pin.calling_now, number = number),
+                _ => crate::i18n::td_string!(locale, pin.texting_now, number = number),
             })
         }
         Err(ControlFailure::NothingLeft) => {

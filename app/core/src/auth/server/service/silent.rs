@@ -72,7 +72,7 @@ pub async fn silent_result(
             Ok(SilentOutcome::SignedIn(destination))
         }
         (_, _, Some(reason)) => {
-            if pending.silent_until.is_some() && !pending.silent_ended {
+            if pending.check_url.is_some() {
                 let reason: String = reason.chars().take(64).collect();
                 tracing::info!(number = %pending.number.masked(), %reason, "silent authentication failed; the first code follows");
                 silent_over(ctx, &mut pending, now);
@@ -137,8 +137,13 @@ pub(super) async fn skip_silent(
     mut pending: PendingLogin,
 ) -> Result<String, AuthError> {
     let now = facts.now;
+    let locale = facts.locale();
+    let number = pending.number.international();
+    let sent_now = crate::i18n::td_string!(locale, pin.code_sent_now, number = number);
     if !claim_unsent_first_code(ctx, &pending, now).await {
-        return Err(AuthError::NoPendingLogin);
+        // A racing "Send me a code instead" (a double click) already asked for it, or a
+        // silent sign-in ended the login: the page's next status shows which.
+        return Ok(sent_now);
     }
     // If silent authentication already failed upstream (nobody said so here), the provider
     // sent the first code then, and this move is the call: it stays counted, never given back.
@@ -159,9 +164,7 @@ pub(super) async fn skip_silent(
     silent_over(ctx, &mut pending, now);
     pending.resend_at = now + ctx.resend_after.as_secs();
     session.update_pending(&pending).await?;
-    let locale = facts.locale();
-    let number = pending.number.international();
-    Ok(crate::i18n::td_string!(locale, pin.code_sent_now, number = number).to_owned())
+    Ok(sent_now)
 }
 
 /// Silent authentication ended by `now` (or at `silent_until`, when the provider gave up by
@@ -170,7 +173,6 @@ pub(super) async fn skip_silent(
 fn silent_over(ctx: &AuthContext, pending: &mut PendingLogin, now: u64) {
     let plan = ctx.provider.delivery_plan();
     let moved_at = pending.silent_until.map_or(now, |until| until.min(now));
-    pending.silent_ended = true;
     pending.check_url = None;
     pending.auto_call_at = plan
         .auto_next_after
