@@ -156,3 +156,43 @@ async fn without_javascript_the_return_page_asks_for_a_code() {
     let finish = app.post_form("finish_login", &[("code", &code)]).await;
     assert_eq!(finish.location(), "/");
 }
+
+#[tokio::test]
+async fn fifty_parallel_results_and_skips_sign_in_once_and_send_at_most_one_text() {
+    let app = spawn_app_with(SILENT).await;
+    let check_url = start_silently(&app, NUMBER).await;
+    let fragment = open_check_url(&check_url).await;
+    // 30 copies of the result and 20 "Send me a code instead" from the same cookie, at once.
+    let answers = crate::endings::together(&app, 50, move |browser, i| {
+        let fragment = fragment.clone();
+        async move {
+            match i % 5 {
+                0 | 1 => browser.call("resend_code", &[]).await,
+                _ => {
+                    browser
+                        .call("silent_result", &[("fragment", &fragment)])
+                        .await
+                }
+            }
+        }
+    })
+    .await;
+    let signed_in = answers
+        .iter()
+        .filter(|a| a.body.contains("SignedIn"))
+        .count();
+    assert!(signed_in <= 1, "{signed_in} sign-ins");
+    let texts = app
+        .messages()
+        .await
+        .into_iter()
+        .filter(|m| m["to"] == NUMBER);
+    let texts = texts.filter(|m| m["channel"] == "sms").count();
+    assert!(texts <= 1, "{texts} text messages");
+    let status = app.call("login_status", &[]).await;
+    assert!(
+        signed_in == 1 || status.body.contains("Pending"),
+        "either one result signed in, or the login goes on with its one text: {}",
+        status.body
+    );
+}
